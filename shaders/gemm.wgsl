@@ -150,3 +150,150 @@ fn mainRegister(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
     }
   }
 }
+
+// Uniform-weights variant: the invocations of a dispatch share one window of mW output channels
+// (P.m0 on) of one group and one slice of the reduction (j in [P.j0, P.j0 + P.jLen)), whose weights
+// sit in a 64 KiB uniform window packed by packUniform below. Each invocation computes a block of
+// RMU rows × RN = 8 columns; per step j it loads the 8 patch-matrix values and reads the RMU
+// weights of the step as RMU / 4 uniform vec4s, the same for the invocations of a block (uniform
+// loads are cheap broadcasts on CPU-backed adapters, where storage loads are the bottleneck).
+// With IMPLICIT the patch matrix is not materialised: the step j = (c·KH + wy)·KW + wx of column
+// q = oy·OW + ox reads x̃[n, g·Cg + c, oy·sH − padTop + ky·dH, ox·sW − padLeft + kx·dW] itself.
+// Invocation t enumerates (pair, row block of the window, column block), columns fastest; the
+// pairs of the dispatch are those of group g in the chunk: pair = chunk0 + n0 + i·groups.
+// The first slice of the reduction stores bias + sum, the later ones add to what is there.
+const UA_VEC4S: u32 = 4096u;
+const RMU_MAX: u32 = 16u;
+override RMU: u32 = 16u;
+override IMPLICIT: bool = false;
+@group(0) @binding(5) var<uniform> ua: array<vec4<f32>, UA_VEC4S>;
+
+// x̃ at (iy, ix) of the channel plane starting at base.
+fn patchValue(base: u32, y: i32, x: i32) -> f32 {
+  let iy = boundaryIndex(y, i32(P.H));
+  let ix = boundaryIndex(x, i32(P.W));
+  if (iy < 0 || ix < 0) { return P.fill; }
+  return bmat[base + u32(iy) * P.W + u32(ix)];
+}
+
+// acc[r0 + i] += w[i] · b for the four rows r0 … r0 + 3 of a quad, both column vec4s.
+fn quadFma(acc0: ptr<function, array<vec4<f32>, RMU_MAX>>, acc1: ptr<function, array<vec4<f32>, RMU_MAX>>,
+           r0: u32, w: vec4<f32>, b0: vec4<f32>, b1: vec4<f32>) {
+  (*acc0)[r0] += w.x * b0;
+  (*acc1)[r0] += w.x * b1;
+  (*acc0)[r0 + 1u] += w.y * b0;
+  (*acc1)[r0 + 1u] += w.y * b1;
+  (*acc0)[r0 + 2u] += w.z * b0;
+  (*acc1)[r0 + 2u] += w.z * b1;
+  (*acc0)[r0 + 3u] += w.w * b0;
+  (*acc1)[r0 + 3u] += w.w * b1;
+}
+
+@compute @workgroup_size(64)
+fn mainUniform(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+               @builtin(local_invocation_index) li: u32) {
+  let t = linearWorkgroup(wid, nwg) * 64u + li;
+  if (t >= P.total) { return; }
+  let J = P.Cg * P.KH * P.KW;
+  let cols = P.chunkLen;
+  let colBlocks = (cols + RN - 1u) / RN;
+  let blocks = (min(P.mW, P.Kg - P.m0) + RMU - 1u) / RMU;   // row blocks in this window
+  let p0 = (t % colBlocks) * RN;
+  let rb = (t / colBlocks) % blocks;
+  let pair = P.chunk0 + P.n0 + (t / (colBlocks * blocks)) * P.groups;
+  let n = pair / P.groups;
+  let g = pair % P.groups;
+  let bm = bMatrix(pair, J, cols);
+  let last = cols - 1u;
+  let c0 = vec4<u32>(min(p0, last), min(p0 + 1u, last), min(p0 + 2u, last), min(p0 + 3u, last));
+  let c1 = vec4<u32>(min(p0 + 4u, last), min(p0 + 5u, last), min(p0 + 6u, last), min(p0 + 7u, last));
+  // IMPLICIT: the window origins (oy·sH − padTop, ox·sW − padLeft) of the 8 columns, and the step's
+  // (c, wy, wx), advanced with j.
+  let q0 = c0 + P.chunk1;
+  let q1 = c1 + P.chunk1;
+  let y0 = vec4<i32>((q0 / P.OW) * P.sH) - P.padTop;
+  let y1 = vec4<i32>((q1 / P.OW) * P.sH) - P.padTop;
+  let x0 = vec4<i32>((q0 % P.OW) * P.sW) - P.padLeft;
+  let x1 = vec4<i32>((q1 % P.OW) * P.sW) - P.padLeft;
+  var c = P.j0 / (P.KH * P.KW);
+  var wy = (P.j0 / P.KW) % P.KH;
+  var wx = P.j0 % P.KW;
+  let R4 = RMU / 4u;
+  let W4 = P.mW / 4u;
+  var acc0: array<vec4<f32>, RMU_MAX>;
+  var acc1: array<vec4<f32>, RMU_MAX>;
+  for (var jj = 0u; jj < P.jLen; jj++) {
+    var b0: vec4<f32>;
+    var b1: vec4<f32>;
+    if (IMPLICIT) {
+      let base = (n * P.C + g * P.Cg + c) * P.H * P.W;
+      let dy = i32(select(wy, P.KH - 1u - wy, FLIP) * P.dH);
+      let dx = i32(select(wx, P.KW - 1u - wx, FLIP) * P.dW);
+      b0 = vec4<f32>(patchValue(base, y0.x + dy, x0.x + dx), patchValue(base, y0.y + dy, x0.y + dx),
+                     patchValue(base, y0.z + dy, x0.z + dx), patchValue(base, y0.w + dy, x0.w + dx));
+      b1 = vec4<f32>(patchValue(base, y1.x + dy, x1.x + dx), patchValue(base, y1.y + dy, x1.y + dx),
+                     patchValue(base, y1.z + dy, x1.z + dx), patchValue(base, y1.w + dy, x1.w + dx));
+      wx++;
+      if (wx == P.KW) {
+        wx = 0u;
+        wy++;
+        if (wy == P.KH) {
+          wy = 0u;
+          c++;
+        }
+      }
+    } else {
+      let row = bm.x + (P.j0 + jj) * bm.y;
+      b0 = vec4<f32>(bmat[row + c0.x], bmat[row + c0.y], bmat[row + c0.z], bmat[row + c0.w]);
+      b1 = vec4<f32>(bmat[row + c1.x], bmat[row + c1.y], bmat[row + c1.z], bmat[row + c1.w]);
+    }
+    // The RMU / 4 quads of rows, written out so that every accumulator index is a constant.
+    let a = jj * W4 + rb * R4;   // weights of rows 4q … 4q + 3 of the block at step j: ua[a + q]
+    quadFma(&acc0, &acc1, 0u, ua[a], b0, b1);
+    if (R4 > 1u) { quadFma(&acc0, &acc1, 4u, ua[a + 1u], b0, b1); }
+    if (R4 > 2u) { quadFma(&acc0, &acc1, 8u, ua[a + 2u], b0, b1); }
+    if (R4 > 3u) { quadFma(&acc0, &acc1, 12u, ua[a + 3u], b0, b1); }
+  }
+  let OHW = P.OH * P.OW;
+  let first = P.j0 == 0u;
+  for (var r = 0u; r < RMU; r++) {
+    let m = P.m0 + rb * RMU + r;
+    if (m >= P.Kg) { break; }
+    let k = g * P.Kg + m;
+    let o = (n * P.K + k) * OHW + P.chunk1 + p0;
+    let b = select(0.0, bias[k], first);
+    for (var q = 0u; q < 4u; q++) {
+      if (p0 + q < cols) { outp[o + q] = select(outp[o + q], 0.0, first) + acc0[r][q] + b; }
+      if (p0 + 4u + q < cols) { outp[o + 4u + q] = select(outp[o + 4u + q], 0.0, first) + acc1[r][q] + b; }
+    }
+  }
+}
+
+// Packs the weights into the uniform windows of mainUniform, 64 KiB (UA_VEC4S vec4s) apart:
+// window w = (g·windows + mw)·slices + s holds, at float jj·mW + r, weight row mw·mW + r of group g
+// at reduction index s·SL + jj (SL = UA_VEC4S·4 / mW), and 0 past the edges.
+// One invocation per float of the windows (P.total of them).
+@group(0) @binding(1) var<storage, read_write> packed: array<f32>;
+
+@compute @workgroup_size(64)
+fn packUniform(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+               @builtin(local_invocation_index) li: u32) {
+  let e = linearWorkgroup(wid, nwg) * 64u + li;
+  if (e >= P.total) { return; }
+  let J = P.Cg * P.KH * P.KW;
+  let SL = UA_VEC4S * 4u / P.mW;
+  let slices = (J + SL - 1u) / SL;
+  let windows = (P.Kg + P.mW - 1u) / P.mW;
+  let w = e / (UA_VEC4S * 4u);
+  let i = e % (UA_VEC4S * 4u);
+  let r = i % P.mW;
+  let jj = i / P.mW;
+  let s = w % slices;
+  let mw = (w / slices) % windows;
+  let g = w / (slices * windows);
+  let m = mw * P.mW + r;
+  let j = s * SL + jj;
+  var v = 0.0;
+  if (m < P.Kg && jj < SL && j < J) { v = wts[(g * P.Kg + m) * J + j]; }
+  packed[e] = v;
+}

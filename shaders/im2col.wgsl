@@ -3,8 +3,10 @@
 // for pair = chunk0 + b (n = pair / groups, g = pair % groups), column p0 + p = oy·OW + ox
 // (p0 = chunk1, p < chunkLen) and row j = (c·KH + wy)·KW + wx in the weight's own order; with FLIP
 // the weight element (wy, wx) meets kernel offset (KH−1−wy, KW−1−wx).
+// Each invocation writes VW consecutive columns of one row j, stepping (oy, ox) along the output.
 
 override WG: u32 = 64u;
+const VW: u32 = 16u;
 
 @group(0) @binding(1) var<storage, read> inp: array<f32>;
 @group(0) @binding(2) var<storage, read_write> col: array<f32>;
@@ -15,24 +17,33 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let t = linearWorkgroup(wid, nwg) * WG + li;
   if (t >= P.total) { return; }
   let J = P.Cg * P.KH * P.KW;
-  let p = t % P.chunkLen;
-  let j = (t / P.chunkLen) % J;
-  let pair = P.chunk0 + t / (P.chunkLen * J);
+  let runs = (P.chunkLen + VW - 1u) / VW;
+  let p0 = (t % runs) * VW;
+  let j = (t / runs) % J;
+  let b = t / (runs * J);
+  let pair = P.chunk0 + b;
   let n = pair / P.groups;
   let g = pair % P.groups;
-  let q = P.chunk1 + p;
-  let oy = q / P.OW;
-  let ox = q % P.OW;
   let c = j / (P.KH * P.KW);
   let wy = (j / P.KW) % P.KH;
   let wx = j % P.KW;
   let ky = select(wy, P.KH - 1u - wy, FLIP);
   let kx = select(wx, P.KW - 1u - wx, FLIP);
-  let iy = boundaryIndex(i32(oy * P.sH + ky * P.dH) - P.padTop, i32(P.H));
-  let ix = boundaryIndex(i32(ox * P.sW + kx * P.dW) - P.padLeft, i32(P.W));
-  var v = P.fill;
-  if (iy >= 0 && ix >= 0) {
-    v = inp[((n * P.C + g * P.Cg + c) * P.H + u32(iy)) * P.W + u32(ix)];
+  let base = (n * P.C + g * P.Cg + c) * P.H * P.W;
+  let out = (b * J + j) * P.chunkLen;
+  let q = P.chunk1 + p0;
+  var oy = q / P.OW;
+  var ox = q % P.OW;
+  for (var e = p0; e < min(p0 + VW, P.chunkLen); e++) {
+    let iy = boundaryIndex(i32(oy * P.sH + ky * P.dH) - P.padTop, i32(P.H));
+    let ix = boundaryIndex(i32(ox * P.sW + kx * P.dW) - P.padLeft, i32(P.W));
+    var v = P.fill;
+    if (iy >= 0 && ix >= 0) { v = inp[base + u32(iy) * P.W + u32(ix)]; }
+    col[out + e] = v;
+    ox++;
+    if (ox == P.OW) {
+      ox = 0u;
+      oy++;
+    }
   }
-  col[t] = v;
 }

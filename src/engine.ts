@@ -4,7 +4,7 @@
  * dispatches into one command buffer.
  */
 import { encodeDirect, UNIFORM_WEIGHT_BYTES } from './algorithms/direct.js';
-import { encodeIm2col, type GemmVariant } from './algorithms/im2col.js';
+import { encodeIm2col, GEMM_VARIANTS, type GemmVariant } from './algorithms/im2col.js';
 import type { ConvOperands } from './algorithms/operands.js';
 import { chooseAlgorithm } from './algorithms/select.js';
 import { encodeTiled } from './algorithms/tiled.js';
@@ -50,9 +50,12 @@ export interface EngineOptions extends DeviceOptions {
    */
   limits?: Partial<PlanLimits>;
   /**
-   * The GEMM kernel of the im2col algorithm: `'shared'` (workgroup-memory tiles, for GPUs) or
-   * `'register'` (register blocks without barriers). Default: `'register'` on Mesa's llvmpipe/lavapipe,
-   * where it measured about 4× faster, `'shared'` elsewhere (on SwiftShader it measured 1.2–1.6× slower).
+   * The GEMM kernel of the im2col algorithm (see `GemmVariant`): `'shared'` (workgroup-memory tiles),
+   * `'register'` (register blocks without barriers), `'uniform'` (weights in uniform windows) or
+   * `'implicit'` (`'uniform'` reading patches from the input, no patch matrix). Default: `'implicit'`
+   * on Mesa's llvmpipe/lavapipe, `'uniform'` on other software adapters (SwiftShader), `'shared'` on
+   * GPUs (unmeasured there). `'uniform'` and `'implicit'` need 64 KiB uniform bindings and fall back
+   * to `'register'` without them.
    */
   gemm?: GemmVariant;
   /**
@@ -114,6 +117,7 @@ const LIMIT_NAMES = [
   'maxComputeWorkgroupsPerDimension',
   'maxComputeWorkgroupStorageSize',
   'maxComputeInvocationsPerWorkgroup',
+  'maxUniformBufferBindingSize',
 ] as const satisfies ReadonlyArray<keyof PlanLimits>;
 
 function describeShape(g: ConvGeometry): string {
@@ -171,9 +175,9 @@ export class ConvEngine implements GpuTensorOwner {
     const cap = options.poolCapBytes ?? DEFAULT_POOL_CAP;
     if (!(cap >= 0)) throw new OptionError(`createEngine: poolCapBytes must be a non-negative number, got ${String(cap)}`);
     const isLlvmpipe = /llvmpipe|lavapipe/i.test(`${acquired.info.device} ${acquired.info.description}`);
-    this.gemmVariant = options.gemm ?? (isLlvmpipe ? 'register' : 'shared');
-    if (this.gemmVariant !== 'shared' && this.gemmVariant !== 'register') {
-      throw new OptionError(`createEngine: gemm must be 'shared' or 'register', got ${String(this.gemmVariant)}`);
+    this.gemmVariant = options.gemm ?? (isLlvmpipe ? 'implicit' : acquired.info.isSoftware ? 'uniform' : 'shared');
+    if (!GEMM_VARIANTS.includes(this.gemmVariant)) {
+      throw new OptionError(`createEngine: gemm must be one of ${GEMM_VARIANTS.map((v) => `'${v}'`).join(', ')}, got ${String(this.gemmVariant)}`);
     }
     this.spatial = acquired.info.isSoftware ? 'direct' : 'tiled';
     this.uniformWeights = options.uniformWeights ?? isLlvmpipe;

@@ -3,17 +3,24 @@
  * per algorithm. Shapes are chosen on purpose: 1×1 images, primes, odd and non-square sizes, channel
  * counts not divisible by 4, kernels 1×1…11×11 and non-square, sizes just above a tile (16, 32).
  */
-import { beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Conv1dOptions, Conv2dOptions, ConvEngine } from '../src/index.js';
 import { checkOp, randomTensor } from './support/compare.js';
 import { useEngine } from './support/engines.js';
 
 let engine: ConvEngine;
-let sharedGemmEngine: Promise<ConvEngine>;
+let gemmEngines: Record<'shared' | 'register' | 'uniform', Promise<ConvEngine>>;
+let smallUniformEngine: Promise<ConvEngine>;
 let storageWeightsEngine: Promise<ConvEngine>;
 beforeAll(async () => {
   engine = await useEngine('llvmpipe');
-  sharedGemmEngine = useEngine('llvmpipe', { gemm: 'shared' });
+  gemmEngines = {
+    shared: useEngine('llvmpipe', { gemm: 'shared' }),
+    register: useEngine('llvmpipe', { gemm: 'register' }),
+    uniform: useEngine('llvmpipe', { gemm: 'uniform' }),
+  };
+  // Uniform bindings below the 64 KiB window: 'implicit' must fall back to 'register'.
+  smallUniformEngine = useEngine('llvmpipe', { limits: { maxUniformBufferBindingSize: 16384 } });
   storageWeightsEngine = useEngine('llvmpipe', { uniformWeights: false });
 });
 
@@ -41,6 +48,10 @@ const CASES_2D: Case2d[] = [
   ['flip (true convolution) + bias', [1, 3, 10, 8], [4, 3, 3, 2], { flip: true, padding: 1, bias: randomTensor([4], 7).data }],
   ['bias', [2, 4, 6, 6], [20, 4, 3, 3], { padding: 1, bias: randomTensor([20], 8).data }],
   ['dense 32->40 (GEMM tile edges)', [1, 32, 9, 13], [40, 32, 3, 3], { padding: 1 }],
+  // Uniform GEMM: a reduction of 1080 steps spans several slices of a window (first stores, rest add).
+  ['long reduction C=120 3x3, K=20', [1, 120, 5, 6], [20, 120, 3, 3], { padding: 1, bias: randomTensor([20], 9).data }],
+  // Uniform GEMM: 8320 columns give each block of 16 output channels a window of its own.
+  ['many columns, K=20', [1, 2, 64, 130], [20, 2, 3, 3], { padding: 1 }],
   ['batch 3, groups 3, flip, replicate', [3, 6, 7, 7], [9, 2, 3, 3], { groups: 3, flip: true, padding: 2, paddingMode: 'replicate' }],
 ];
 
@@ -52,12 +63,23 @@ describe.each(['direct', 'im2col', 'tiled', 'auto'] as const)('conv2d on llvmpip
   });
 });
 
-describe('conv2d on llvmpipe, im2col with the shared-memory GEMM (the GPU default)', () => {
+describe.each(['shared', 'register', 'uniform'] as const)('conv2d on llvmpipe, im2col with the %s GEMM', (variant) => {
   it.each(CASES_2D)('%s', async (name, is, ws, options) => {
-    const shared = await sharedGemmEngine;
+    const gemm = await gemmEngines[variant];
+    expect(gemm.gemmVariant).toBe(variant);
     const x = randomTensor(is, 1 + is.length * 7 + (is[3] ?? 0));
     const w = randomTensor(ws, 99 + (ws[0] ?? 0));
-    await checkOp(shared, 'conv2d', x, w, { ...options, algorithm: 'im2col' }, `${name} [im2col, shared GEMM]`);
+    await checkOp(gemm, 'conv2d', x, w, { ...options, algorithm: 'im2col' }, `${name} [im2col, ${variant} GEMM]`);
+  });
+});
+
+describe('conv2d on llvmpipe, im2col where uniform bindings are too small for the implicit GEMM', () => {
+  it.each(CASES_2D)('%s', async (name, is, ws, options) => {
+    const small = await smallUniformEngine;
+    expect(small.gemmVariant).toBe('implicit');
+    const x = randomTensor(is, 1 + is.length * 7 + (is[3] ?? 0));
+    const w = randomTensor(ws, 99 + (ws[0] ?? 0));
+    await checkOp(small, 'conv2d', x, w, { ...options, algorithm: 'im2col' }, `${name} [im2col, 16 KiB uniform limit]`);
   });
 });
 

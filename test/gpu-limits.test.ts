@@ -19,8 +19,9 @@ describe('limits', () => {
 
   it('chunks the im2col patch matrix over (n, group) pairs and over columns', async () => {
     // 64 KiB = 16,384 floats. First: J = 4·3·3 = 36 rows × 120 columns per (n, group) pair → 3 of the 6
-    // pairs per chunk. Second: 36 × 2,500 does not fit one chunk → 455 columns at a time.
-    const tiny = await useEngine('llvmpipe', { limits: { maxStorageBufferBindingSize: 65536, maxBufferSize: 65536 } });
+    // pairs per chunk. Second: 36 × 2,500 does not fit one chunk → 455 columns at a time. (The
+    // register GEMM: the llvmpipe default, 'implicit', has no patch matrix to chunk.)
+    const tiny = await useEngine('llvmpipe', { gemm: 'register', limits: { maxStorageBufferBindingSize: 65536, maxBufferSize: 65536 } });
     await checkOp(tiny, 'conv2d', randomTensor([3, 8, 12, 10], 3), randomTensor([6, 4, 3, 3], 4), { groups: 2, padding: 1, algorithm: 'im2col' });
     expect(tiny.lastRun).toMatchObject({ algorithm: 'im2col', dispatches: 4 }); // 2 chunks × (im2col + GEMM)
     await checkOp(tiny, 'conv2d', randomTensor([1, 4, 50, 50], 5), randomTensor([3, 4, 3, 3], 6), { padding: 1, algorithm: 'im2col' });
@@ -34,11 +35,12 @@ describe('limits', () => {
     await checkOp(small, 'convolve2d', randomTensor([20, 20], 9), randomTensor([15, 15], 10), { mode: 'same', boundary: 'reflect', algorithm: 'tiled' });
   });
 
-  it('folds a real grid above 65,535 workgroups (im2col of a 1024² image)', async () => {
-    const engine = await useEngine('llvmpipe');
+  it('folds a real grid above 65,535 workgroups (shared GEMM of a 2048 × 1024 image)', async () => {
+    const engine = await useEngine('llvmpipe', { gemm: 'shared' });
     expect(engine.planLimits.maxComputeWorkgroupsPerDimension).toBe(65535);
-    // The patch matrix has 9 × 1024² elements, one invocation each: 147,456 workgroups of 64.
-    await checkOp(engine, 'conv2d', randomTensor([1, 1, 1024, 1024], 11), randomTensor([1, 1, 3, 3], 12), { padding: 1, algorithm: 'im2col' });
+    // The shared GEMM takes a workgroup per 32 × 32 output tile: 2048 · 1024 / 32 = 65,536 of them.
+    await checkOp(engine, 'conv2d', randomTensor([1, 1, 2048, 1024], 11), randomTensor([1, 1, 3, 3], 12), { padding: 1, algorithm: 'im2col' });
+    expect(engine.lastRun?.dispatches).toBe(2);
   });
 
   describe('splits tensors larger than one binding, same result as the CPU reference', () => {

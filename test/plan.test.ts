@@ -18,6 +18,7 @@ const LIMITS: PlanLimits = {
   maxComputeWorkgroupsPerDimension: 65535,
   maxComputeWorkgroupStorageSize: 16384,
   maxComputeInvocationsPerWorkgroup: 256,
+  maxUniformBufferBindingSize: 65536,
 };
 
 function geometry(input: number[], weight: number[], options = {}): ConvGeometry {

@@ -150,6 +150,7 @@ export function adapterRecord(requested, info, device, timestampQuery) {
       maxBufferSize: l.maxBufferSize,
       maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
       maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+      maxUniformBufferBindingSize: l.maxUniformBufferBindingSize,
     },
   };
 }

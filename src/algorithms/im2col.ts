@@ -4,7 +4,8 @@
  * weights. Chunks keep the patch matrix within the storage-binding and buffer-size limits (and a
  * memory budget); 1×1 unpadded stride-1 convolutions skip the patch matrix and read the input.
  */
-import type { PlanLimits, Recorder } from '../gpu/recorder.js';
+import { BufferUsage } from '../gpu/constants.js';
+import type { Binding, PlanLimits, Recorder } from '../gpu/recorder.js';
 import { BOUNDARY_CODE, geometryParams } from '../gpu/params.js';
 import type { ConvGeometry } from '../plan.js';
 import { WGSL_CONSTS } from '../shaders.generated.js';
@@ -56,35 +57,139 @@ export function planIm2col(g: ConvGeometry, limits: PlanLimits, budgetBytes = IM
 }
 
 /**
- * GEMM variants: `'shared'` stages 32×32 tiles in workgroup memory (GPUs); `'register'` computes up to 32×8
- * blocks straight from storage, without barriers (CPU-backed adapters, where workgroup memory is
- * ordinary memory).
+ * GEMM variants: `'shared'` stages 32×32 tiles in workgroup memory (GPUs); `'register'` computes up to
+ * 32×8 blocks straight from storage, without barriers; `'uniform'` computes 16×8 blocks with the
+ * weights in 64 KiB uniform windows, one dispatch per window of output channels and reduction slice
+ * (CPU-backed adapters, where storage loads are the bottleneck and uniform loads are broadcasts);
+ * `'implicit'` is `'uniform'` reading the patches straight from the input instead of a patch matrix.
  */
-export type GemmVariant = 'shared' | 'register';
+export type GemmVariant = 'shared' | 'register' | 'uniform' | 'implicit';
+export const GEMM_VARIANTS: readonly GemmVariant[] = ['shared', 'register', 'uniform', 'implicit'];
 
-export function encodeIm2col(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: Im2colPlan, variant: GemmVariant): void {
-  const { TM, TN, RM_MAX, RN } = WGSL_CONSTS.gemm;
-  const J = (g.C / g.groups) * g.KH * g.KW;
+/** Bytes of one uniform window of the `'uniform'` GEMM (the binding size its shader declares). */
+export const UNIFORM_WINDOW_BYTES = WGSL_CONSTS.gemm.UA_VEC4S * 16;
+/**
+ * Above this many dispatches per chunk (many groups, long reductions) `'uniform'` and `'implicit'` give
+ * way to `'register'`.
+ */
+const MAX_UNIFORM_DISPATCHES = 64;
+
+/**
+ * Invocations a `'uniform'` dispatch should have: row blocks share a dispatch (and a window) until
+ * there are this many, so that small outputs still spread over every core.
+ */
+const UNIFORM_TARGET_INVOCATIONS = 1024;
+
+/**
+ * The `'uniform'` GEMM's blocking: RMU rows per invocation, windows of mW rows (whole blocks) ×
+ * SL reduction steps.
+ */
+interface UniformGemmPlan {
+  RMU: number;
+  mW: number;
+  windows: number;
+  SL: number;
+  slices: number;
+}
+
+function planUniformGemm(g: ConvGeometry, limits: PlanLimits): UniformGemmPlan | null {
+  if (limits.maxUniformBufferBindingSize < UNIFORM_WINDOW_BYTES) return null;
   const Kg = g.K / g.groups;
-  const constants = { BOUNDARY: BOUNDARY_CODE[g.boundary], FLIP: Number(g.flip) };
+  const J = (g.C / g.groups) * g.KH * g.KW;
+  const windowFloats = UNIFORM_WINDOW_BYTES / 4;
+  const RMU = Math.min(WGSL_CONSTS.gemm.RMU_MAX, Math.ceil(Kg / 4) * 4);
+  const rowBlocks = Math.ceil(Kg / RMU);
+  const perBlock = Math.ceil((g.OH * g.OW) / WGSL_CONSTS.gemm.RN) * g.N;
+  // Blocks per window: enough for the target, at most all of them, and at least 16 steps per slice.
+  const blocks = Math.min(rowBlocks, Math.ceil(UNIFORM_TARGET_INVOCATIONS / perBlock), Math.floor(windowFloats / (16 * RMU)));
+  const mW = blocks * RMU;
+  const SL = Math.floor(windowFloats / mW);
+  const plan = { RMU, mW, windows: Math.ceil(rowBlocks / blocks), SL, slices: Math.ceil(J / SL) };
+  const count = g.groups * plan.windows * plan.slices;
+  return count <= MAX_UNIFORM_DISPATCHES && count * UNIFORM_WINDOW_BYTES <= limits.maxBufferSize ? plan : null;
+}
+
+export function encodeIm2col(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: Im2colPlan, requested: GemmVariant): void {
+  const uniform = requested === 'uniform' || requested === 'implicit' ? planUniformGemm(g, rec.limits) : null;
+  if (uniform) encodeUniformGemm(rec, g, b, plan, uniform, requested === 'implicit');
+  else encodeGemm(rec, g, b, plan, requested === 'shared' ? 'shared' : 'register');
+}
+
+/** The patch matrix of chunk `c` into `col` (unless the input is the patch matrix). */
+function encodePatches(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: Im2colPlan, c: Im2colChunk, col: Binding): void {
+  if (plan.inputIsPatchMatrix) return;
+  const J = (g.C / g.groups) * g.KH * g.KW;
+  const total = c.pairs * J * Math.ceil(c.cols / WGSL_CONSTS.im2col.VW);
+  const constants = { BOUNDARY: BOUNDARY_CODE[g.boundary], FLIP: Number(g.flip), WG };
+  rec.dispatch({ family: 'im2col', constants }, { ...geometryParams(g), ...chunkParams(c), total }, [b.input, col], Math.ceil(total / WG));
+}
+
+function chunkParams(c: Im2colChunk) {
+  return { chunk0: c.pair0, chunk1: c.col0, chunkLen: c.cols };
+}
+
+function gemmConstants(g: ConvGeometry, plan: Im2colPlan) {
+  return { BOUNDARY: BOUNDARY_CODE[g.boundary], FLIP: Number(g.flip), B_IS_INPUT: Number(plan.inputIsPatchMatrix) };
+}
+
+/** `'shared'` and `'register'`: per chunk, the patch matrix, then one GEMM dispatch. */
+function encodeGemm(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: Im2colPlan, variant: 'shared' | 'register'): void {
+  const { TM, TN, RM_MAX, RN } = WGSL_CONSTS.gemm;
+  const Kg = g.K / g.groups;
   const base = geometryParams(g);
   const col = plan.inputIsPatchMatrix ? b.input : rec.scratch(plan.colBytes, 'im2col.col');
+  const bindings = [col, b.weight, b.bias, b.output];
   for (const c of plan.chunks) {
-    const chunk = { chunk0: c.pair0, chunk1: c.col0, chunkLen: c.cols };
-    if (!plan.inputIsPatchMatrix) {
-      const total = c.pairs * J * c.cols;
-      rec.dispatch({ family: 'im2col', constants: { ...constants, WG } }, { ...base, ...chunk, total }, [b.input, col], Math.ceil(total / WG));
-    }
-    const gemm = { family: 'gemm' as const, constants: { ...constants, B_IS_INPUT: Number(plan.inputIsPatchMatrix) } };
-    const bindings = [col, b.weight, b.bias, b.output];
+    encodePatches(rec, g, b, plan, c, col);
     if (variant === 'register') {
       // Rows per invocation: all the group's output channels up to RM_MAX, in steps of 4.
       const RM = Math.min(RM_MAX, Math.ceil(Kg / 4) * 4);
       const total = Math.ceil(c.cols / RN) * Math.ceil(Kg / RM) * c.pairs;
-      const spec = { ...gemm, entryPoint: 'mainRegister', constants: { ...gemm.constants, RM } };
-      rec.dispatch(spec, { ...base, ...chunk, total }, bindings, Math.ceil(total / 64));
+      const spec = { family: 'gemm' as const, entryPoint: 'mainRegister', constants: { ...gemmConstants(g, plan), RM } };
+      rec.dispatch(spec, { ...base, ...chunkParams(c), total }, bindings, Math.ceil(total / 64));
     } else {
-      rec.dispatch(gemm, { ...base, ...chunk }, bindings, Math.ceil(c.cols / TN) * Math.ceil(Kg / TM) * c.pairs);
+      const spec = { family: 'gemm' as const, constants: gemmConstants(g, plan) };
+      rec.dispatch(spec, { ...base, ...chunkParams(c) }, bindings, Math.ceil(c.cols / TN) * Math.ceil(Kg / TM) * c.pairs);
+    }
+  }
+}
+
+/**
+ * `'uniform'` and `'implicit'`: the weights packed into uniform windows once, then per chunk the
+ * patch matrix (`'uniform'`; `'implicit'` has one chunk and reads the input), and per group, window
+ * of output channels and reduction slice one dispatch.
+ */
+function encodeUniformGemm(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: Im2colPlan, u: UniformGemmPlan, implicit: boolean): void {
+  const J = (g.C / g.groups) * g.KH * g.KW;
+  const Kg = g.K / g.groups;
+  const base = geometryParams(g);
+  const count = g.groups * u.windows * u.slices;
+  const windows = rec.scratch(count * UNIFORM_WINDOW_BYTES, 'gemm.uniform-windows', BufferUsage.UNIFORM);
+  const packTotal = count * (UNIFORM_WINDOW_BYTES / 4);
+  rec.dispatch({ family: 'gemm', entryPoint: 'packUniform', constants: {} }, { ...base, mW: u.mW, total: packTotal }, [windows, b.weight], Math.ceil(packTotal / 64));
+
+  const direct = implicit && !plan.inputIsPatchMatrix;
+  const chunks = direct ? [{ pair0: 0, pairs: g.N * g.groups, col0: 0, cols: g.OH * g.OW }] : plan.chunks;
+  const col = plan.inputIsPatchMatrix || direct ? b.input : rec.scratch(plan.colBytes, 'im2col.col');
+  const spec = { family: 'gemm' as const, entryPoint: 'mainUniform', constants: { ...gemmConstants(g, plan), RMU: u.RMU, IMPLICIT: Number(direct) } };
+  const colBlocks = (c: Im2colChunk) => Math.ceil(c.cols / WGSL_CONSTS.gemm.RN);
+  for (const c of chunks) {
+    if (!direct) encodePatches(rec, g, b, plan, c, col);
+    for (let grp = 0; grp < g.groups; grp++) {
+      // The chunk's pairs of group grp: pair0 + n0, then every `groups` pairs.
+      const n0 = (((grp - c.pair0) % g.groups) + g.groups) % g.groups;
+      if (n0 >= c.pairs) continue;
+      const pairs = Math.ceil((c.pairs - n0) / g.groups);
+      for (let mw = 0; mw < u.windows; mw++) {
+        const m0 = mw * u.mW;
+        const total = pairs * Math.ceil(Math.min(u.mW, Kg - m0) / u.RMU) * colBlocks(c);
+        for (let s = 0; s < u.slices; s++) {
+          const w = (grp * u.windows + mw) * u.slices + s;
+          const window = { buffer: windows.buffer, offset: w * UNIFORM_WINDOW_BYTES, size: UNIFORM_WINDOW_BYTES };
+          const slice = { n0, m0, mW: u.mW, j0: s * u.SL, jLen: Math.min(u.SL, J - s * u.SL) };
+          rec.dispatch(spec, { ...base, ...chunkParams(c), ...slice, total }, [col, null, b.bias, b.output, window], Math.ceil(total / 64));
+        }
+      }
     }
   }
 }

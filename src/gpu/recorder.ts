@@ -15,12 +15,14 @@ export interface PlanLimits {
   maxComputeWorkgroupsPerDimension: number;
   maxComputeWorkgroupStorageSize: number;
   maxComputeInvocationsPerWorkgroup: number;
+  maxUniformBufferBindingSize: number;
 }
 
-/** A storage binding: a (pooled, possibly larger) buffer and the bytes of it in use. */
+/** A buffer binding: a (pooled, possibly larger) buffer and the bytes of it in use, from `offset` (default 0). */
 export interface Binding {
   buffer: GPUBuffer;
   size: number;
+  offset?: number;
 }
 
 export class Recorder {
@@ -39,16 +41,19 @@ export class Recorder {
     this.pass = encoder.beginComputePass({ label: `webgpu-conv.${label}.pass`, ...(timestampWrites ? { timestampWrites } : {}) });
   }
 
-  /** A scratch storage buffer for this operation, returned to the pool by `release()`. */
-  scratch(bytes: number, label: string): Binding {
+  /** A scratch storage buffer (plus `extraUsage`) for this operation, returned to the pool by `release()`. */
+  scratch(bytes: number, label: string, extraUsage = 0): Binding {
     const size = Math.max(4, Math.ceil(bytes / 4) * 4);
-    const buffer = this.pool.acquire(size, BufferUsage.STORAGE, label);
+    const buffer = this.pool.acquire(size, BufferUsage.STORAGE | extraUsage, label);
     this.held.push(buffer);
     return { buffer, size };
   }
 
-  /** Dispatches `workgroups` workgroups of `spec` with `params` and storage `bindings` 1, 2, …. */
-  dispatch(spec: KernelSpec, params: ParamValues, bindings: Binding[], workgroups: number): void {
+  /**
+   * Dispatches `workgroups` workgroups of `spec` with `params` and `bindings` 1, 2, … (null: a binding
+   * number the entry point does not use).
+   */
+  dispatch(spec: KernelSpec, params: ParamValues, bindings: Array<Binding | null>, workgroups: number): void {
     const uniform = this.pool.acquire(PARAMS_BYTES, BufferUsage.UNIFORM | BufferUsage.COPY_DST, 'params');
     this.held.push(uniform);
     this.device.queue.writeBuffer(uniform, 0, encodeParams({ ...params, wgTotal: workgroups }));
@@ -58,7 +63,7 @@ export class Recorder {
       layout: pipeline.getBindGroupLayout(0),
       entries: [
         { binding: 0, resource: { buffer: uniform, size: PARAMS_BYTES } },
-        ...bindings.map((b, i) => ({ binding: i + 1, resource: { buffer: b.buffer, size: b.size } })),
+        ...bindings.flatMap((b, i) => (b ? [{ binding: i + 1, resource: { buffer: b.buffer, offset: b.offset ?? 0, size: b.size } }] : [])),
       ],
     });
     this.pass.setPipeline(pipeline);
