@@ -14,10 +14,11 @@ struct Params {
   padTop: i32, padLeft: i32, fill: f32, total: u32,   // total: work items of this dispatch
   // Per-dispatch chunk of the work (im2col chunking, batch splitting).
   chunk0: u32, chunk1: u32, chunkLen: u32, wgTotal: u32,
-  // n0: first batch index (direct) or first pair of the chunk (uniform GEMM); m0, mW, j0, jLen: the
-  // uniform GEMM's window of output channels [m0, m0 + mW) and reduction slice [j0, j0 + jLen).
+  // n0: first pair of the chunk (uniform GEMM); m0, mW: the dispatch's output channels
+  // [m0, m0 + mW) of a group (uniform GEMM) or of all (direct with packed taps); j0, jLen: the
+  // uniform GEMM's reduction slice; tapStride: vec4s of packed taps per output channel (direct).
   n0: u32, m0: u32, j0: u32, jLen: u32,
-  mW: u32, reserved0: u32, reserved1: u32, reserved2: u32,
+  mW: u32, tapStride: u32, reserved0: u32, reserved1: u32,
 }
 
 // 0 fill, 1 wrap, 2 symm, 3 reflect, 4 replicate (BOUNDARY_CODE in src/gpu/params.ts).

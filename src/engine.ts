@@ -3,7 +3,7 @@
  * planning it (src/plan.ts), choosing an algorithm (src/algorithms/select.ts) and recording its
  * dispatches into one command buffer.
  */
-import { encodeDirect, UNIFORM_WEIGHT_BYTES } from './algorithms/direct.js';
+import { encodeDirect, planTaps, UNIFORM_WEIGHT_BYTES } from './algorithms/direct.js';
 import { encodeIm2col, GEMM_VARIANTS, type GemmVariant } from './algorithms/im2col.js';
 import type { ConvOperands } from './algorithms/operands.js';
 import { chooseAlgorithm } from './algorithms/select.js';
@@ -60,8 +60,9 @@ export interface EngineOptions extends DeviceOptions {
   gemm?: GemmVariant;
   /**
    * Let the direct kernel read weights of up to 16 KiB from a uniform-buffer copy instead of the
-   * storage buffer. Default: true on Mesa's llvmpipe/lavapipe (measured ~1.1× faster for image
-   * filters), false elsewhere (no gain on SwiftShader; GPUs unmeasured).
+   * storage buffer, where it does not read packed taps from uniform windows anyway (those serve
+   * unit-stride blocks of rows on every adapter). Default: true on Mesa's llvmpipe/lavapipe
+   * (measured ~1.1× faster for image filters), false elsewhere (no gain on SwiftShader; GPUs unmeasured).
    */
   uniformWeights?: boolean;
   /**
@@ -478,7 +479,7 @@ export class ConvEngine implements GpuTensorOwner {
       // The direct kernel's uniform binding: a copy of the weights when enabled and small enough.
       const uniformWeights: { weights?: Binding; dummy: Binding } = { dummy: { buffer: state.uniformDummy, size: UNIFORM_WEIGHT_BYTES } };
       const weightBytes = operands.weight.size;
-      if (chosen.algorithm === 'direct' && this.uniformWeights && weightBytes <= UNIFORM_WEIGHT_BYTES) {
+      if (chosen.algorithm === 'direct' && this.uniformWeights && weightBytes <= UNIFORM_WEIGHT_BYTES && !planTaps(g)) {
         const ub = pool.acquire(UNIFORM_WEIGHT_BYTES, BufferUsage.UNIFORM | BufferUsage.COPY_DST, `${op}.weights.uniform`);
         held.push(ub);
         encoder.copyBufferToBuffer(operands.weight.buffer, 0, ub, 0, weightBytes);

@@ -1,7 +1,9 @@
 /**
  * The direct algorithm (shaders/direct.wgsl): one invocation per block of OB outputs along a row,
  * RB_MAX rows of them when stride and dilation are 1 (input rows are then shared across the block).
+ * Blocks of rows read their weights as packed taps from uniform windows (TAPS) when they fit.
  */
+import { BufferUsage } from '../gpu/constants.js';
 import type { Binding, Recorder } from '../gpu/recorder.js';
 import { BOUNDARY_CODE, geometryParams } from '../gpu/params.js';
 import type { ConvGeometry } from '../plan.js';
@@ -9,25 +11,67 @@ import { WGSL_CONSTS } from '../shaders.generated.js';
 import type { ConvOperands } from './operands.js';
 
 const WG = 64;
+const { OB, RB_MAX, UNIFORM_VEC4S } = WGSL_CONSTS.direct;
 
 /** Bytes of the uniform copy of the weights (`UNIFORM_VEC4S` vec4s): weights up to this size can use it. */
-export const UNIFORM_WEIGHT_BYTES = WGSL_CONSTS.direct.UNIFORM_VEC4S * 16;
+export const UNIFORM_WEIGHT_BYTES = UNIFORM_VEC4S * 16;
+/** Packed-tap windows start at multiples of 256 bytes (16 vec4s), the largest uniform offset alignment. */
+const TAP_ALIGN_VEC4S = 16;
+/** Above this many windows the packed taps give way to plain weight reads. */
+const MAX_TAP_WINDOWS = 64;
+
+/** Output rows per invocation: blocks of rows only pay when there are rows to share (not for conv1d). */
+function rowsPerBlock(g: ConvGeometry): number {
+  const unit = g.strideH === 1 && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1;
+  return unit ? Math.min(RB_MAX, g.OH) : 1;
+}
+
+/** The packed-tap layout (see TAPS in direct.wgsl): vec4s per output channel, channels per window. */
+export interface TapsPlan {
+  stride: number;
+  perWindow: number;
+  windows: number;
+}
+
+/** The packed taps of `g`, or null when its blocks have one row or a channel's taps exceed a window. */
+export function planTaps(g: ConvGeometry): TapsPlan | null {
+  const RB = rowsPerBlock(g);
+  if (RB === 1) return null;
+  const stride = Math.ceil(((g.C / g.groups) * (RB + g.KH - 1) * g.KW) / TAP_ALIGN_VEC4S) * TAP_ALIGN_VEC4S;
+  if (stride > UNIFORM_VEC4S) return null;
+  const perWindow = Math.floor(UNIFORM_VEC4S / stride);
+  const windows = Math.ceil(g.K / perWindow);
+  return windows <= MAX_TAP_WINDOWS ? { stride, perWindow, windows } : null;
+}
 
 /**
  * `uniformWeights`: a 16 KiB uniform buffer holding a copy of the weights, or undefined to read
- * them from storage (`dummy` then fills the binding).
+ * them from storage (`dummy` then fills the binding). Both are unused when the taps are packed.
  */
 export function encodeDirect(rec: Recorder, g: ConvGeometry, b: ConvOperands, uniform: { weights?: Binding; dummy: Binding }): void {
-  const { OB, RB_MAX } = WGSL_CONSTS.direct;
-  const unit = g.strideH === 1 && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1;
-  // Blocks of rows only pay when there are rows to share (conv1d and 1-row outputs take RB = 1).
-  const RB = unit ? Math.min(RB_MAX, g.OH) : 1;
-  const total = g.N * g.K * Math.ceil(g.OH / RB) * Math.ceil(g.OW / OB);
-  const constants = { WG, RB, BOUNDARY: BOUNDARY_CODE[g.boundary], FLIP: Number(g.flip), UNIFORM_WEIGHTS: Number(!!uniform.weights) };
-  rec.dispatch(
-    { family: 'direct', constants },
-    { ...geometryParams(g), total, n0: 0 },
-    [b.input, b.weight, b.bias, b.output, uniform.weights ?? uniform.dummy],
-    Math.ceil(total / WG),
-  );
+  const RB = rowsPerBlock(g);
+  const taps = planTaps(g);
+  const constants = {
+    WG, RB, BOUNDARY: BOUNDARY_CODE[g.boundary], FLIP: Number(g.flip),
+    UNIFORM_WEIGHTS: Number(!taps && !!uniform.weights), TAPS: Number(!!taps),
+  };
+  const base = geometryParams(g);
+  const blocks = Math.ceil(g.OH / RB) * Math.ceil(g.OW / OB);
+  const bindings = [b.input, b.weight, b.bias, b.output];
+  if (!taps) {
+    const total = g.N * g.K * blocks;
+    rec.dispatch({ family: 'direct', constants }, { ...base, total }, [...bindings, uniform.weights ?? uniform.dummy], Math.ceil(total / WG));
+    return;
+  }
+  const windowBytes = UNIFORM_VEC4S * 16;
+  const packedVec4s = g.K * taps.stride;
+  const packed = rec.scratch((taps.windows - 1) * taps.perWindow * taps.stride * 16 + windowBytes, 'direct.taps', BufferUsage.UNIFORM);
+  rec.dispatch({ family: 'direct', entryPoint: 'packTaps', constants: { RB, FLIP: constants.FLIP } }, { ...base, m0: 0, tapStride: taps.stride, total: packedVec4s }, [packed, b.weight], Math.ceil(packedVec4s / 64));
+  for (let w = 0; w < taps.windows; w++) {
+    const m0 = w * taps.perWindow;
+    const mW = Math.min(taps.perWindow, g.K - m0);
+    const total = g.N * mW * blocks;
+    const window = { buffer: packed.buffer, offset: m0 * taps.stride * 16, size: windowBytes };
+    rec.dispatch({ family: 'direct', constants }, { ...base, m0, mW, tapStride: taps.stride, total }, [...bindings, window], Math.ceil(total / WG));
+  }
 }
