@@ -13,8 +13,8 @@ const RB_MAX: u32 = 4u;
 override UNIFORM_WEIGHTS: bool = false;
 const UNIFORM_VEC4S: u32 = 1024u;
 struct UniformWeights { w: array<vec4<f32>, UNIFORM_VEC4S> }
-// With TAPS (RB > 1 only) the uniform buffer instead holds the weights of the dispatch's output
-// channels [P.m0, P.m0 + P.mW) packed by packTaps below: for output channel k, input channel c,
+// With TAPS (RB > 1 only) the uniform buffer instead holds a window of the weights, the dispatch's
+// output channels [P.m0, P.m0 + P.mW), packed by packTaps below: for output channel k, input channel c,
 // input row q of the block (q < RB + KH − 1) and kernel column kx, the vec4 at
 //   (k − m0)·tapStride + (c·(RB + KH − 1) + q)·KW + kx
 // holds the taps that row q meets in the block's four output rows rr = 0…3: w[k, c, q − rr, kx]
@@ -124,9 +124,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
 }
 
-// Packs the taps of output channels [m0, m0 + mW) for TAPS (layout above), one invocation per vec4
-// of the packed buffer (P.total = mW · tapStride); the padding at the end of each channel's stride
-// is zero.
+// Packs the taps for TAPS (layout above) into windows of UNIFORM_VEC4S vec4s: window w holds output
+// channels w·mW … w·mW + mW − 1 (mW = UNIFORM_VEC4S / tapStride, rounded down), zero after them.
+// One invocation per vec4 of the windows (P.total of them).
 @group(0) @binding(1) var<storage, read_write> packed: array<vec4<f32>>;
 
 @compute @workgroup_size(64)
@@ -135,13 +135,14 @@ fn packTaps(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
   let e = linearWorkgroup(wid, nwg) * 64u + li;
   if (e >= P.total) { return; }
   let rows = RB + P.KH - 1u;
-  let k = P.m0 + e / P.tapStride;
-  let i = e % P.tapStride;
+  let local = (e % UNIFORM_VEC4S) / P.tapStride;
+  let k = (e / UNIFORM_VEC4S) * P.mW + local;
+  let i = (e % UNIFORM_VEC4S) % P.tapStride;
   let kx = i % P.KW;
   let q = (i / P.KW) % rows;
   let c = i / (P.KW * rows);
   var v = vec4<f32>(0.0);
-  if (c < P.Cg) {
+  if (local < P.mW && k < P.K) {
     for (var rr = 0u; rr < 4u; rr++) {
       if (q >= rr && q - rr < P.KH) { v[rr] = wts[weightIndex(k, c, q - rr, kx)]; }
     }

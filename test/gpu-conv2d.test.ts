@@ -38,8 +38,8 @@ const CASES_2D: Case2d[] = [
   ['groups=2', [1, 6, 10, 9], [4, 3, 3, 3], { groups: 2, padding: 1 }],
   ['depthwise', [1, 5, 12, 12], [5, 1, 3, 3], { groups: 5, padding: 1 }],
   ['depthwise multiplier 3', [2, 4, 9, 8], [12, 1, 5, 5], { groups: 4, padding: 2 }],
-  // direct: 40 output channels of packed taps need two uniform windows of 32.
-  ['depthwise 40 channels', [1, 40, 6, 7], [40, 1, 3, 3], { groups: 40, padding: 1, bias: randomTensor([40], 5).data }],
+  // direct: 60 output channels of packed taps (18 vec4s each) need two uniform windows of 56.
+  ['depthwise 60 channels', [1, 60, 6, 7], [60, 1, 3, 3], { groups: 60, padding: 1, bias: randomTensor([60], 5).data }],
   // direct: 64 input channels' taps exceed a window, so the weights are read one by one.
   ['C=64 3x3, K=3', [1, 64, 6, 5], [3, 64, 3, 3], { padding: 1 }],
   ['same, even kernel 4x2, dilation 2', [1, 3, 12, 11], [2, 3, 4, 2], { padding: 'same', dilation: 2 }],

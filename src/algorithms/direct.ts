@@ -15,8 +15,6 @@ const { OB, RB_MAX, UNIFORM_VEC4S } = WGSL_CONSTS.direct;
 
 /** Bytes of the uniform copy of the weights (`UNIFORM_VEC4S` vec4s): weights up to this size can use it. */
 export const UNIFORM_WEIGHT_BYTES = UNIFORM_VEC4S * 16;
-/** Packed-tap windows start at multiples of 256 bytes (16 vec4s), the largest uniform offset alignment. */
-const TAP_ALIGN_VEC4S = 16;
 /** Above this many windows the packed taps give way to plain weight reads. */
 const MAX_TAP_WINDOWS = 64;
 
@@ -26,7 +24,10 @@ function rowsPerBlock(g: ConvGeometry): number {
   return unit ? Math.min(RB_MAX, g.OH) : 1;
 }
 
-/** The packed-tap layout (see TAPS in direct.wgsl): vec4s per output channel, channels per window. */
+/**
+ * The packed-tap layout (see TAPS in direct.wgsl): vec4s per output channel, output channels per
+ * 16 KiB window (windows start 16 KiB apart, so every offset is aligned).
+ */
 export interface TapsPlan {
   stride: number;
   perWindow: number;
@@ -37,7 +38,7 @@ export interface TapsPlan {
 export function planTaps(g: ConvGeometry): TapsPlan | null {
   const RB = rowsPerBlock(g);
   if (RB === 1) return null;
-  const stride = Math.ceil(((g.C / g.groups) * (RB + g.KH - 1) * g.KW) / TAP_ALIGN_VEC4S) * TAP_ALIGN_VEC4S;
+  const stride = (g.C / g.groups) * (RB + g.KH - 1) * g.KW;
   if (stride > UNIFORM_VEC4S) return null;
   const perWindow = Math.floor(UNIFORM_VEC4S / stride);
   const windows = Math.ceil(g.K / perWindow);
@@ -64,14 +65,14 @@ export function encodeDirect(rec: Recorder, g: ConvGeometry, b: ConvOperands, un
     return;
   }
   const windowBytes = UNIFORM_VEC4S * 16;
-  const packedVec4s = g.K * taps.stride;
-  const packed = rec.scratch((taps.windows - 1) * taps.perWindow * taps.stride * 16 + windowBytes, 'direct.taps', BufferUsage.UNIFORM);
-  rec.dispatch({ family: 'direct', entryPoint: 'packTaps', constants: { RB, FLIP: constants.FLIP } }, { ...base, m0: 0, tapStride: taps.stride, total: packedVec4s }, [packed, b.weight], Math.ceil(packedVec4s / 64));
+  const packed = rec.scratch(taps.windows * windowBytes, 'direct.taps', BufferUsage.UNIFORM);
+  const tapParams = { ...base, mW: taps.perWindow, tapStride: taps.stride };
+  const packTotal = taps.windows * UNIFORM_VEC4S;
+  rec.dispatch({ family: 'direct', entryPoint: 'packTaps', constants: { RB, FLIP: constants.FLIP } }, { ...tapParams, total: packTotal }, [packed, b.weight], Math.ceil(packTotal / 64));
   for (let w = 0; w < taps.windows; w++) {
     const m0 = w * taps.perWindow;
-    const mW = Math.min(taps.perWindow, g.K - m0);
-    const total = g.N * mW * blocks;
-    const window = { buffer: packed.buffer, offset: m0 * taps.stride * 16, size: windowBytes };
-    rec.dispatch({ family: 'direct', constants }, { ...base, m0, mW, tapStride: taps.stride, total }, [...bindings, window], Math.ceil(total / WG));
+    const total = g.N * Math.min(taps.perWindow, g.K - m0) * blocks;
+    const window = { buffer: packed.buffer, offset: w * windowBytes, size: windowBytes };
+    rec.dispatch({ family: 'direct', constants }, { ...tapParams, m0, mW: Math.min(taps.perWindow, g.K - m0), total }, [...bindings, window], Math.ceil(total / WG));
   }
 }

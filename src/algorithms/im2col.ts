@@ -2,7 +2,8 @@
  * im2col + GEMM (shaders/im2col.wgsl, shaders/gemm.wgsl). The patch matrix of a chunk of
  * (n, group) pairs and output columns is materialised in a scratch buffer, then multiplied by the
  * weights. Chunks keep the patch matrix within the storage-binding and buffer-size limits (and a
- * memory budget); 1×1 unpadded stride-1 convolutions skip the patch matrix and read the input.
+ * memory budget); 1×1 unpadded stride-1 convolutions skip the patch matrix and read the input, and
+ * so does the `'implicit'` GEMM, which reads each patch value from the input where it needs it.
  */
 import { BufferUsage } from '../gpu/constants.js';
 import type { Binding, PlanLimits, Recorder } from '../gpu/recorder.js';
@@ -69,10 +70,10 @@ export const GEMM_VARIANTS: readonly GemmVariant[] = ['shared', 'register', 'uni
 /** Bytes of one uniform window of the `'uniform'` GEMM (the binding size its shader declares). */
 export const UNIFORM_WINDOW_BYTES = WGSL_CONSTS.gemm.UA_VEC4S * 16;
 /**
- * Above this many dispatches per chunk (many groups, long reductions) `'uniform'` and `'implicit'` give
- * way to `'register'`.
+ * Above this many uniform windows (groups × windows of output channels × reduction slices; one
+ * dispatch each per chunk) `'uniform'` and `'implicit'` give way to `'register'`.
  */
-const MAX_UNIFORM_DISPATCHES = 64;
+const MAX_UNIFORM_WINDOWS = 64;
 
 /**
  * Invocations a `'uniform'` dispatch should have: row blocks share a dispatch (and a window) until
@@ -106,7 +107,7 @@ function planUniformGemm(g: ConvGeometry, limits: PlanLimits): UniformGemmPlan |
   const SL = Math.floor(windowFloats / mW);
   const plan = { RMU, mW, windows: Math.ceil(rowBlocks / blocks), SL, slices: Math.ceil(J / SL) };
   const count = g.groups * plan.windows * plan.slices;
-  return count <= MAX_UNIFORM_DISPATCHES && count * UNIFORM_WINDOW_BYTES <= limits.maxBufferSize ? plan : null;
+  return count <= MAX_UNIFORM_WINDOWS && count * UNIFORM_WINDOW_BYTES <= limits.maxBufferSize ? plan : null;
 }
 
 export function encodeIm2col(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: Im2colPlan, requested: GemmVariant): void {
@@ -168,13 +169,15 @@ function encodeUniformGemm(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan
   const packTotal = count * (UNIFORM_WINDOW_BYTES / 4);
   rec.dispatch({ family: 'gemm', entryPoint: 'packUniform', constants: {} }, { ...base, mW: u.mW, total: packTotal }, [windows, b.weight], Math.ceil(packTotal / 64));
 
-  const direct = implicit && !plan.inputIsPatchMatrix;
-  const chunks = direct ? [{ pair0: 0, pairs: g.N * g.groups, col0: 0, cols: g.OH * g.OW }] : plan.chunks;
-  const col = plan.inputIsPatchMatrix || direct ? b.input : rec.scratch(plan.colBytes, 'im2col.col');
-  const spec = { family: 'gemm' as const, entryPoint: 'mainUniform', constants: { ...gemmConstants(g, plan), RMU: u.RMU, IMPLICIT: Number(direct) } };
+  // Implicit patches need no patch matrix, hence no chunks (1×1 stride-1 layers read the input as is).
+  const fromInput = implicit && !plan.inputIsPatchMatrix;
+  const chunks = fromInput ? [{ pair0: 0, pairs: g.N * g.groups, col0: 0, cols: g.OH * g.OW }] : plan.chunks;
+  const col = plan.inputIsPatchMatrix || fromInput ? b.input : rec.scratch(plan.colBytes, 'im2col.col');
+  const constants = { ...gemmConstants(g, plan), RMU: u.RMU, IMPLICIT: Number(fromInput) };
+  const spec = { family: 'gemm' as const, entryPoint: 'mainUniform', constants };
   const colBlocks = (c: Im2colChunk) => Math.ceil(c.cols / WGSL_CONSTS.gemm.RN);
   for (const c of chunks) {
-    if (!direct) encodePatches(rec, g, b, plan, c, col);
+    if (!fromInput) encodePatches(rec, g, b, plan, c, col);
     for (let grp = 0; grp < g.groups; grp++) {
       // The chunk's pairs of group grp: pair0 + n0, then every `groups` pairs.
       const n0 = (((grp - c.pair0) % g.groups) + g.groups) % g.groups;
