@@ -5,9 +5,10 @@
 //       tin[ry][rx] = x̃[n, c, oy0·sH − padTop + ky0·dH + ry, ox0·sW − padLeft + kx0·dW + rx],
 //     IN_ROWS = (TILE_H − 1)·sH + (KCH − 1)·dH + 1 rows by IN_COLS = (TILE_W − 1)·sW + (KCW − 1)·dW + 1,
 //   - the KB × KCH × KCW weights of that chunk,
-// then each invocation accumulates RY = 4 rows (one vec4) × KB channels from them.
+// then each invocation accumulates RY rows (one vec4) × KB channels from them.
 
-const RY: u32 = 4u;
+// Rows per invocation: 4, or 1 for outputs of fewer than 4 rows (conv1d), which would waste the rest.
+override RY: u32 = 4u;
 
 override WG_X: u32 = 16u;
 override WG_Y: u32 = 4u;
@@ -71,7 +72,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         for (var ky = 0u; ky < kh; ky++) {
           for (var kx = 0u; kx < kw; kx++) {
             let i0 = (RY * lid.y * P.sH + ky * P.dH) * IN_COLS + lid.x * P.sW + kx * P.dW;
-            let v = vec4<f32>(tin[i0], tin[i0 + rowStep], tin[i0 + 2u * rowStep], tin[i0 + 3u * rowStep]);
+            var v = vec4<f32>(tin[i0], 0.0, 0.0, 0.0);
+            if (RY == 4u) { v = vec4<f32>(v.x, tin[i0 + rowStep], tin[i0 + 2u * rowStep], tin[i0 + 3u * rowStep]); }
             for (var kb = 0u; kb < KB; kb++) {
               acc[kb] += v * twt[(kb * KCH + ky) * KCW + kx];
             }

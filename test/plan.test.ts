@@ -73,8 +73,13 @@ describe('planTiled', () => {
     expect(planTiled(geometry([1, 4, 8, 8], [6, 4, 3, 3]), LIMITS)?.KB).toBe(2);
     expect(planTiled(geometry([1, 4, 8, 8], [8, 4, 3, 3]), LIMITS)?.KB).toBe(4);
   });
+  it('gives outputs of fewer than 4 rows (conv1d) 1-row tiles instead of 16-row ones', () => {
+    expect(planTiled(geometry([1, 2, 1, 1000], [3, 2, 1, 9]), LIMITS)).toMatchObject({ RY: 1, WG_X: 64, WG_Y: 1, IN_ROWS: 1 });
+    expect(planTiled(geometry([1, 2, 3, 50], [3, 2, 1, 3]), LIMITS)).toMatchObject({ RY: 1, WG_Y: 1 });
+    expect(planTiled(geometry([1, 2, 4, 50], [3, 2, 1, 3]), LIMITS)).toMatchObject({ RY: 4, WG_X: 16, WG_Y: 4 });
+  });
   it('gives up (null) for strides too large for any tile, and auto falls back to direct', () => {
-    const g = geometry([1, 1, 5000, 3], [1, 1, 1, 1], { stride: [4000, 1] });
+    const g = geometry([1, 1, 20000, 3], [1, 1, 1, 1], { stride: [4000, 1] });
     expect(planTiled(g, { ...LIMITS, maxComputeWorkgroupStorageSize: 64 })).toBeNull();
     expect(chooseAlgorithm('tiled', g, { ...LIMITS, maxComputeWorkgroupStorageSize: 64 }).algorithm).toBe('direct');
   });

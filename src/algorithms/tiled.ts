@@ -6,10 +6,11 @@
 import type { PlanLimits, Recorder } from '../gpu/recorder.js';
 import { BOUNDARY_CODE, geometryParams } from '../gpu/params.js';
 import type { ConvGeometry } from '../plan.js';
-import { WGSL_CONSTS } from '../shaders.generated.js';
 import type { ConvOperands } from './operands.js';
 
 export interface TiledPlan {
+  /** Output rows per invocation: 4, or 1 for outputs of fewer than 4 rows. */
+  RY: number;
   WG_X: number;
   WG_Y: number;
   /** Output channels per workgroup (divides K/groups). */
@@ -22,15 +23,17 @@ export interface TiledPlan {
   workgroups: number;
 }
 
-/** Workgroup shapes tried, largest first. */
+/** Workgroup shapes tried, largest first: for outputs of 4 rows or more, and for flatter ones. */
 const SHAPES: ReadonlyArray<[number, number]> = [[16, 4], [8, 4], [8, 2], [4, 1], [1, 1]];
+const FLAT_SHAPES: ReadonlyArray<[number, number]> = [[64, 1], [32, 1], [16, 1], [4, 1], [1, 1]];
 
 /** Plans tile and kernel-chunk sizes, or returns null when even a 1×RY tile does not fit. */
 export function planTiled(g: ConvGeometry, limits: PlanLimits): TiledPlan | null {
-  const RY = WGSL_CONSTS.tiled.RY;
+  const flat = g.OH < 4;
+  const RY = flat ? 1 : 4;
   const Kg = g.K / g.groups;
   const KB = [4, 2, 1].find((d) => Kg % d === 0) ?? 1;
-  for (const [wx, wy] of SHAPES) {
+  for (const [wx, wy] of flat ? FLAT_SHAPES : SHAPES) {
     if (wx * wy > limits.maxComputeInvocationsPerWorkgroup) continue;
     let KCH = g.KH;
     let KCW = g.KW;
@@ -39,7 +42,7 @@ export function planTiled(g: ConvGeometry, limits: PlanLimits): TiledPlan | null
       const IN_COLS = (wx - 1) * g.strideW + (KCW - 1) * g.dilationW + 1;
       if ((IN_ROWS * IN_COLS + KB * KCH * KCW) * 4 <= limits.maxComputeWorkgroupStorageSize) {
         const workgroups = Math.ceil(g.OW / wx) * Math.ceil(g.OH / (RY * wy)) * (g.K / KB) * g.N;
-        return { WG_X: wx, WG_Y: wy, KB, KCH, KCW, IN_ROWS, IN_COLS, workgroups };
+        return { RY, WG_X: wx, WG_Y: wy, KB, KCH, KCW, IN_ROWS, IN_COLS, workgroups };
       }
       if (KCH === 1 && KCW === 1) break;
       if (KCH * g.dilationH >= KCW * g.dilationW && KCH > 1) KCH = Math.ceil(KCH / 2);
