@@ -1,8 +1,9 @@
-// Direct convolution: each invocation computes OB = 4 neighbouring outputs of RB rows (a register
+// Direct convolution: each invocation computes OB neighbouring outputs of RB rows (a register
 // block), reading the input straight from its buffer.
 
 override WG: u32 = 64u;
-const OB: u32 = 4u;
+// Output columns per invocation: 4, or 8 (two vec4s) with TAPS.
+override OB: u32 = 4u;
 // Output rows per invocation: RB_MAX with unit stride and dilation in both dimensions (then input
 // rows are shared between the rows of the block), else 1.
 override RB: u32 = 1u;
@@ -60,6 +61,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let tapBase = (k - P.m0) * P.tapStride;
 
   var acc: array<vec4<f32>, RB_MAX>;   // acc[rr][i]: output (oy0 + rr, ox0 + i)
+  var acc2: array<vec4<f32>, RB_MAX>;  // with OB = 8: acc2[rr][i], output (oy0 + rr, ox0 + 4 + i)
   for (var c = 0u; c < P.Cg; c++) {
     let base = (n * P.C + g * P.Cg + c) * P.H * P.W;
     let x0 = i32(ox0 * P.sW) - P.padLeft;
@@ -71,6 +73,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         let iy = boundaryIndex(i32(oy0 + q) - P.padTop, i32(P.H));
         var v = vec4<f32>(inputAt(base, iy, x0), inputAt(base, iy, x0 + 1),
                           inputAt(base, iy, x0 + 2), inputAt(base, iy, x0 + 3));
+        var v2 = vec4<f32>(0.0);
+        if (OB == 8u) {
+          v2 = vec4<f32>(inputAt(base, iy, x0 + 4), inputAt(base, iy, x0 + 5),
+                         inputAt(base, iy, x0 + 6), inputAt(base, iy, x0 + 7));
+        }
         // Output rows rr of the block that input row q feeds: 0 ≤ q − rr < KH.
         let rr4 = vec4<u32>(0u, 1u, 2u, 3u);
         let reach = (vec4<u32>(q) >= rr4) & (vec4<u32>(q) - rr4 < vec4<u32>(P.KH));
@@ -82,12 +89,23 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
             acc[1] += select(vec4<f32>(0.0), w.y * v, reach.y);
             acc[2] += select(vec4<f32>(0.0), w.z * v, reach.z);
             acc[3] += select(vec4<f32>(0.0), w.w * v, reach.w);
+            if (OB == 8u) {
+              acc2[0] += select(vec4<f32>(0.0), w.x * v2, reach.x);
+              acc2[1] += select(vec4<f32>(0.0), w.y * v2, reach.y);
+              acc2[2] += select(vec4<f32>(0.0), w.z * v2, reach.z);
+              acc2[3] += select(vec4<f32>(0.0), w.w * v2, reach.w);
+            }
           } else {
             for (var rr = 0u; rr < RB; rr++) {
               if (q >= rr && q - rr < P.KH) { acc[rr] += weightAt(weightIndex(k, c, q - rr, kx)) * v; }
             }
           }
-          v = vec4<f32>(v.yzw, inputAt(base, iy, x0 + i32(kx) + 4));
+          if (OB == 8u) {
+            v = vec4<f32>(v.yzw, v2.x);
+            v2 = vec4<f32>(v2.yzw, inputAt(base, iy, x0 + i32(kx) + 8));
+          } else {
+            v = vec4<f32>(v.yzw, inputAt(base, iy, x0 + i32(kx) + 4));
+          }
         }
       }
     } else {
@@ -118,8 +136,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let oy = oy0 + rr;
     if (oy >= P.OH) { break; }
     let o = ((n * P.K + k) * P.OH + oy) * P.OW;
-    for (var i = 0u; i < OB; i++) {
+    for (var i = 0u; i < 4u; i++) {
       if (ox0 + i < P.OW) { outp[o + ox0 + i] = acc[rr][i] + b; }
+      if (OB == 8u && ox0 + 4u + i < P.OW) { outp[o + ox0 + 4u + i] = acc2[rr][i] + b; }
     }
   }
 }

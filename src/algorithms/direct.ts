@@ -11,7 +11,7 @@ import { WGSL_CONSTS } from '../shaders.generated.js';
 import type { ConvOperands } from './operands.js';
 
 const WG = 64;
-const { OB, RB_MAX, UNIFORM_VEC4S } = WGSL_CONSTS.direct;
+const { RB_MAX, UNIFORM_VEC4S } = WGSL_CONSTS.direct;
 
 /** Bytes of the uniform copy of the weights (`UNIFORM_VEC4S` vec4s): weights up to this size can use it. */
 export const UNIFORM_WEIGHT_BYTES = UNIFORM_VEC4S * 16;
@@ -52,8 +52,10 @@ export function planTaps(g: ConvGeometry): TapsPlan | null {
 export function encodeDirect(rec: Recorder, g: ConvGeometry, b: ConvOperands, uniform: { weights?: Binding; dummy: Binding }): void {
   const RB = rowsPerBlock(g);
   const taps = planTaps(g);
+  // Output columns per invocation: 8 with packed taps (fewer input loads per output), else 4.
+  const OB = taps ? 8 : 4;
   const constants = {
-    WG, RB, BOUNDARY: BOUNDARY_CODE[g.boundary], FLIP: Number(g.flip),
+    WG, RB, OB, BOUNDARY: BOUNDARY_CODE[g.boundary], FLIP: Number(g.flip),
     UNIFORM_WEIGHTS: Number(!taps && !!uniform.weights), TAPS: Number(!!taps),
   };
   const base = geometryParams(g);
