@@ -35,10 +35,18 @@ fn weightAt(i: u32) -> f32 {
   return wts[i];
 }
 
-fn inputAt(base: u32, iy: i32, x: i32) -> f32 {
+// With TEXTURE_INPUT the input is read from an r32float 2-D array texture, one layer per (n, c)
+// plane, instead of the storage buffer (textureLoad is a vectorised gather on llvmpipe, where storage
+// loads are costly).
+override TEXTURE_INPUT: bool = false;
+@group(0) @binding(6) var inTex: texture_2d_array<f32>;
+
+// x̃ at row iy (already mapped by the boundary rule, −1: fill) and column x of input plane `plane`.
+fn inputAt(plane: u32, iy: i32, x: i32) -> f32 {
   let ix = boundaryIndex(x, i32(P.W));
   if (iy < 0 || ix < 0) { return P.fill; }
-  return inp[base + u32(iy) * P.W + u32(ix)];
+  if (TEXTURE_INPUT) { return textureLoad(inTex, vec2<i32>(ix, iy), i32(plane), 0).x; }
+  return inp[(plane * P.H + u32(iy)) * P.W + u32(ix)];
 }
 
 @compute @workgroup_size(WG)
@@ -63,7 +71,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   var acc: array<vec4<f32>, RB_MAX>;   // acc[rr][i]: output (oy0 + rr, ox0 + i)
   var acc2: array<vec4<f32>, RB_MAX>;  // with OB = 8: acc2[rr][i], output (oy0 + rr, ox0 + 4 + i)
   for (var c = 0u; c < P.Cg; c++) {
-    let base = (n * P.C + g * P.Cg + c) * P.H * P.W;
+    let plane = n * P.C + g * P.Cg + c;
     let x0 = i32(ox0 * P.sW) - P.padLeft;
     if (RB > 1u) {
       // Unit stride and dilation: input row oy0 − padTop + q feeds output row oy0 + rr through
@@ -71,12 +79,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       let rows = RB + P.KH - 1u;
       for (var q = 0u; q < rows; q++) {
         let iy = boundaryIndex(i32(oy0 + q) - P.padTop, i32(P.H));
-        var v = vec4<f32>(inputAt(base, iy, x0), inputAt(base, iy, x0 + 1),
-                          inputAt(base, iy, x0 + 2), inputAt(base, iy, x0 + 3));
+        var v = vec4<f32>(inputAt(plane, iy, x0), inputAt(plane, iy, x0 + 1),
+                          inputAt(plane, iy, x0 + 2), inputAt(plane, iy, x0 + 3));
         var v2 = vec4<f32>(0.0);
         if (OB == 8u) {
-          v2 = vec4<f32>(inputAt(base, iy, x0 + 4), inputAt(base, iy, x0 + 5),
-                         inputAt(base, iy, x0 + 6), inputAt(base, iy, x0 + 7));
+          v2 = vec4<f32>(inputAt(plane, iy, x0 + 4), inputAt(plane, iy, x0 + 5),
+                         inputAt(plane, iy, x0 + 6), inputAt(plane, iy, x0 + 7));
         }
         // Output rows rr of the block that input row q feeds: 0 ≤ q − rr < KH.
         let rr4 = vec4<u32>(0u, 1u, 2u, 3u);
@@ -102,9 +110,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
           }
           if (OB == 8u) {
             v = vec4<f32>(v.yzw, v2.x);
-            v2 = vec4<f32>(v2.yzw, inputAt(base, iy, x0 + i32(kx) + 8));
+            v2 = vec4<f32>(v2.yzw, inputAt(plane, iy, x0 + i32(kx) + 8));
           } else {
-            v = vec4<f32>(v.yzw, inputAt(base, iy, x0 + i32(kx) + 4));
+            v = vec4<f32>(v.yzw, inputAt(plane, iy, x0 + i32(kx) + 4));
           }
         }
       }
@@ -113,19 +121,19 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         let iy = boundaryIndex(i32(oy0 * P.sH + ky * P.dH) - P.padTop, i32(P.H));
         if (P.sW == 1u && P.dW == 1u) {
           // Unit stride and dilation along the row: the window slides one column per tap.
-          var v = vec4<f32>(inputAt(base, iy, x0), inputAt(base, iy, x0 + 1),
-                            inputAt(base, iy, x0 + 2), inputAt(base, iy, x0 + 3));
+          var v = vec4<f32>(inputAt(plane, iy, x0), inputAt(plane, iy, x0 + 1),
+                            inputAt(plane, iy, x0 + 2), inputAt(plane, iy, x0 + 3));
           for (var kx = 0u; kx < P.KW; kx++) {
             acc[0] += weightAt(weightIndex(k, c, ky, kx)) * v;
-            v = vec4<f32>(v.yzw, inputAt(base, iy, x0 + i32(kx) + 4));
+            v = vec4<f32>(v.yzw, inputAt(plane, iy, x0 + i32(kx) + 4));
           }
         } else {
           let sw = i32(P.sW);
           for (var kx = 0u; kx < P.KW; kx++) {
             let x = x0 + i32(kx * P.dW);
             acc[0] += weightAt(weightIndex(k, c, ky, kx)) *
-                      vec4<f32>(inputAt(base, iy, x), inputAt(base, iy, x + sw),
-                                inputAt(base, iy, x + 2 * sw), inputAt(base, iy, x + 3 * sw));
+                      vec4<f32>(inputAt(plane, iy, x), inputAt(plane, iy, x + sw),
+                                inputAt(plane, iy, x + 2 * sw), inputAt(plane, iy, x + 3 * sw));
           }
         }
       }

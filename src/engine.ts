@@ -11,11 +11,11 @@ import { encodeTiled } from './algorithms/tiled.js';
 import { ConvError, DeviceLostError, EngineDestroyedError, GPUOperationError, OptionError, ResourceError, ShapeError } from './errors.js';
 import { GpuTensor, type GpuTensorOwner } from './gpu/tensor.js';
 import { checkTensor } from './validate.js';
-import { BufferUsage, MapMode } from './gpu/constants.js';
+import { BufferUsage, MapMode, TextureUsage } from './gpu/constants.js';
 import { acquireDevice, type AcquiredDevice, type AdapterInfo, type DeviceOptions } from './gpu/device.js';
 import { cachedPipelineCount } from './gpu/pipelines.js';
 import { BufferPool } from './gpu/pool.js';
-import { Recorder, type Binding, type PlanLimits } from './gpu/recorder.js';
+import { Recorder, type Binding, type PlanLimits, type TextureBinding } from './gpu/recorder.js';
 import {
   convJob,
   filter1dJob,
@@ -66,6 +66,12 @@ export interface EngineOptions extends DeviceOptions {
    */
   uniformWeights?: boolean;
   /**
+   * Let the direct kernel read host inputs from an r32float array texture instead of a storage
+   * buffer, where it computes blocks of rows with packed taps. Default: true on Mesa's
+   * llvmpipe/lavapipe, false elsewhere.
+   */
+  textureInput?: boolean;
+  /**
    * Cap on the bytes of free buffers kept for reuse; beyond it the least recently used free buffers
    * are destroyed. Default 256 MiB.
    */
@@ -87,6 +93,8 @@ export interface RunInfo {
   dispatches: number;
   /** How many pieces the job was split into to fit the device's buffer limits (1 when none). */
   pieces: number;
+  /** Whether the direct kernel read the input from a texture (`textureInput`). */
+  inputTexture: boolean;
   /** GPU time of the compute passes in milliseconds (only with `profile` and `timestamp-query`). */
   kernelMs?: number;
 }
@@ -132,6 +140,11 @@ interface DeviceState {
   querySet: GPUQuerySet | undefined;
   /** Fills the direct kernel's uniform-weights binding when it reads weights from storage. */
   uniformDummy: GPUBuffer;
+  /** Fills the direct kernel's input-texture binding when it reads the input from storage. */
+  textureDummy: GPUTexture;
+  textureDummyView: GPUTextureView;
+  /** The direct kernel's input texture and its view, kept for the next call of the same size. */
+  inputTexture: { texture: GPUTexture; view: GPUTextureView } | undefined;
   lost: GPUDeviceLostInfo | undefined;
 }
 
@@ -155,6 +168,8 @@ export class ConvEngine implements GpuTensorOwner {
   readonly gemmVariant: GemmVariant;
   /** Whether the direct kernel reads small weights from a uniform copy (see `EngineOptions.uniformWeights`). */
   readonly uniformWeights: boolean;
+  /** Whether the direct kernel reads host inputs from a texture (see `EngineOptions.textureInput`). */
+  readonly textureInput: boolean;
   /** What `'auto'` runs for shapes that are not dense layers: tiled on GPUs, direct on software adapters. */
   private readonly spatial: 'tiled' | 'direct';
 
@@ -182,10 +197,15 @@ export class ConvEngine implements GpuTensorOwner {
     }
     this.spatial = acquired.info.isSoftware ? 'direct' : 'tiled';
     this.uniformWeights = options.uniformWeights ?? isLlvmpipe;
+    this.textureInput = options.textureInput ?? isLlvmpipe;
     this.state = this.adopt(acquired.device);
   }
 
   private adopt(device: GPUDevice): DeviceState {
+    const textureDummy = device.createTexture({
+      label: 'webgpu-conv.input-texture.unused', size: [1, 1, 1], format: 'r32float', usage: TextureUsage.TEXTURE_BINDING,
+      textureBindingViewDimension: '2d-array',
+    });
     const state: DeviceState = {
       device,
       pool: new BufferPool(device, this.planLimits.maxBufferSize, this.options.poolCapBytes ?? DEFAULT_POOL_CAP),
@@ -193,6 +213,9 @@ export class ConvEngine implements GpuTensorOwner {
         ? device.createQuerySet({ label: 'webgpu-conv.timestamps', type: 'timestamp', count: 2 })
         : undefined,
       uniformDummy: device.createBuffer({ label: 'webgpu-conv.uniform-weights.unused', size: UNIFORM_WEIGHT_BYTES, usage: BufferUsage.UNIFORM }),
+      textureDummy,
+      textureDummyView: textureDummy.createView({ dimension: '2d-array' }),
+      inputTexture: undefined,
       lost: undefined,
     };
     void device.lost.then((info) => {
@@ -357,6 +380,8 @@ export class ConvEngine implements GpuTensorOwner {
     this.state.pool.destroy();
     this.state.querySet?.destroy();
     this.state.uniformDummy.destroy();
+    this.state.textureDummy.destroy();
+    this.state.inputTexture?.texture.destroy();
     if (this.owned) this.state.device.destroy();
   }
 
@@ -382,6 +407,8 @@ export class ConvEngine implements GpuTensorOwner {
       old.pool.destroy();
       old.querySet?.destroy();
       old.uniformDummy.destroy();
+      old.textureDummy.destroy();
+      old.inputTexture?.texture.destroy();
       const { device } = await acquireDevice({ ...this.options, quiet: true });
       this.state = this.adopt(device);
       this.deviceGeneration++;
@@ -419,7 +446,7 @@ export class ConvEngine implements GpuTensorOwner {
     const pieces: Piece[] = fits(g, limit)
       ? [{ geometry: g, input: job.input, weight: job.weight, bias: job.bias, n0: 0, k0: 0, oy0: 0 }]
       : splitJob({ ...job, input: await this.hostData(job.input), weight: await this.hostData(job.weight) }, limit);
-    const info: RunInfo = { op, algorithm: 'direct', dispatches: 0, pieces: pieces.length };
+    const info: RunInfo = { op, algorithm: 'direct', dispatches: 0, pieces: pieces.length, inputTexture: false };
     const only = pieces.length === 1 ? pieces[0] : undefined;
     if (only && job.output === 'gpu' && !job.reverse) {
       const out = this.newTensorBuffer(state, g.N * g.K * g.OH * g.OW * 4);
@@ -442,6 +469,34 @@ export class ConvEngine implements GpuTensorOwner {
     this.lastRun = info;
     if (job.reverse) reversePlanes(data, g.N * g.K);
     return job.output === 'gpu' ? this.residentTensor(state, data, job.outShape) : { data, shape: job.outShape };
+  }
+
+  /**
+   * The direct kernel's input-texture binding: the input written into an r32float array texture
+   * (one layer per (n, c) plane) when `textureInput` is on, the kernel reads packed taps and the
+   * input is host data within the texture limits; otherwise the dummy. The texture is shared by
+   * the engine's calls: runPiece writes it and submits its commands with no await in between, so
+   * queue order keeps each call's data apart.
+   */
+  private directTexture(state: DeviceState, g: ConvGeometry, input: Operand): { input?: TextureBinding; dummy: TextureBinding } {
+    const dummy = { view: state.textureDummyView };
+    const layers = g.N * g.C;
+    const { limits } = state.device;
+    const usable = this.textureInput && !(input instanceof GpuTensor) && planTaps(g) !== null &&
+      g.W <= limits.maxTextureDimension2D && g.H <= limits.maxTextureDimension2D && layers <= limits.maxTextureArrayLayers;
+    if (!usable) return { dummy };
+    let cached = state.inputTexture;
+    if (!cached || cached.texture.width !== g.W || cached.texture.height !== g.H || cached.texture.depthOrArrayLayers !== layers) {
+      cached?.texture.destroy();
+      const texture = state.device.createTexture({
+        label: 'webgpu-conv.direct.input-texture', size: [g.W, g.H, layers], format: 'r32float',
+        usage: TextureUsage.TEXTURE_BINDING | TextureUsage.COPY_DST, textureBindingViewDimension: '2d-array',
+      });
+      cached = state.inputTexture = { texture, view: texture.createView({ dimension: '2d-array' }) };
+    }
+    const layout = { offset: input.byteOffset, bytesPerRow: g.W * 4, rowsPerImage: g.H };
+    state.device.queue.writeTexture({ texture: cached.texture }, input.buffer, layout, [g.W, g.H, layers]);
+    return { input: { view: cached.view }, dummy };
   }
 
   /**
@@ -468,8 +523,12 @@ export class ConvEngine implements GpuTensorOwner {
       if (!piece.bias) held.push(bias.buffer);
       const output = { buffer: target ?? pool.acquire(outBytes, BufferUsage.STORAGE | BufferUsage.COPY_SRC, `${op}.output`), size: outBytes };
       if (!target) held.push(output.buffer);
+      // The direct kernel may read the input from a texture instead; its storage binding then holds
+      // a stand-in (the bias buffer), never read.
+      const texture = chosen.algorithm === 'direct' ? this.directTexture(state, g, piece.input) : undefined;
+      if (texture?.input) info.inputTexture = true;
       const operands: ConvOperands = {
-        input: this.operand(state, piece.input, `${op}.input`, held),
+        input: texture?.input ? bias : this.operand(state, piece.input, `${op}.input`, held),
         weight: this.operand(state, piece.weight, `${op}.weight`, held),
         bias,
         output,
@@ -490,7 +549,7 @@ export class ConvEngine implements GpuTensorOwner {
       rec = new Recorder(device, pool, this.planLimits, encoder, `${op}.${chosen.algorithm}`, writes);
       if (chosen.algorithm === 'im2col') encodeIm2col(rec, g, operands, chosen.plan, this.gemmVariant);
       else if (chosen.algorithm === 'tiled') encodeTiled(rec, g, operands, chosen.plan);
-      else encodeDirect(rec, g, operands, uniformWeights);
+      else encodeDirect(rec, g, operands, uniformWeights, texture ?? { dummy: { view: state.textureDummyView } });
       rec.end();
       if (staging) encoder.copyBufferToBuffer(output.buffer, 0, staging, 0, outBytes);
       if (qs) {

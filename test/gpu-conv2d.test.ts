@@ -21,7 +21,7 @@ beforeAll(async () => {
   };
   // Uniform bindings below the 64 KiB window: 'implicit' must fall back to 'register'.
   smallUniformEngine = useEngine('llvmpipe', { limits: { maxUniformBufferBindingSize: 16384 } });
-  storageWeightsEngine = useEngine('llvmpipe', { uniformWeights: false });
+  storageWeightsEngine = useEngine('llvmpipe', { uniformWeights: false, textureInput: false });
 });
 
 type Case2d = [name: string, input: number[], weight: number[], options: Conv2dOptions];
@@ -87,12 +87,44 @@ describe('conv2d on llvmpipe, im2col where uniform bindings are too small for th
   });
 });
 
-describe('conv2d on llvmpipe, direct reading weights from storage (uniformWeights off)', () => {
+describe('conv2d on llvmpipe, direct reading weights and input from storage (uniformWeights, textureInput off)', () => {
   it.each(CASES_2D)('%s', async (name, is, ws, options) => {
     const storage = await storageWeightsEngine;
     const x = randomTensor(is, 1 + is.length * 7 + (is[3] ?? 0));
     const w = randomTensor(ws, 99 + (ws[0] ?? 0));
     await checkOp(storage, 'conv2d', x, w, { ...options, algorithm: 'direct' }, `${name} [direct, storage weights]`);
+    expect(storage.lastRun?.inputTexture).toBe(false);
+  });
+});
+
+describe('direct on llvmpipe reads host inputs from a texture where it packs taps', () => {
+  it('host input of a unit-stride layer: texture; GpuTensor input, strided layer, option off: storage', async () => {
+    const x = randomTensor([2, 3, 9, 11], 31);
+    const w = randomTensor([4, 3, 3, 3], 32);
+    expect(engine.textureInput).toBe(true);
+    await checkOp(engine, 'conv2d', x, w, { padding: 1, algorithm: 'direct' });
+    expect(engine.lastRun?.inputTexture).toBe(true);
+    await checkOp(engine, 'conv2d', x, w, { padding: 1, stride: 2, algorithm: 'direct' });
+    expect(engine.lastRun?.inputTexture).toBe(false);
+    const gx = await engine.upload(x);
+    try {
+      const out = await engine.conv2d(gx, w, { padding: 1, algorithm: 'direct' });
+      expect(engine.lastRun?.inputTexture).toBe(false);
+      const viaTexture = await engine.conv2d(x, w, { padding: 1, algorithm: 'direct' });
+      expect(Array.from(out.data)).toEqual(Array.from(viaTexture.data));
+    } finally {
+      gx.destroy();
+    }
+  });
+  it('keeps concurrent calls of the same size apart (one shared texture)', async () => {
+    const w = randomTensor([2, 1, 3, 3], 33);
+    const xs = [0, 1, 2, 3, 4, 5].map((i) => randomTensor([1, 1, 16, 20], 40 + i));
+    const outs = await Promise.all(xs.map((x) => engine.conv2d(x, w, { padding: 1, algorithm: 'direct' })));
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i]!;
+      const one = await engine.conv2d(x, w, { padding: 1, algorithm: 'direct' });
+      expect(Array.from(outs[i]!.data)).toEqual(Array.from(one.data));
+    }
   });
 });
 

@@ -13,7 +13,7 @@ let uniformWeightsEngine: Promise<ConvEngine>;
 beforeAll(async () => {
   engine = await useEngine('swiftshader');
   registerEngine = useEngine('swiftshader', { gemm: 'register' });
-  uniformWeightsEngine = useEngine('swiftshader', { uniformWeights: true });
+  uniformWeightsEngine = useEngine('swiftshader', { uniformWeights: true, textureInput: true });
 });
 
 it('runs on SwiftShader in core mode', () => {
@@ -41,8 +41,10 @@ describe.each(['direct', 'im2col', 'tiled', 'auto'] as const)('SwiftShader, algo
       await checkOp(engine, op, randomTensor([3, 3], 12), randomTensor([5, 4], 13), { mode: 'valid', algorithm });
     }
   });
-  it('direct with weights in a uniform buffer (the llvmpipe default)', async () => {
+  it('direct with weights in a uniform buffer and the input in a texture (the llvmpipe defaults)', async () => {
     const uniform = await uniformWeightsEngine;
+    await checkOp(uniform, 'conv2d', randomTensor([2, 3, 9, 10], 24), randomTensor([5, 3, 3, 3], 25), { padding: 1, paddingMode: 'reflect', algorithm: 'direct' });
+    expect(uniform.lastRun?.inputTexture).toBe(true);
     await checkOp(uniform, 'conv2d', randomTensor([1, 4, 10, 9], 18), randomTensor([6, 2, 3, 4], 19), { groups: 2, padding: 1, dilation: [1, 2], flip: true, algorithm: 'direct' });
     await checkOp(uniform, 'correlate2d', randomTensor([12, 13], 20), randomTensor([5, 4], 21), { mode: 'same', boundary: 'reflect', algorithm: 'direct' });
   });

@@ -4,7 +4,7 @@
  * Blocks of rows read their weights as packed taps from uniform windows (TAPS) when they fit.
  */
 import { BufferUsage } from '../gpu/constants.js';
-import type { Binding, Recorder } from '../gpu/recorder.js';
+import type { Binding, Recorder, TextureBinding } from '../gpu/recorder.js';
 import { BOUNDARY_CODE, geometryParams } from '../gpu/params.js';
 import type { ConvGeometry } from '../plan.js';
 import { WGSL_CONSTS } from '../shaders.generated.js';
@@ -49,21 +49,27 @@ export function planTaps(g: ConvGeometry): TapsPlan | null {
  * `uniformWeights`: a 16 KiB uniform buffer holding a copy of the weights, or undefined to read
  * them from storage (`dummy` then fills the binding). Both are unused when the taps are packed.
  */
-export function encodeDirect(rec: Recorder, g: ConvGeometry, b: ConvOperands, uniform: { weights?: Binding; dummy: Binding }): void {
+export function encodeDirect(
+  rec: Recorder,
+  g: ConvGeometry,
+  b: ConvOperands,
+  uniform: { weights?: Binding; dummy: Binding },
+  texture: { input?: TextureBinding; dummy: TextureBinding },
+): void {
   const RB = rowsPerBlock(g);
   const taps = planTaps(g);
   // Output columns per invocation: 8 with packed taps (fewer input loads per output), else 4.
   const OB = taps ? 8 : 4;
   const constants = {
     WG, RB, OB, BOUNDARY: BOUNDARY_CODE[g.boundary], FLIP: Number(g.flip),
-    UNIFORM_WEIGHTS: Number(!taps && !!uniform.weights), TAPS: Number(!!taps),
+    UNIFORM_WEIGHTS: Number(!taps && !!uniform.weights), TAPS: Number(!!taps), TEXTURE_INPUT: Number(!!texture.input),
   };
   const base = geometryParams(g);
   const blocks = Math.ceil(g.OH / RB) * Math.ceil(g.OW / OB);
   const bindings = [b.input, b.weight, b.bias, b.output];
   if (!taps) {
     const total = g.N * g.K * blocks;
-    rec.dispatch({ family: 'direct', constants }, { ...base, total }, [...bindings, uniform.weights ?? uniform.dummy], Math.ceil(total / WG));
+    rec.dispatch({ family: 'direct', constants }, { ...base, total }, [...bindings, uniform.weights ?? uniform.dummy, texture.input ?? texture.dummy], Math.ceil(total / WG));
     return;
   }
   const windowBytes = UNIFORM_VEC4S * 16;
@@ -75,6 +81,6 @@ export function encodeDirect(rec: Recorder, g: ConvGeometry, b: ConvOperands, un
     const m0 = w * taps.perWindow;
     const total = g.N * Math.min(taps.perWindow, g.K - m0) * blocks;
     const window = { buffer: packed.buffer, offset: w * windowBytes, size: windowBytes };
-    rec.dispatch({ family: 'direct', constants }, { ...tapParams, m0, mW: Math.min(taps.perWindow, g.K - m0), total }, [...bindings, window], Math.ceil(total / WG));
+    rec.dispatch({ family: 'direct', constants }, { ...tapParams, m0, mW: Math.min(taps.perWindow, g.K - m0), total }, [...bindings, window, texture.input ?? texture.dummy], Math.ceil(total / WG));
   }
 }

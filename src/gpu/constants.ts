@@ -11,4 +11,6 @@ export const BufferUsage = {
   QUERY_RESOLVE: 0x0200,
 } as const;
 
+export const TextureUsage = { COPY_DST: 0x0002, TEXTURE_BINDING: 0x0004 } as const;
+
 export const MapMode = { READ: 0x0001 } as const;

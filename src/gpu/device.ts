@@ -77,6 +77,8 @@ const RAISED_LIMITS = [
   'maxComputeWorkgroupSizeY',
   'maxStorageBuffersPerShaderStage',
   'maxUniformBufferBindingSize',
+  'maxTextureDimension2D',
+  'maxTextureArrayLayers',
 ] as const;
 
 async function openDevice(adapter: GPUAdapter): Promise<GPUDevice> {

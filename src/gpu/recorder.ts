@@ -25,6 +25,11 @@ export interface Binding {
   offset?: number;
 }
 
+/** A texture binding. */
+export interface TextureBinding {
+  view: GPUTextureView;
+}
+
 export class Recorder {
   private readonly pass: GPUComputePassEncoder;
   private readonly held: GPUBuffer[] = [];
@@ -53,7 +58,7 @@ export class Recorder {
    * Dispatches `workgroups` workgroups of `spec` with `params` and `bindings` 1, 2, … (null: a binding
    * number the entry point does not use).
    */
-  dispatch(spec: KernelSpec, params: ParamValues, bindings: Array<Binding | null>, workgroups: number): void {
+  dispatch(spec: KernelSpec, params: ParamValues, bindings: Array<Binding | TextureBinding | null>, workgroups: number): void {
     const uniform = this.pool.acquire(PARAMS_BYTES, BufferUsage.UNIFORM | BufferUsage.COPY_DST, 'params');
     this.held.push(uniform);
     this.device.queue.writeBuffer(uniform, 0, encodeParams({ ...params, wgTotal: workgroups }));
@@ -63,7 +68,11 @@ export class Recorder {
       layout: pipeline.getBindGroupLayout(0),
       entries: [
         { binding: 0, resource: { buffer: uniform, size: PARAMS_BYTES } },
-        ...bindings.flatMap((b, i) => (b ? [{ binding: i + 1, resource: { buffer: b.buffer, offset: b.offset ?? 0, size: b.size } }] : [])),
+        ...bindings.flatMap((b, i) => {
+          if (!b) return [];
+          const resource = 'view' in b ? b.view : { buffer: b.buffer, offset: b.offset ?? 0, size: b.size };
+          return [{ binding: i + 1, resource }];
+        }),
       ],
     });
     this.pass.setPipeline(pipeline);
