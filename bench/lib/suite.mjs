@@ -407,6 +407,9 @@ function blank(id, kind) {
  * @param {boolean} [sweep] a sweep point: give up after a warm-up run slower than `config.slowMs`
  */
 async function measure(m, config, fn, check, env, firstMs, sweep = false) {
+  // Start each contender from a collected heap (node --expose-gc; a no-op elsewhere), so that the
+  // garbage of the one before (the CPU reference allocates per call) is not collected in its runs.
+  /** @type {any} */ (globalThis).gc?.();
   let last = firstMs ?? 0;
   for (let i = 0; i < config.warmup; i++) {
     const t0 = performance.now();
