@@ -28,6 +28,11 @@ fn bMatrix(pair: u32, J: u32, cols: u32) -> vec2<u32> {
   return vec2<u32>((pair - P.chunk0) * J * cols, cols);
 }
 
+// Columns p … p + 3, clamped to the last one (out-of-range columns read valid addresses, unstored).
+fn clampedColumns(p: u32, last: u32) -> vec4<u32> {
+  return min(vec4<u32>(p, p + 1u, p + 2u, p + 3u), vec4<u32>(last));
+}
+
 var<workgroup> As: array<f32, TK * TM>;  // As[kk * TM + m]
 var<workgroup> Bs: array<f32, TK * TN>;  // Bs[kk * TN + p]
 
@@ -122,8 +127,8 @@ fn mainRegister(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
   let bStride = bm.y;
   // Out-of-range rows and columns read clamped (valid) addresses and are not stored.
   let last = cols - 1u;
-  let c0 = vec4<u32>(min(p0, last), min(p0 + 1u, last), min(p0 + 2u, last), min(p0 + 3u, last));
-  let c1 = vec4<u32>(min(p0 + 4u, last), min(p0 + 5u, last), min(p0 + 6u, last), min(p0 + 7u, last));
+  let c0 = clampedColumns(p0, last);
+  let c1 = clampedColumns(p0 + 4u, last);
   var aRow: array<u32, RM_MAX>;
   for (var r = 0u; r < RM; r++) { aRow[r] = (g * P.Kg + min(m0 + r, P.Kg - 1u)) * J; }
   var acc0: array<vec4<f32>, RM_MAX>;
@@ -205,8 +210,8 @@ fn mainUniform(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
   let g = pair % P.groups;
   let bm = bMatrix(pair, J, cols);
   let last = cols - 1u;
-  let c0 = vec4<u32>(min(p0, last), min(p0 + 1u, last), min(p0 + 2u, last), min(p0 + 3u, last));
-  let c1 = vec4<u32>(min(p0 + 4u, last), min(p0 + 5u, last), min(p0 + 6u, last), min(p0 + 7u, last));
+  let c0 = clampedColumns(p0, last);
+  let c1 = clampedColumns(p0 + 4u, last);
   // IMPLICIT: the window origins (oy·sH − padTop, ox·sW − padLeft) of the 8 columns, and the step's
   // (c, wy, wx), advanced with j.
   let q0 = c0 + P.chunk1;
