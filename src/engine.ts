@@ -475,16 +475,16 @@ export class ConvEngine implements GpuTensorOwner {
 
   /**
    * The direct kernel's input-texture binding: the input written into an r32float array texture
-   * (one layer per (n, c) plane) when `textureInput` is on, the kernel reads packed taps and the
-   * input is host data within the texture limits; otherwise the dummy. The texture is shared by
+   * (one layer per (n, c) plane) when `textureInput` is on, the direct kernel runs and reads packed
+   * taps and the input is host data within the texture limits; otherwise the dummy. The texture is shared by
    * the engine's calls: runPiece writes it and submits its commands with no await in between, so
    * queue order keeps each call's data apart.
    */
-  private directTexture(state: DeviceState, g: ConvGeometry, input: Operand): { input?: TextureBinding; dummy: TextureBinding } {
+  private directTexture(state: DeviceState, g: ConvGeometry, input: Operand, packedTaps: boolean): { input?: TextureBinding; dummy: TextureBinding } {
     const dummy = { view: state.textureDummyView };
     const layers = g.N * g.C;
     const { limits } = state.device;
-    const usable = this.textureInput && !(input instanceof GpuTensor) && planTaps(g) !== null &&
+    const usable = this.textureInput && packedTaps && !(input instanceof GpuTensor) &&
       g.W <= limits.maxTextureDimension2D && g.H <= limits.maxTextureDimension2D && layers <= limits.maxTextureArrayLayers;
     if (!usable) return { dummy };
     let cached = state.inputTexture;
@@ -527,10 +527,11 @@ export class ConvEngine implements GpuTensorOwner {
       if (!target) held.push(output.buffer);
       // The direct kernel may read the input from a texture instead; its storage binding then holds
       // a stand-in (the bias buffer), never read.
-      const texture = chosen.algorithm === 'direct' ? this.directTexture(state, g, piece.input) : undefined;
-      if (texture?.input) info.inputTexture = true;
+      const packedTaps = chosen.algorithm === 'direct' && planTaps(g) !== null;
+      const texture = this.directTexture(state, g, piece.input, packedTaps);
+      if (texture.input) info.inputTexture = true;
       const operands: ConvOperands = {
-        input: texture?.input ? bias : this.operand(state, piece.input, `${op}.input`, held),
+        input: texture.input ? bias : this.operand(state, piece.input, `${op}.input`, held),
         weight: this.operand(state, piece.weight, `${op}.weight`, held),
         bias,
         output,
@@ -540,7 +541,7 @@ export class ConvEngine implements GpuTensorOwner {
       // The direct kernel's uniform binding: a copy of the weights when enabled and small enough.
       const uniformWeights: { weights?: Binding; dummy: Binding } = { dummy: { buffer: state.uniformDummy, size: UNIFORM_WEIGHT_BYTES } };
       const weightBytes = operands.weight.size;
-      if (chosen.algorithm === 'direct' && this.uniformWeights && weightBytes <= UNIFORM_WEIGHT_BYTES && !planTaps(g)) {
+      if (chosen.algorithm === 'direct' && this.uniformWeights && weightBytes <= UNIFORM_WEIGHT_BYTES && !packedTaps) {
         const ub = pool.acquire(UNIFORM_WEIGHT_BYTES, BufferUsage.UNIFORM | BufferUsage.COPY_DST, `${op}.weights.uniform`);
         held.push(ub);
         encoder.copyBufferToBuffer(operands.weight.buffer, 0, ub, 0, weightBytes);
@@ -551,7 +552,7 @@ export class ConvEngine implements GpuTensorOwner {
       rec = new Recorder(device, pool, this.planLimits, encoder, `${op}.${chosen.algorithm}`, writes);
       if (chosen.algorithm === 'im2col') encodeIm2col(rec, g, operands, chosen.plan, this.gemmVariant);
       else if (chosen.algorithm === 'tiled') encodeTiled(rec, g, operands, chosen.plan);
-      else encodeDirect(rec, g, operands, uniformWeights, texture ?? { dummy: { view: state.textureDummyView } });
+      else encodeDirect(rec, g, operands, uniformWeights, texture);
       rec.end();
       if (staging) encoder.copyBufferToBuffer(output.buffer, 0, staging, 0, outBytes);
       if (qs) {

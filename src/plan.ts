@@ -82,6 +82,11 @@ export interface ConvGeometry {
   flip: boolean;
 }
 
+/** The reduction length of each output, C/groups·KH·KW (the GEMM's inner dimension J). */
+export function reductionLength(g: ConvGeometry): number {
+  return (g.C / g.groups) * g.KH * g.KW;
+}
+
 /** A planned GPU job: the geometry, which host arrays play input and weight, and the post-processing. */
 export interface ConvJob {
   geometry: ConvGeometry;

@@ -6,7 +6,7 @@
  */
 import { extendIndex } from './cpu/reference.js';
 import { ResourceError } from './errors.js';
-import type { ConvGeometry, ConvJob, Operand } from './plan.js';
+import { reductionLength, type ConvGeometry, type ConvJob, type Operand } from './plan.js';
 
 /** One piece of a job, with where its [N', K', OH', OW] output goes in the whole output. */
 export interface Piece<T extends Operand = Operand> {
@@ -29,7 +29,7 @@ export function bindingLimit(limits: { maxStorageBufferBindingSize: number; maxB
 
 const bytes = {
   input: (g: ConvGeometry) => g.N * g.C * g.H * g.W * 4,
-  weight: (g: ConvGeometry) => g.K * (g.C / g.groups) * g.KH * g.KW * 4,
+  weight: (g: ConvGeometry) => g.K * reductionLength(g) * 4,
   output: (g: ConvGeometry) => g.N * g.K * g.OH * g.OW * 4,
 };
 

@@ -72,15 +72,16 @@ export function encodeDirect(
     rec.dispatch({ family: 'direct', constants }, { ...base, total }, [...bindings, uniform.weights ?? uniform.dummy, texture.input ?? texture.dummy], Math.ceil(total / WG));
     return;
   }
-  const windowBytes = UNIFORM_VEC4S * 16;
+  const windowBytes = UNIFORM_WEIGHT_BYTES;
   const packed = rec.scratch(taps.windows * windowBytes, 'direct.taps', BufferUsage.UNIFORM);
   const tapParams = { ...base, mW: taps.perWindow, tapStride: taps.stride };
   const packTotal = taps.windows * UNIFORM_VEC4S;
   rec.dispatch({ family: 'direct', entryPoint: 'packTaps', constants: { RB, FLIP: constants.FLIP } }, { ...tapParams, total: packTotal }, [packed, b.weight], Math.ceil(packTotal / 64));
   for (let w = 0; w < taps.windows; w++) {
     const m0 = w * taps.perWindow;
-    const total = g.N * Math.min(taps.perWindow, g.K - m0) * blocks;
+    const mW = Math.min(taps.perWindow, g.K - m0);
+    const total = g.N * mW * blocks;
     const window = { buffer: packed.buffer, offset: w * windowBytes, size: windowBytes };
-    rec.dispatch({ family: 'direct', constants }, { ...tapParams, m0, mW: Math.min(taps.perWindow, g.K - m0), total }, [...bindings, window, texture.input ?? texture.dummy], Math.ceil(total / WG));
+    rec.dispatch({ family: 'direct', constants }, { ...tapParams, m0, mW, total }, [...bindings, window, texture.input ?? texture.dummy], Math.ceil(total / WG));
   }
 }

@@ -8,7 +8,7 @@
 import { BufferUsage } from '../gpu/constants.js';
 import type { Binding, PlanLimits, Recorder } from '../gpu/recorder.js';
 import { BOUNDARY_CODE, geometryParams } from '../gpu/params.js';
-import type { ConvGeometry } from '../plan.js';
+import { reductionLength, type ConvGeometry } from '../plan.js';
 import { WGSL_CONSTS } from '../shaders.generated.js';
 import type { ConvOperands } from './operands.js';
 
@@ -35,7 +35,7 @@ export interface Im2colPlan {
 /** Plans the chunks, or returns null when not even one output column's patch fits. */
 export function planIm2col(g: ConvGeometry, limits: PlanLimits, budgetBytes = IM2COL_BUDGET_BYTES): Im2colPlan | null {
   const pairs = g.N * g.groups;
-  const J = (g.C / g.groups) * g.KH * g.KW;
+  const J = reductionLength(g);
   const P = g.OH * g.OW;
   const pointwise =
     g.KH === 1 && g.KW === 1 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0 &&
@@ -96,7 +96,7 @@ interface UniformGemmPlan {
 function planUniformGemm(g: ConvGeometry, limits: PlanLimits): UniformGemmPlan | null {
   if (limits.maxUniformBufferBindingSize < UNIFORM_WINDOW_BYTES) return null;
   const Kg = g.K / g.groups;
-  const J = (g.C / g.groups) * g.KH * g.KW;
+  const J = reductionLength(g);
   const windowFloats = UNIFORM_WINDOW_BYTES / 4;
   const RMU = Math.min(WGSL_CONSTS.gemm.RMU_MAX, Math.ceil(Kg / 4) * 4);
   const rowBlocks = Math.ceil(Kg / RMU);
@@ -119,7 +119,7 @@ export function encodeIm2col(rec: Recorder, g: ConvGeometry, b: ConvOperands, pl
 /** The patch matrix of chunk `c` into `col` (unless the input is the patch matrix). */
 function encodePatches(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: Im2colPlan, c: Im2colChunk, col: Binding): void {
   if (plan.inputIsPatchMatrix) return;
-  const J = (g.C / g.groups) * g.KH * g.KW;
+  const J = reductionLength(g);
   const total = c.pairs * J * Math.ceil(c.cols / WGSL_CONSTS.im2col.VW);
   const constants = { BOUNDARY: BOUNDARY_CODE[g.boundary], FLIP: Number(g.flip), WG };
   rec.dispatch({ family: 'im2col', constants }, { ...geometryParams(g), ...chunkParams(c), total }, [b.input, col], Math.ceil(total / WG));
@@ -161,7 +161,7 @@ function encodeGemm(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: Im2co
  * of output channels and reduction slice one dispatch.
  */
 function encodeUniformGemm(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: Im2colPlan, u: UniformGemmPlan, implicit: boolean): void {
-  const J = (g.C / g.groups) * g.KH * g.KW;
+  const J = reductionLength(g);
   const Kg = g.K / g.groups;
   const base = geometryParams(g);
   const count = g.groups * u.windows * u.slices;

@@ -11,7 +11,7 @@
  * An explicit algorithm whose plan cannot fit the device falls back to direct, which always fits.
  */
 import type { PlanLimits } from '../gpu/recorder.js';
-import type { ConvGeometry } from '../plan.js';
+import { reductionLength, type ConvGeometry } from '../plan.js';
 import type { Algorithm } from '../types.js';
 import { planIm2col, type Im2colPlan } from './im2col.js';
 import { planTiled, type TiledPlan } from './tiled.js';
@@ -28,7 +28,7 @@ export function chooseAlgorithm(
   spatial: 'tiled' | 'direct' = 'tiled',
 ): AlgorithmPlan {
   const Kg = g.K / g.groups;
-  const J = (g.C / g.groups) * g.KH * g.KW;
+  const J = reductionLength(g);
   const wantIm2col = requested === 'im2col' || (requested === 'auto' && Kg >= 16 && J >= 16);
   if (wantIm2col) {
     const plan = planIm2col(g, limits);
