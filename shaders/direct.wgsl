@@ -23,11 +23,18 @@ struct UniformWeights { w: array<vec4<f32>, UNIFORM_VEC4S> }
 // rows without a branch (measured on the image filters a–c of the benchmark suite 1.2–1.5× faster
 // on llvmpipe and 1.6–2.2× on SwiftShader; on the depthwise layer h 1.0× and 1.4×).
 override TAPS: bool = false;
+// The kernel size when the host specialises the pipeline on it (0: read P.KH, P.KW): with constant
+// trip counts the compiler unrolls the tap loops (measured 1.1× on llvmpipe for the image filters).
+override FIXED_KH: u32 = 0u;
+override FIXED_KW: u32 = 0u;
 
 @group(0) @binding(1) var<storage, read> inp: array<f32>;
 @group(0) @binding(2) var<storage, read> wts: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> outp: array<f32>;
+// The same output binding seen as vec4s, for mainVec4 (OW a multiple of 4: every block starts
+// 16-byte aligned and its two vec4s are whole or past the row's end).
+@group(0) @binding(4) var<storage, read_write> outp4: array<vec4<f32>>;
 @group(0) @binding(5) var<uniform> uwts: UniformWeights;
 
 fn weightAt(i: u32) -> f32 {
@@ -49,11 +56,17 @@ fn inputAt(plane: u32, iy: i32, x: i32) -> f32 {
   return inp[(plane * P.H + u32(iy)) * P.W + u32(ix)];
 }
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) li: u32) {
-  let t = linearWorkgroup(wid, nwg) * WG + li;
-  if (t >= P.total) { return; }
+// The outputs (oy0 + rr, ox0 + i) of one invocation's block, before the bias: acc[rr] holds
+// columns ox0 … ox0 + 3 of row rr, acc[RB_MAX + rr] columns ox0 + 4 … ox0 + 7 (OB = 8).
+struct Block {
+  n: u32,
+  k: u32,
+  oy0: u32,
+  ox0: u32,
+  acc: array<vec4<f32>, 8>,
+}
+
+fn computeBlock(t: u32) -> Block {
   // t enumerates (n, k, row block, column block) with the block of OB columns fastest.
   let blocks = (P.OW + OB - 1u) / OB;
   let rowBlocks = (P.OH + RB - 1u) / RB;
@@ -67,16 +80,17 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let n = r / kCount;
   let g = k / P.Kg;
   let tapBase = (k - P.m0) * P.tapStride;
+  let KH = select(P.KH, FIXED_KH, FIXED_KH > 0u);
+  let KW = select(P.KW, FIXED_KW, FIXED_KW > 0u);
 
-  var acc: array<vec4<f32>, RB_MAX>;   // acc[rr][i]: output (oy0 + rr, ox0 + i)
-  var acc2: array<vec4<f32>, RB_MAX>;  // with OB = 8: acc2[rr][i], output (oy0 + rr, ox0 + 4 + i)
+  var b = Block(n, k, oy0, ox0, array<vec4<f32>, 8>());
   for (var c = 0u; c < P.Cg; c++) {
     let plane = n * P.C + g * P.Cg + c;
     let x0 = i32(ox0 * P.sW) - P.padLeft;
     if (RB > 1u) {
       // Unit stride and dilation: input row oy0 − padTop + q feeds output row oy0 + rr through
       // kernel row q − rr, and along the row the OB-wide window slides one column per tap.
-      let rows = RB + P.KH - 1u;
+      let rows = RB + KH - 1u;
       for (var q = 0u; q < rows; q++) {
         let iy = boundaryIndex(i32(oy0 + q) - P.padTop, i32(P.H));
         var v = vec4<f32>(inputAt(plane, iy, x0), inputAt(plane, iy, x0 + 1),
@@ -88,24 +102,24 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         }
         // Output rows rr of the block that input row q feeds: 0 ≤ q − rr < KH.
         let rr4 = vec4<u32>(0u, 1u, 2u, 3u);
-        let reach = (vec4<u32>(q) >= rr4) & (vec4<u32>(q) - rr4 < vec4<u32>(P.KH));
-        for (var kx = 0u; kx < P.KW; kx++) {
+        let reach = (vec4<u32>(q) >= rr4) & (vec4<u32>(q) - rr4 < vec4<u32>(KH));
+        for (var kx = 0u; kx < KW; kx++) {
           if (TAPS) {
             // Rows that row q does not reach are skipped, not multiplied by a zero tap: 0 · ∞ is NaN.
-            let w = uwts.w[tapBase + (c * rows + q) * P.KW + kx];
-            acc[0] += select(vec4<f32>(0.0), w.x * v, reach.x);
-            acc[1] += select(vec4<f32>(0.0), w.y * v, reach.y);
-            acc[2] += select(vec4<f32>(0.0), w.z * v, reach.z);
-            acc[3] += select(vec4<f32>(0.0), w.w * v, reach.w);
+            let w = uwts.w[tapBase + (c * rows + q) * KW + kx];
+            b.acc[0] += select(vec4<f32>(0.0), w.x * v, reach.x);
+            b.acc[1] += select(vec4<f32>(0.0), w.y * v, reach.y);
+            b.acc[2] += select(vec4<f32>(0.0), w.z * v, reach.z);
+            b.acc[3] += select(vec4<f32>(0.0), w.w * v, reach.w);
             if (OB == 8u) {
-              acc2[0] += select(vec4<f32>(0.0), w.x * v2, reach.x);
-              acc2[1] += select(vec4<f32>(0.0), w.y * v2, reach.y);
-              acc2[2] += select(vec4<f32>(0.0), w.z * v2, reach.z);
-              acc2[3] += select(vec4<f32>(0.0), w.w * v2, reach.w);
+              b.acc[4] += select(vec4<f32>(0.0), w.x * v2, reach.x);
+              b.acc[5] += select(vec4<f32>(0.0), w.y * v2, reach.y);
+              b.acc[6] += select(vec4<f32>(0.0), w.z * v2, reach.z);
+              b.acc[7] += select(vec4<f32>(0.0), w.w * v2, reach.w);
             }
           } else {
             for (var rr = 0u; rr < RB; rr++) {
-              if (q >= rr && q - rr < P.KH) { acc[rr] += weightAt(weightIndex(k, c, q - rr, kx)) * v; }
+              if (q >= rr && q - rr < KH) { b.acc[rr] += weightAt(weightIndex(k, c, q - rr, kx)) * v; }
             }
           }
           if (OB == 8u) {
@@ -117,21 +131,21 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         }
       }
     } else {
-      for (var ky = 0u; ky < P.KH; ky++) {
+      for (var ky = 0u; ky < KH; ky++) {
         let iy = boundaryIndex(i32(oy0 * P.sH + ky * P.dH) - P.padTop, i32(P.H));
         if (P.sW == 1u && P.dW == 1u) {
           // Unit stride and dilation along the row: the window slides one column per tap.
           var v = vec4<f32>(inputAt(plane, iy, x0), inputAt(plane, iy, x0 + 1),
                             inputAt(plane, iy, x0 + 2), inputAt(plane, iy, x0 + 3));
-          for (var kx = 0u; kx < P.KW; kx++) {
-            acc[0] += weightAt(weightIndex(k, c, ky, kx)) * v;
+          for (var kx = 0u; kx < KW; kx++) {
+            b.acc[0] += weightAt(weightIndex(k, c, ky, kx)) * v;
             v = vec4<f32>(v.yzw, inputAt(plane, iy, x0 + i32(kx) + 4));
           }
         } else {
           let sw = i32(P.sW);
-          for (var kx = 0u; kx < P.KW; kx++) {
+          for (var kx = 0u; kx < KW; kx++) {
             let x = x0 + i32(kx * P.dW);
-            acc[0] += weightAt(weightIndex(k, c, ky, kx)) *
+            b.acc[0] += weightAt(weightIndex(k, c, ky, kx)) *
                       vec4<f32>(inputAt(plane, iy, x), inputAt(plane, iy, x + sw),
                                 inputAt(plane, iy, x + 2 * sw), inputAt(plane, iy, x + 3 * sw));
           }
@@ -139,15 +153,41 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       }
     }
   }
-  let b = bias[k];
+  return b;
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) li: u32) {
+  let t = linearWorkgroup(wid, nwg) * WG + li;
+  if (t >= P.total) { return; }
+  let b = computeBlock(t);
+  let bk = bias[b.k];
   for (var rr = 0u; rr < RB; rr++) {
-    let oy = oy0 + rr;
+    let oy = b.oy0 + rr;
     if (oy >= P.OH) { break; }
-    let o = ((n * P.K + k) * P.OH + oy) * P.OW;
+    let o = ((b.n * P.K + b.k) * P.OH + oy) * P.OW;
     for (var i = 0u; i < 4u; i++) {
-      if (ox0 + i < P.OW) { outp[o + ox0 + i] = acc[rr][i] + b; }
-      if (OB == 8u && ox0 + 4u + i < P.OW) { outp[o + ox0 + 4u + i] = acc2[rr][i] + b; }
+      if (b.ox0 + i < P.OW) { outp[o + b.ox0 + i] = b.acc[rr][i] + bk; }
+      if (OB == 8u && b.ox0 + 4u + i < P.OW) { outp[o + b.ox0 + 4u + i] = b.acc[RB_MAX + rr][i] + bk; }
     }
+  }
+}
+
+// main with vec4 stores (measured 1.1× on llvmpipe), for OW a multiple of 4.
+@compute @workgroup_size(WG)
+fn mainVec4(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+            @builtin(local_invocation_index) li: u32) {
+  let t = linearWorkgroup(wid, nwg) * WG + li;
+  if (t >= P.total) { return; }
+  let b = computeBlock(t);
+  let bk = bias[b.k];
+  for (var rr = 0u; rr < RB; rr++) {
+    let oy = b.oy0 + rr;
+    if (oy >= P.OH) { break; }
+    let o = (((b.n * P.K + b.k) * P.OH + oy) * P.OW + b.ox0) / 4u;
+    outp4[o] = b.acc[rr] + bk;
+    if (OB == 8u && b.ox0 + 4u < P.OW) { outp4[o + 1u] = b.acc[RB_MAX + rr] + bk; }
   }
 }
 

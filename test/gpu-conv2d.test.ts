@@ -31,6 +31,10 @@ const CASES_2D: Case2d[] = [
   ['prime sizes, C=3 K=5', [1, 3, 13, 7], [5, 3, 3, 3], { padding: 1 }],
   ['non-square kernel 2x5, even', [2, 5, 11, 17], [3, 5, 2, 5], { padding: [[0, 1], [2, 2]] }],
   ['11x11 kernel', [1, 2, 23, 19], [2, 2, 11, 11], { padding: 5 }],
+  // direct: kernels past 16 taps a side are not specialised (loops over P.KH, P.KW); rows of 24 store
+  // vec4s (mainVec4), rows of 7 scalars.
+  ['2x17 kernel, rows of 24', [1, 2, 6, 24], [3, 2, 2, 17], { padding: [0, 8] }],
+  ['17x3 kernel, rows of 7', [1, 1, 20, 7], [2, 1, 17, 3], { padding: [8, 1], paddingMode: 'reflect' }],
   ['1x1 pointwise C=7 K=33', [1, 7, 9, 10], [33, 7, 1, 1], {}],
   ['just above tiles: 33x17 output, K=18', [1, 5, 33, 17], [18, 5, 3, 3], { padding: 1 }],
   ['stride 2 with leftover', [1, 3, 16, 15], [4, 3, 3, 3], { stride: 2, padding: 1 }],

@@ -15,6 +15,9 @@ const { RB_MAX, UNIFORM_VEC4S } = WGSL_CONSTS.direct;
 
 /** Bytes of the uniform copy of the weights (`UNIFORM_VEC4S` vec4s): weights up to this size can use it. */
 export const UNIFORM_WEIGHT_BYTES = UNIFORM_VEC4S * 16;
+/** Kernels up to this size get pipelines specialised on it (FIXED_KH, FIXED_KW; bigger ones would unroll too far). */
+const MAX_FIXED_SIZE = 16;
+
 /** Above this many windows the packed taps give way to plain weight reads. */
 const MAX_TAP_WINDOWS = 64;
 
@@ -60,16 +63,19 @@ export function encodeDirect(
   const taps = planTaps(g);
   // Output columns per invocation: 8 with packed taps (fewer input loads per output), else 4.
   const OB = taps ? 8 : 4;
+  const fixed = g.KH <= MAX_FIXED_SIZE && g.KW <= MAX_FIXED_SIZE;
   const constants = {
-    WG, RB, OB, BOUNDARY: BOUNDARY_CODE[g.boundary], FLIP: Number(g.flip),
+    WG, RB, OB, FIXED_KH: fixed ? g.KH : 0, FIXED_KW: fixed ? g.KW : 0, BOUNDARY: BOUNDARY_CODE[g.boundary], FLIP: Number(g.flip),
     UNIFORM_WEIGHTS: Number(!taps && !!uniform.weights), TAPS: Number(!!taps), TEXTURE_INPUT: Number(!!texture.input),
   };
+  // Rows of a multiple of 4 outputs: store vec4s.
+  const entryPoint = g.OW % 4 === 0 ? 'mainVec4' : 'main';
   const base = geometryParams(g);
   const blocks = Math.ceil(g.OH / RB) * Math.ceil(g.OW / OB);
   const bindings = [b.input, b.weight, b.bias, b.output];
   if (!taps) {
     const total = g.N * g.K * blocks;
-    rec.dispatch({ family: 'direct', constants }, { ...base, total }, [...bindings, uniform.weights ?? uniform.dummy, texture.input ?? texture.dummy], Math.ceil(total / WG));
+    rec.dispatch({ family: 'direct', entryPoint, constants }, { ...base, total }, [...bindings, uniform.weights ?? uniform.dummy, texture.input ?? texture.dummy], Math.ceil(total / WG));
     return;
   }
   const windowBytes = UNIFORM_WEIGHT_BYTES;
@@ -82,6 +88,6 @@ export function encodeDirect(
     const mW = Math.min(taps.perWindow, g.K - m0);
     const total = g.N * mW * blocks;
     const window = { buffer: packed.buffer, offset: w * windowBytes, size: windowBytes };
-    rec.dispatch({ family: 'direct', constants }, { ...tapParams, m0, mW, total }, [...bindings, window, texture.input ?? texture.dummy], Math.ceil(total / WG));
+    rec.dispatch({ family: 'direct', entryPoint, constants }, { ...tapParams, m0, mW, total }, [...bindings, window, texture.input ?? texture.dummy], Math.ceil(total / WG));
   }
 }
