@@ -9,6 +9,10 @@
  *    single run already takes more than half the time budget.
  *  - Then `repeats` timed runs, fewer when they would exceed the per-contender budget (never fewer
  *    than `minRepeats`). Median and min are quoted; every time is kept in the results.
+ *  - Our algorithms are timed round-robin (run i of auto, direct, im2col, tiled, then run i + 1…),
+ *    each round from a collected heap and led by the next algorithm in turn, so that a drift of the
+ *    machine shifts them alike; the CPU
+ *    reference and the peers (TF.js cannot switch backends per run) are timed one after another.
  *  - End-to-end time: ours = upload + conv + readback (`await engine.conv2d(hostTensors)`);
  *    TF.js = conv + readback on inputs already resident on its backend (the peer figures' rule);
  *    CPU reference = the call.
@@ -236,39 +240,14 @@ export async function runSuite(cases, config, env) {
       return r.ok;
     };
 
-    // --- our algorithms ---------------------------------------------------------------------------
-    for (const alg of OUR_ALGORITHMS) {
-      const id = `ours-${alg}`;
-      env.progress({ done: done++, total, caseId: c.id, contender: id });
-      const m = blank(id, 'ours');
-      results.push(m);
-      const opts = { ...c.options, algorithm: alg };
-      const skip = predictSkip(rates, c, id, config);
-      if (skip) {
-        m.status = 'skipped';
-        m.reason = skip;
-        continue;
-      }
+    // --- our algorithms: warmed up one after another, then timed round-robin -------------------
+    /** @type {{ alg: string, m: Measurement, run: () => Promise<Float32Array>, runs: number }[]} */
+    const ours = [];
+    /** Runs `fn` and marks `m` failed if it raised an error or new uncaptured WebGPU errors came. */
+    const guarded = async (/** @type {Measurement} */ m, /** @type {() => Promise<void>} */ fn) => {
       const errorsBefore = env.gpuErrors.length;
       try {
-        const runOnce = async (/** @type {import('../../dist/index.js').ConvEngine} */ e) => {
-          // Host tensors in, host tensor out (the default `output: 'host'`): upload + conv + readback.
-          const o = /** @type {any} */ (opts);
-          const r = op === 'conv1d' ? await e.conv1d(input, weight, o) : await e.conv2d(input, weight, o);
-          return /** @type {{ data: Float32Array }} */ (/** @type {unknown} */ (r)).data;
-        };
-        await measure(m, config, () => runOnce(env.engine), (got) => check(m, got), env, undefined, c.group !== 'shapes');
-        m.algorithm = env.engine.lastRun?.algorithm;
-        const ke = env.kernelEngine;
-        if (ke && m.status === 'ok') {
-          const runs = Math.min(config.kernelRuns, Math.max(1, m.timesMs.length));
-          for (let i = 0; i < runs; i++) {
-            const got = await runOnce(ke);
-            check(m, got);
-            const k = ke.lastRun?.kernelMs;
-            if (k !== undefined) m.kernelMs.push(k);
-          }
-        }
+        await fn();
       } catch (e) {
         m.status = e instanceof Error && e.name === 'ResourceError' ? 'unsupported' : 'failed';
         m.reason = errorText(e);
@@ -277,6 +256,60 @@ export async function runSuite(cases, config, env) {
         m.status = 'failed';
         m.reason = `uncaptured WebGPU error: ${env.gpuErrors.slice(errorsBefore).join(' | ')}`;
       }
+      return m.status === 'ok';
+    };
+    for (const alg of OUR_ALGORITHMS) {
+      const id = `ours-${alg}`;
+      env.progress({ done: done++, total, caseId: c.id, contender: id });
+      const m = blank(id, 'ours');
+      results.push(m);
+      const opts = /** @type {any} */ ({ ...c.options, algorithm: alg });
+      const skip = predictSkip(rates, c, id, config);
+      if (skip) {
+        m.status = 'skipped';
+        m.reason = skip;
+        continue;
+      }
+      // Host tensors in, host tensor out (the default `output: 'host'`): upload + conv + readback.
+      const runOn = async (/** @type {import('../../dist/index.js').ConvEngine} */ e) => {
+        const r = op === 'conv1d' ? await e.conv1d(input, weight, opts) : await e.conv2d(input, weight, opts);
+        return /** @type {{ data: Float32Array }} */ (/** @type {unknown} */ (r)).data;
+      };
+      const run = async () => {
+        const got = await runOn(env.engine);
+        m.algorithm = env.engine.lastRun?.algorithm;
+        return got;
+      };
+      let runs = 0;
+      await guarded(m, async () => {
+        runs = await warmUp(m, config, run, (got) => check(m, got), env, undefined, c.group !== 'shapes');
+      });
+      if (m.status === 'ok' && runs > 0) ours.push({ alg, m, run, runs });
+      const ke = env.kernelEngine;
+      if (ke && m.status === 'ok' && runs > 0) {
+        await guarded(m, async () => {
+          for (let i = 0; i < Math.min(config.kernelRuns, runs); i++) {
+            check(m, await runOn(ke));
+            const k = ke.lastRun?.kernelMs;
+            if (k !== undefined) m.kernelMs.push(k);
+          }
+        });
+      }
+    }
+    // Round-robin: round i times run i of every algorithm, so that a drift of the machine (another
+    // process, the heap, clocks) shifts them alike and their ratios stay fair. Each round starts from
+    // a collected heap and with the next algorithm (the first run after a collection is the slowest).
+    const rounds = Math.max(0, ...ours.map((o) => o.runs));
+    for (let i = 0; i < rounds; i++) {
+      /** @type {any} */ (globalThis).gc?.();
+      for (let j = 0; j < ours.length; j++) {
+        const o = ours[(i + j) % ours.length];
+        if (i >= o.runs || o.m.status !== 'ok') continue;
+        await guarded(o.m, () => timedRun(o.m, o.run, (got) => check(o.m, got), env));
+      }
+    }
+    for (const alg of OUR_ALGORITHMS) {
+      const m = /** @type {Measurement} */ (results.find((r) => r.id === `ours-${alg}`));
       if (m.status !== 'failed' && m.check && !m.check.ok) m.status = 'wrong';
       finishMeasurement(m, c, rates);
       if (m.status === 'wrong' || m.status === 'failed') {
@@ -407,6 +440,22 @@ function blank(id, kind) {
  * @param {boolean} [sweep] a sweep point: give up after a warm-up run slower than `config.slowMs`
  */
 async function measure(m, config, fn, check, env, firstMs, sweep = false) {
+  const n = await warmUp(m, config, fn, check, env, firstMs, sweep);
+  for (let i = 0; i < n; i++) await timedRun(m, fn, check, env);
+}
+
+/**
+ * The warm-up runs of `fn` (see `measure`); returns how many timed runs fit the budget, 0 when a
+ * slow sweep point is skipped.
+ * @param {Measurement} m
+ * @param {SuiteConfig} config
+ * @param {() => Promise<Float32Array>} fn
+ * @param {(got: Float32Array) => boolean} check
+ * @param {SuiteEnv} env
+ * @param {number} [firstMs]
+ * @param {boolean} [sweep]
+ */
+async function warmUp(m, config, fn, check, env, firstMs, sweep = false) {
   // Start each contender from a collected heap (node --expose-gc; a no-op elsewhere), so that the
   // garbage of the one before (the CPU reference allocates per call) is not collected in its runs.
   /** @type {any} */ (globalThis).gc?.();
@@ -423,16 +472,24 @@ async function measure(m, config, fn, check, env, firstMs, sweep = false) {
   if (sweep && last > config.slowMs) {
     m.status = 'skipped';
     m.reason = `the warm-up run took ${(last / 1000).toFixed(1)} s (> ${config.slowMs / 1000} s for a sweep point): no timed runs`;
-    return;
+    return 0;
   }
-  const n = Math.min(config.repeats, Math.max(config.minRepeats, Math.floor(config.budgetMs / Math.max(last, 1e-3))));
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    const got = await fn();
-    m.timesMs.push(performance.now() - t0);
-    check(got);
-    await env.yieldUi?.();
-  }
+  return Math.min(config.repeats, Math.max(config.minRepeats, Math.floor(config.budgetMs / Math.max(last, 1e-3))));
+}
+
+/**
+ * One timed run of `fn`, its output checked after the clock stops.
+ * @param {Measurement} m
+ * @param {() => Promise<Float32Array>} fn
+ * @param {(got: Float32Array) => boolean} check
+ * @param {SuiteEnv} env
+ */
+async function timedRun(m, fn, check, env) {
+  const t0 = performance.now();
+  const got = await fn();
+  m.timesMs.push(performance.now() - t0);
+  check(got);
+  await env.yieldUi?.();
 }
 
 /**
