@@ -44,8 +44,10 @@ const CASES_2D: Case2d[] = [
   ['depthwise multiplier 3', [2, 4, 9, 8], [12, 1, 5, 5], { groups: 4, padding: 2 }],
   // direct: 60 output channels of packed taps (18 vec4s each) need two uniform windows of 56.
   ['depthwise 60 channels', [1, 60, 6, 7], [60, 1, 3, 3], { groups: 60, padding: 1, bias: randomTensor([60], 5).data }],
-  // direct: 64 input channels' taps exceed a window, so the weights are read one by one.
+  // direct: 64 input channels' taps for blocks of 4 rows exceed a window, for blocks of 2 they fit;
+  // 100 channels' exceed it even so, and the weights are read one by one.
   ['C=64 3x3, K=3', [1, 64, 6, 5], [3, 64, 3, 3], { padding: 1 }],
+  ['C=100 3x3, K=3', [1, 100, 6, 5], [3, 100, 3, 3], { padding: 1 }],
   ['same, even kernel 4x2, dilation 2', [1, 3, 12, 11], [2, 3, 4, 2], { padding: 'same', dilation: 2 }],
   ['valid', [1, 2, 9, 9], [3, 2, 4, 4], { padding: 'valid' }],
   ['reflect', [1, 2, 8, 9], [3, 2, 3, 5], { padding: [2, 3], paddingMode: 'reflect' }],
