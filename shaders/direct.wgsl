@@ -5,7 +5,8 @@ override WG: u32 = 64u;
 // Output columns per invocation: 4, or 8 (two vec4s) with TAPS.
 override OB: u32 = 4u;
 // Output rows per invocation: RB_MAX with unit stride and dilation in both dimensions (then input
-// rows are shared between the rows of the block), else 1.
+// rows are shared between the rows of the block; 2 where 4 rows' packed taps exceed a window, fewer
+// where the output has fewer rows), else 1.
 override RB: u32 = 1u;
 const RB_MAX: u32 = 4u;
 // With UNIFORM_WEIGHTS the weights are read from a copy in a uniform buffer of UNIFORM_VEC4S vec4s

@@ -1,7 +1,8 @@
 /**
  * The direct algorithm (shaders/direct.wgsl): one invocation per block of OB outputs along a row,
  * RB_MAX rows of them when stride and dilation are 1 (input rows are then shared across the block).
- * Blocks of rows read their weights as packed taps from uniform windows (TAPS) when they fit.
+ * Blocks of rows read their weights as packed taps from uniform windows (TAPS) when they fit (for
+ * blocks of 2 rows where 4 rows' taps do not). Small kernels get pipelines specialised on their size.
  */
 import { BufferUsage } from '../gpu/constants.js';
 import type { Binding, Recorder, TextureBinding } from '../gpu/recorder.js';
