@@ -463,9 +463,9 @@ export class ConvEngine implements GpuTensorOwner {
     }
     let data: Float32Array;
     if (only) {
-      data = await this.runPiece(state, op, only, job.algorithm, info);
+      data = await this.runPiece(state, op, only, job.algorithm, info, undefined, job.out);
     } else {
-      data = new Float32Array(g.N * g.K * g.OH * g.OW);
+      data = job.out ?? new Float32Array(g.N * g.K * g.OH * g.OW);
       for (const piece of pieces) placePiece(data, g, piece, await this.runPiece(state, op, piece, job.algorithm, info));
     }
     this.lastRun = info;
@@ -502,10 +502,13 @@ export class ConvEngine implements GpuTensorOwner {
   }
 
   /**
-   * Runs one piece that fits the device: upload, dispatches, readback (or, given `target`, the result
-   * stays in that buffer and the returned array is empty); GPU errors become typed errors.
+   * Runs one piece that fits the device: upload, dispatches, readback into `into` or a new array (or,
+   * given `target`, the result stays in that buffer and the returned array is empty); GPU errors
+   * become typed errors.
    */
-  private async runPiece(state: DeviceState, op: string, piece: Piece, requested: Algorithm, info: RunInfo, target?: GPUBuffer): Promise<Float32Array> {
+  private async runPiece(
+    state: DeviceState, op: string, piece: Piece, requested: Algorithm, info: RunInfo, target?: GPUBuffer, into?: Float32Array,
+  ): Promise<Float32Array> {
     const g = piece.geometry;
     const outBytes = g.N * g.K * g.OH * g.OW * 4;
     const chosen = chooseAlgorithm(requested, g, this.planLimits, this.spatial);
@@ -583,10 +586,12 @@ export class ConvEngine implements GpuTensorOwner {
       const [vErr, oErr] = await Promise.all([device.popErrorScope(), device.popErrorScope()]);
       if (oErr) throw new ResourceError(`${where}: the GPU ran out of memory: ${oErr.message}`);
       if (vErr) throw new GPUOperationError(`${where}: WebGPU validation error: ${vErr.message}`);
-      let data = new Float32Array(0);
+      let data: Float32Array = new Float32Array(0);
       if (staging) {
         await staging.mapAsync(MapMode.READ, 0, outBytes);
-        data = new Float32Array(staging.getMappedRange(0, outBytes).slice(0));
+        const mapped = staging.getMappedRange(0, outBytes);
+        if (into) into.set(new Float32Array(mapped));
+        data = into ?? new Float32Array(mapped.slice(0));
         staging.unmap();
       }
       if (timestamps) {

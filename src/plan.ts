@@ -57,6 +57,8 @@ export interface ConvParams {
   algorithm: Algorithm;
   OH: number;
   OW: number;
+  /** The validated `out` option. */
+  out: Float32Array | undefined;
 }
 
 /** The canonical operation every GPU kernel implements (see the file comment). */
@@ -100,14 +102,35 @@ export interface ConvJob {
   algorithm: Algorithm;
   /** Where the result goes: back to the host (default) or into a GpuTensor. */
   output: 'host' | 'gpu';
+  /** The caller's array for a host result (`out` option), else a new one. */
+  out: Float32Array | undefined;
 }
 
-const CONV_KEYS = ['bias', 'stride', 'padding', 'dilation', 'groups', 'paddingMode', 'flip', 'algorithm', 'output'];
+const CONV_KEYS = ['bias', 'stride', 'padding', 'dilation', 'groups', 'paddingMode', 'flip', 'algorithm', 'output', 'out'];
 const OUTPUTS = ['host', 'gpu'] as const;
 
 /** The validated `output` option. */
 export function outputOption(op: string, o: { output?: unknown } | undefined): 'host' | 'gpu' {
   return oneOf(op, 'output', o?.output ?? 'host', OUTPUTS);
+}
+
+/**
+ * The validated `out` option: a Float32Array of exactly `size` elements for a host result, sharing
+ * no memory with the host operands (a split job reads them while pieces of the result arrive).
+ */
+function outOption(op: string, o: { output?: unknown; out?: unknown }, size: number, operands: ReadonlyArray<TensorArg | Float32Array | undefined>): Float32Array | undefined {
+  const out = o.out;
+  if (out === undefined) return undefined;
+  if (!(out instanceof Float32Array)) throw new OptionError(`${op}: out must be a Float32Array, got ${fmt(out)}`);
+  if (o.output === 'gpu') throw new OptionError(`${op}: out is for host results; with output: 'gpu' the result stays on the GPU`);
+  if (out.length !== size) throw new ShapeError(`${op}: out has ${out.length} elements, the result has ${size}`);
+  for (const x of operands) {
+    const data = x instanceof Float32Array ? x : x && 'data' in x ? x.data : undefined;
+    if (data && data.buffer === out.buffer && data.byteOffset < out.byteOffset + out.byteLength && out.byteOffset < data.byteOffset + data.byteLength) {
+      throw new OptionError(`${op}: out shares memory with an input; give it an array of its own`);
+    }
+  }
+  return out;
 }
 
 function commonConvOptions(op: string, o: Conv2dOptions | Conv1dOptions, C: number, K: number, Cw: number) {
@@ -195,7 +218,8 @@ export function normalizeConv2d(input: TensorArg, weight: TensorArg, options: Co
   checkPaddingMode(op, common.paddingMode, pad, [H, W]);
   const OH = outSize(op, 'height', H, pad[0], pad[1], KH, stride[0], dilation[0]);
   const OW = outSize(op, 'width', W, pad[2], pad[3], KW, stride[1], dilation[1]);
-  return { N, C, H, W, K, KH, KW, stride, dilation, pad, OH, OW, ...common };
+  const out = outOption(op, options, N * K * OH * OW, [input, weight, common.bias]);
+  return { N, C, H, W, K, KH, KW, stride, dilation, pad, OH, OW, ...common, out };
 }
 
 /** Validates and normalises `conv1d(input [N,C,L], weight [K,C/groups,KL], options)` as a conv2d with H = 1. */
@@ -226,7 +250,7 @@ export function normalizeConv1d(input: TensorArg, weight: TensorArg, options: Co
   return {
     N, C, H: 1, W: L, K, KH: 1, KW: KL,
     stride: [1, stride], dilation: [1, dilation], pad: [0, 0, lr[0], lr[1]],
-    OH: 1, OW, ...common,
+    OH: 1, OW, ...common, out: outOption(op, options, N * K * OW, [input, weight, common.bias]),
   };
 }
 
@@ -253,6 +277,7 @@ export function convJob(p: ConvParams, input: TensorArg, weight: TensorArg, outS
     reverse: false,
     algorithm: p.algorithm,
     output,
+    out: p.out,
   };
 }
 
@@ -273,11 +298,12 @@ export interface Filter2dParams {
   swapped: boolean;
   OH: number;
   OW: number;
+  out: Float32Array | undefined;
 }
 
 /** Validates `convolve2d`/`correlate2d(image [H,W] | [B,H,W], kernel [KH,KW], options)`. */
 export function normalizeFilter2d(image: TensorArg, kernel: TensorArg, options: Filter2dOptions = {}, op: string): Filter2dParams {
-  checkKeys(op, options, ['mode', 'boundary', 'fillValue', 'algorithm', 'output']);
+  checkKeys(op, options, ['mode', 'boundary', 'fillValue', 'algorithm', 'output', 'out']);
   outputOption(op, options);
   const ishape = checkTensor(op, 'image', image, [2, 3]);
   const [KH, KW] = checkTensor(op, 'kernel', kernel, [2]) as [number, number];
@@ -311,7 +337,8 @@ export function normalizeFilter2d(image: TensorArg, kernel: TensorArg, options: 
     OH = Math.abs(H - KH) + 1;
     OW = Math.abs(W - KW) + 1;
   }
-  return { B, batched, H, W, KH, KW, mode, boundary, fillValue, algorithm, swapped, OH, OW };
+  const out = outOption(op, options, B * OH * OW, [image, kernel]);
+  return { B, batched, H, W, KH, KW, mode, boundary, fillValue, algorithm, swapped, OH, OW, out };
 }
 
 /**
@@ -326,7 +353,7 @@ export function filter2dJob(p: Filter2dParams, image: TensorArg, kernel: TensorA
     // The kernel plane is the image; the B image planes are B output channels' weights.
     return {
       geometry: { ...base, N: 1, C: 1, H: p.KH, W: p.KW, K: p.B, KH: p.H, KW: p.W, padTop: 0, padLeft: 0 },
-      input: operand(kernel), weight: operand(image), bias: undefined, outShape, reverse: !convolve, algorithm: p.algorithm, output,
+      input: operand(kernel), weight: operand(image), bias: undefined, outShape, reverse: !convolve, algorithm: p.algorithm, output, out: p.out,
     };
   }
   const lead = (k: number) => {
@@ -336,7 +363,7 @@ export function filter2dJob(p: Filter2dParams, image: TensorArg, kernel: TensorA
   };
   return {
     geometry: { ...base, N: p.B, C: 1, H: p.H, W: p.W, K: 1, KH: p.KH, KW: p.KW, padTop: lead(p.KH), padLeft: lead(p.KW) },
-    input: operand(image), weight: operand(kernel), bias: undefined, outShape, reverse: false, algorithm: p.algorithm, output,
+    input: operand(image), weight: operand(kernel), bias: undefined, outShape, reverse: false, algorithm: p.algorithm, output, out: p.out,
   };
 }
 
@@ -351,11 +378,12 @@ export interface Filter1dParams {
   /** NumPy swaps the operands when the kernel is longer than the signal (any mode). */
   swapped: boolean;
   OL: number;
+  out: Float32Array | undefined;
 }
 
 /** Validates `convolve1d`/`correlate1d(signal [L] | [B,L], kernel [M], options)`. */
 export function normalizeFilter1d(signal: TensorArg, kernel: TensorArg, options: Filter1dOptions = {}, op: string, defaultMode: Mode): Filter1dParams {
-  checkKeys(op, options, ['mode', 'algorithm', 'output']);
+  checkKeys(op, options, ['mode', 'algorithm', 'output', 'out']);
   outputOption(op, options);
   const sshape = checkTensor(op, 'signal', signal, [1, 2]);
   const [M] = checkTensor(op, 'kernel', kernel, [1]) as [number];
@@ -367,7 +395,7 @@ export function normalizeFilter1d(signal: TensorArg, kernel: TensorArg, options:
   const long = Math.max(L, M);
   const short = Math.min(L, M);
   const OL = mode === 'full' ? long + short - 1 : mode === 'same' ? long : long - short + 1;
-  return { B, batched, L, M, mode, algorithm, swapped: M > L, OL };
+  return { B, batched, L, M, mode, algorithm, swapped: M > L, OL, out: outOption(op, options, B * OL, [signal, kernel]) };
 }
 
 /**
@@ -386,12 +414,12 @@ export function filter1dJob(p: Filter1dParams, signal: TensorArg, kernel: Tensor
   if (p.swapped) {
     return {
       geometry: { ...base, N: 1, W: p.M, K: p.B, KW: p.L },
-      input: operand(kernel), weight: operand(signal), bias: undefined, outShape, reverse: !convolve, algorithm: p.algorithm, output,
+      input: operand(kernel), weight: operand(signal), bias: undefined, outShape, reverse: !convolve, algorithm: p.algorithm, output, out: p.out,
     };
   }
   return {
     geometry: { ...base, N: p.B, W: p.L, K: 1, KW: p.M },
-    input: operand(signal), weight: operand(kernel), bias: undefined, outShape, reverse: false, algorithm: p.algorithm, output,
+    input: operand(signal), weight: operand(kernel), bias: undefined, outShape, reverse: false, algorithm: p.algorithm, output, out: p.out,
   };
 }
 

@@ -97,6 +97,13 @@ function padPlanes(
   return { padded, PH, PW };
 }
 
+/** The result, copied into the caller's array when the options gave one (`out`). */
+function result(into: Float32Array | undefined, data: Float32Array, shape: number[]): HostTensor {
+  if (!into) return { data, shape };
+  into.set(data);
+  return { data: into, shape };
+}
+
 /** PyTorch `torch.nn.functional.conv2d` (cross-correlation; `flip` rotates the kernel 180°). */
 export function conv2d(input: HostTensor, weight: HostTensor, options?: Conv2dOptions): HostTensor {
   const p = normalizeConv2d(input, weight, options);
@@ -131,7 +138,7 @@ export function conv2d(input: HostTensor, weight: HostTensor, options?: Conv2dOp
       }
     }
   }
-  return { data: out, shape: [N, K, OH, OW] };
+  return result(p.out, out, [N, K, OH, OW]);
 }
 
 /** Pads every length-L row of `data` by [left, right] using `mode` (float64). */
@@ -182,7 +189,7 @@ export function conv1d(input: HostTensor, weight: HostTensor, options?: Conv1dOp
       }
     }
   }
-  return { data: out, shape: [N, K, OL] };
+  return result(p.out, out, [N, K, OL]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -276,7 +283,7 @@ function filter2d(image: HostTensor, kernel: HostTensor, options: Filter2dOption
     }
     out.set(res, b * OH * OW);
   }
-  return { data: out, shape: p.batched ? [B, OH, OW] : [OH, OW] };
+  return result(p.out, out, p.batched ? [B, OH, OW] : [OH, OW]);
 }
 
 /** SciPy `scipy.signal.convolve2d`; a leading batch dimension filters each plane independently. */
@@ -343,7 +350,7 @@ function filter1d(
     const res = convolve ? numpyConvolve(row, kernel.data, p.mode) : numpyCorrelate(row, kernel.data, p.mode);
     out.set(res, b * OL);
   }
-  return { data: out, shape: p.batched ? [B, OL] : [OL] };
+  return result(p.out, out, p.batched ? [B, OL] : [OL]);
 }
 
 /** NumPy `numpy.convolve` (default mode 'full'); a leading batch dimension filters each row. */

@@ -21,7 +21,8 @@ type CpuOp = (a: HostTensor, b: HostTensor, o?: AnyOptions) => HostTensor;
 
 export const abs = (t: HostTensor): HostTensor => ({ data: t.data.map(Math.abs), shape: t.shape });
 
-function absOptions(o: AnyOptions): AnyOptions {
+/** The options of the magnitude pass: |bias|, |fillValue|. */
+export function absOptions(o: AnyOptions): AnyOptions {
   const r: AnyOptions = { ...o };
   if (o.bias instanceof Float32Array) r.bias = o.bias.map(Math.abs);
   if (typeof o.fillValue === 'number') r.fillValue = Math.abs(o.fillValue);
