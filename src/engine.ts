@@ -150,6 +150,15 @@ interface DeviceState {
   lost: GPUDeviceLostInfo | undefined;
 }
 
+/** Destroys what the engine created on a device (its buffers, query set and textures). */
+function releaseState(state: DeviceState): void {
+  state.pool.destroy();
+  state.querySet?.destroy();
+  state.uniformDummy.destroy();
+  state.textureDummy.destroy();
+  state.inputTexture?.texture.destroy();
+}
+
 export class ConvEngine implements GpuTensorOwner {
   readonly adapterInfo: AdapterInfo;
   /** The limits the planners obey (the device's, lowered by `options.limits`). */
@@ -379,11 +388,7 @@ export class ConvEngine implements GpuTensorOwner {
     if (this.destroyed) return;
     this.destroyed = true;
     for (const t of [...this.tensors]) t.destroy();
-    this.state.pool.destroy();
-    this.state.querySet?.destroy();
-    this.state.uniformDummy.destroy();
-    this.state.textureDummy.destroy();
-    this.state.inputTexture?.texture.destroy();
+    releaseState(this.state);
     if (this.owned) this.state.device.destroy();
   }
 
@@ -405,12 +410,7 @@ export class ConvEngine implements GpuTensorOwner {
       );
     }
     this.reacquiring ??= (async () => {
-      const old = this.state;
-      old.pool.destroy();
-      old.querySet?.destroy();
-      old.uniformDummy.destroy();
-      old.textureDummy.destroy();
-      old.inputTexture?.texture.destroy();
+      releaseState(this.state);
       const { device } = await acquireDevice({ ...this.options, quiet: true });
       this.state = this.adopt(device);
       this.deviceGeneration++;
@@ -530,7 +530,8 @@ export class ConvEngine implements GpuTensorOwner {
       if (!target) held.push(output.buffer);
       // The direct kernel may read the input from a texture instead; its storage binding then holds
       // a stand-in (the bias buffer), never read.
-      const packedTaps = chosen.algorithm === 'direct' && planTaps(g) !== null;
+      const taps = chosen.algorithm === 'direct' ? planTaps(g) : null;
+      const packedTaps = taps !== null;
       const texture = this.directTexture(state, g, piece.input, packedTaps);
       if (texture.input) info.inputTexture = true;
       const operands: ConvOperands = {
@@ -555,7 +556,7 @@ export class ConvEngine implements GpuTensorOwner {
       rec = new Recorder(device, pool, this.planLimits, encoder, `${op}.${chosen.algorithm}`, writes);
       if (chosen.algorithm === 'im2col') encodeIm2col(rec, g, operands, chosen.plan, this.gemmVariant);
       else if (chosen.algorithm === 'tiled') encodeTiled(rec, g, operands, chosen.plan);
-      else encodeDirect(rec, g, operands, uniformWeights, texture);
+      else encodeDirect(rec, g, operands, taps, uniformWeights, texture);
       rec.end();
       if (staging) encoder.copyBufferToBuffer(output.buffer, 0, staging, 0, outBytes);
       if (qs) {

@@ -63,6 +63,7 @@ export function planTaps(g: ConvGeometry): TapsPlan | null {
 }
 
 /**
+ * `taps`: `planTaps(g)`, planned once by the caller (which also decides the texture input by it).
  * `uniformWeights`: a 16 KiB uniform buffer holding a copy of the weights, or undefined to read
  * them from storage (`dummy` then fills the binding). Both are unused when the taps are packed.
  */
@@ -70,10 +71,10 @@ export function encodeDirect(
   rec: Recorder,
   g: ConvGeometry,
   b: ConvOperands,
+  taps: TapsPlan | null,
   uniform: { weights?: Binding; dummy: Binding },
   texture: { input?: TextureBinding; dummy: TextureBinding },
 ): void {
-  const taps = planTaps(g);
   const RB = taps?.RB ?? rowsPerBlock(g);
   // Output columns per invocation: 8 with packed taps (fewer input loads per output), else 4.
   const OB = taps ? 8 : 4;
