@@ -69,6 +69,11 @@ struct Block {
   acc: array<vec4<f32>, 8>,
 }
 
+// Index of the block's output (oy0 + rr, ox0) in the output tensor [N, K, OH, OW].
+fn outputIndex(b: Block, rr: u32) -> u32 {
+  return ((b.n * P.K + b.k) * P.OH + b.oy0 + rr) * P.OW + b.ox0;
+}
+
 fn computeBlock(t: u32) -> Block {
   // t enumerates (n, k, row block, column block) with the block of OB columns fastest.
   let blocks = (P.OW + OB - 1u) / OB;
@@ -172,13 +177,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   if (t >= P.total) { return; }
   let b = computeBlock(t);
   let bk = bias[b.k];
-  for (var rr = 0u; rr < RB; rr++) {
-    let oy = b.oy0 + rr;
-    if (oy >= P.OH) { break; }
-    let o = ((b.n * P.K + b.k) * P.OH + oy) * P.OW;
+  for (var rr = 0u; rr < RB && b.oy0 + rr < P.OH; rr++) {
+    let o = outputIndex(b, rr);
     for (var i = 0u; i < 4u; i++) {
-      if (b.ox0 + i < P.OW) { outp[o + b.ox0 + i] = b.acc[rr][i] + bk; }
-      if (OB == 8u && b.ox0 + 4u + i < P.OW) { outp[o + b.ox0 + 4u + i] = b.acc[RB_MAX + rr][i] + bk; }
+      if (b.ox0 + i < P.OW) { outp[o + i] = b.acc[rr][i] + bk; }
+      if (OB == 8u && b.ox0 + 4u + i < P.OW) { outp[o + 4u + i] = b.acc[RB_MAX + rr][i] + bk; }
     }
   }
 }
@@ -191,10 +194,8 @@ fn mainVec4(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
   if (t >= P.total) { return; }
   let b = computeBlock(t);
   let bk = bias[b.k];
-  for (var rr = 0u; rr < RB; rr++) {
-    let oy = b.oy0 + rr;
-    if (oy >= P.OH) { break; }
-    let o = (((b.n * P.K + b.k) * P.OH + oy) * P.OW + b.ox0) / 4u;
+  for (var rr = 0u; rr < RB && b.oy0 + rr < P.OH; rr++) {
+    let o = outputIndex(b, rr) / 4u;
     outp4[o] = b.acc[rr] + bk;
     if (OB == 8u && b.ox0 + 4u < P.OW) { outp4[o + 1u] = b.acc[RB_MAX + rr] + bk; }
   }
