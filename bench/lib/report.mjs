@@ -183,6 +183,21 @@ function tickLabel(v) {
 }
 
 /**
+ * The y coordinate of value v on a log axis from lo (bottom) to hi (top) of a plot `height` high
+ * whose top is at `top`.
+ * @param {number} lo
+ * @param {number} hi
+ * @param {number} top
+ * @param {number} height
+ * @returns {(v: number) => number}
+ */
+function logScaleY(lo, hi, top, height) {
+  const l = Math.log10(lo);
+  const span = Math.log10(hi) - l;
+  return (v) => top + height - ((Math.log10(v) - l) / span) * height;
+}
+
+/**
  * @param {number[]} values
  * @returns {[number, number]}
  */
@@ -208,7 +223,7 @@ function barChart(o) {
   const iw = W - m.l - m.r;
   const ih = H - m.t - m.b;
   const [lo, hi] = logRange(o.groups.flatMap((g) => g.bars.map((b) => b.value ?? NaN)));
-  const y = (/** @type {number} */ v) => m.t + ih - ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * ih;
+  const y = logScaleY(lo, hi, m.t, ih);
   const gw = iw / Math.max(1, o.groups.length);
   const n = Math.max(1, ...o.groups.map((g) => g.bars.length));
   const bw = (gw * 0.84) / n;
@@ -277,7 +292,7 @@ function lineChart(o) {
   const xmax = Math.max(...o.xs);
   const fx = (/** @type {number} */ v) => (o.logX ? Math.log10(v) : v);
   const x = (/** @type {number} */ v) => m.l + (xmax === xmin ? iw / 2 : ((fx(v) - fx(xmin)) / (fx(xmax) - fx(xmin))) * iw);
-  const y = (/** @type {number} */ v) => m.t + ih - ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * ih;
+  const y = logScaleY(lo, hi, m.t, ih);
   const out = [`<svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="${esc(o.title)}" xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="12">`];
   out.push(`<text x="${m.l}" y="20" font-size="15" font-weight="600">${esc(o.title)}</text>`);
   for (const t of logTicks(lo, hi)) {
