@@ -1,7 +1,19 @@
 // Direct convolution: each invocation computes OB neighbouring outputs of RB rows (a register
 // block), reading the input straight from its buffer.
 
-override WG: u32 = 64u;
+// This family's uniform: the geometry, then the dispatch's work and packed-tap window.
+struct Params {
+  g: Geometry,
+  total: u32,   // invocations of the dispatch
+  wgTotal: u32,
+  m0: u32,      // TAPS: the dispatch's output channels [m0, m0 + mW)
+  mW: u32,
+  tapStride: u32,   // TAPS: vec4s of packed taps per output channel
+}
+@group(0) @binding(0) var<uniform> P: Params;
+
+// Invocations per workgroup (the host reads it).
+const WG: u32 = 64u;
 // Output columns per invocation: 4, or 8 (two vec4s) with TAPS.
 override OB: u32 = 4u;
 // Output rows per invocation: RB_MAX with unit stride and dilation in both dimensions (then input
@@ -25,7 +37,7 @@ struct UniformWeights { w: array<vec4<f32>, UNIFORM_VEC4S> }
 // on llvmpipe and 1.6–2.2× on SwiftShader; on the depthwise layer h 1.0× and 1.4×).
 override TAPS: bool = false;
 // The kernel size and the input channels per group when the host specialises the pipeline on them
-// (0: read P.KH, P.KW, P.Cg): with constant trip counts the compiler unrolls the tap and channel
+// (0: read P.g.KH, P.g.KW, P.g.Cg): with constant trip counts the compiler unrolls the tap and channel
 // loops (together measured 1.2× on llvmpipe for 3×3 and 5×5 filters and depthwise layers).
 override FIXED_KH: u32 = 0u;
 override FIXED_KW: u32 = 0u;
@@ -53,10 +65,10 @@ override TEXTURE_INPUT: bool = false;
 
 // x̃ at row iy (already mapped by the boundary rule, −1: fill) and column x of input plane `plane`.
 fn inputAt(plane: u32, iy: i32, x: i32) -> f32 {
-  let ix = boundaryIndex(x, i32(P.W));
-  if (iy < 0 || ix < 0) { return P.fill; }
+  let ix = boundaryIndex(x, i32(P.g.W));
+  if (iy < 0 || ix < 0) { return P.g.fill; }
   if (TEXTURE_INPUT) { return textureLoad(inTex, vec2<i32>(ix, iy), i32(plane), 0).x; }
-  return inp[(plane * P.H + u32(iy)) * P.W + u32(ix)];
+  return inp[(plane * P.g.H + u32(iy)) * P.g.W + u32(ix)];
 }
 
 // The outputs (oy0 + rr, ox0 + i) of one invocation's block, before the bias: acc[rr] holds
@@ -71,37 +83,37 @@ struct Block {
 
 // Index of the block's output (oy0 + rr, ox0) in the output tensor [N, K, OH, OW].
 fn outputIndex(b: Block, rr: u32) -> u32 {
-  return ((b.n * P.K + b.k) * P.OH + b.oy0 + rr) * P.OW + b.ox0;
+  return ((b.n * P.g.K + b.k) * P.g.OH + b.oy0 + rr) * P.g.OW + b.ox0;
 }
 
 fn computeBlock(t: u32) -> Block {
   // t enumerates (n, k, row block, column block) with the block of OB columns fastest.
-  let blocks = (P.OW + OB - 1u) / OB;
-  let rowBlocks = (P.OH + RB - 1u) / RB;
+  let blocks = (P.g.OW + OB - 1u) / OB;
+  let rowBlocks = (P.g.OH + RB - 1u) / RB;
   let ox0 = (t % blocks) * OB;
   var r = t / blocks;
   let oy0 = (r % rowBlocks) * RB;
   r = r / rowBlocks;
   // Output channels of this dispatch: [m0, m0 + mW) with TAPS, all of them otherwise.
-  let kCount = select(P.K, P.mW, TAPS);
+  let kCount = select(P.g.K, P.mW, TAPS);
   let k = r % kCount + select(0u, P.m0, TAPS);
   let n = r / kCount;
-  let g = k / P.Kg;
+  let g = k / P.g.Kg;
   let tapBase = (k - P.m0) * P.tapStride;
-  let KH = select(P.KH, FIXED_KH, FIXED_KH > 0u);
-  let KW = select(P.KW, FIXED_KW, FIXED_KW > 0u);
-  let Cg = select(P.Cg, FIXED_CG, FIXED_CG > 0u);
+  let KH = select(P.g.KH, FIXED_KH, FIXED_KH > 0u);
+  let KW = select(P.g.KW, FIXED_KW, FIXED_KW > 0u);
+  let Cg = select(P.g.Cg, FIXED_CG, FIXED_CG > 0u);
 
   var b = Block(n, k, oy0, ox0, array<vec4<f32>, 8>());
   for (var c = 0u; c < Cg; c++) {
-    let plane = n * P.C + g * Cg + c;
-    let x0 = i32(ox0 * P.sW) - P.padLeft;
+    let plane = n * P.g.C + g * Cg + c;
+    let x0 = i32(ox0 * P.g.sW) - P.g.padLeft;
     if (RB > 1u) {
       // Unit stride and dilation: input row oy0 − padTop + q feeds output row oy0 + rr through
       // kernel row q − rr, and along the row the OB-wide window slides one column per tap.
       let rows = RB + KH - 1u;
       for (var q = 0u; q < rows; q++) {
-        let iy = boundaryIndex(i32(oy0 + q) - P.padTop, i32(P.H));
+        let iy = boundaryIndex(i32(oy0 + q) - P.g.padTop, i32(P.g.H));
         var v = vec4<f32>(inputAt(plane, iy, x0), inputAt(plane, iy, x0 + 1),
                           inputAt(plane, iy, x0 + 2), inputAt(plane, iy, x0 + 3));
         var v2 = vec4<f32>(0.0);
@@ -146,8 +158,8 @@ fn computeBlock(t: u32) -> Block {
       }
     } else {
       for (var ky = 0u; ky < KH; ky++) {
-        let iy = boundaryIndex(i32(oy0 * P.sH + ky * P.dH) - P.padTop, i32(P.H));
-        if (P.sW == 1u && P.dW == 1u) {
+        let iy = boundaryIndex(i32(oy0 * P.g.sH + ky * P.g.dH) - P.g.padTop, i32(P.g.H));
+        if (P.g.sW == 1u && P.g.dW == 1u) {
           // Unit stride and dilation along the row: the window slides one column per tap.
           var v = vec4<f32>(inputAt(plane, iy, x0), inputAt(plane, iy, x0 + 1),
                             inputAt(plane, iy, x0 + 2), inputAt(plane, iy, x0 + 3));
@@ -156,9 +168,9 @@ fn computeBlock(t: u32) -> Block {
             v = vec4<f32>(v.yzw, inputAt(plane, iy, x0 + i32(kx) + 4));
           }
         } else {
-          let sw = i32(P.sW);
+          let sw = i32(P.g.sW);
           for (var kx = 0u; kx < KW; kx++) {
-            let x = x0 + i32(kx * P.dW);
+            let x = x0 + i32(kx * P.g.dW);
             b.acc[0] += weightAt(weightIndex(k, c, ky, kx)) *
                       vec4<f32>(inputAt(plane, iy, x), inputAt(plane, iy, x + sw),
                                 inputAt(plane, iy, x + 2 * sw), inputAt(plane, iy, x + 3 * sw));
@@ -177,11 +189,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   if (t >= P.total) { return; }
   let b = computeBlock(t);
   let bk = bias[b.k];
-  for (var rr = 0u; rr < RB && b.oy0 + rr < P.OH; rr++) {
+  for (var rr = 0u; rr < RB && b.oy0 + rr < P.g.OH; rr++) {
     let o = outputIndex(b, rr);
     for (var i = 0u; i < 4u; i++) {
-      if (b.ox0 + i < P.OW) { outp[o + i] = b.acc[rr][i] + bk; }
-      if (OB == 8u && b.ox0 + 4u + i < P.OW) { outp[o + 4u + i] = b.acc[RB_MAX + rr][i] + bk; }
+      if (b.ox0 + i < P.g.OW) { outp[o + i] = b.acc[rr][i] + bk; }
+      if (OB == 8u && b.ox0 + 4u + i < P.g.OW) { outp[o + 4u + i] = b.acc[RB_MAX + rr][i] + bk; }
     }
   }
 }
@@ -194,10 +206,10 @@ fn mainVec4(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
   if (t >= P.total) { return; }
   let b = computeBlock(t);
   let bk = bias[b.k];
-  for (var rr = 0u; rr < RB && b.oy0 + rr < P.OH; rr++) {
+  for (var rr = 0u; rr < RB && b.oy0 + rr < P.g.OH; rr++) {
     let o = outputIndex(b, rr) / 4u;
     outp4[o] = b.acc[rr] + bk;
-    if (OB == 8u && b.ox0 + 4u < P.OW) { outp4[o + 1u] = b.acc[RB_MAX + rr] + bk; }
+    if (OB == 8u && b.ox0 + 4u < P.g.OW) { outp4[o + 1u] = b.acc[RB_MAX + rr] + bk; }
   }
 }
 
@@ -206,22 +218,22 @@ fn mainVec4(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
 // One invocation per vec4 of the windows (P.total of them).
 @group(0) @binding(1) var<storage, read_write> packed: array<vec4<f32>>;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn packTaps(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
             @builtin(local_invocation_index) li: u32) {
-  let e = linearWorkgroup(wid, nwg) * 64u + li;
+  let e = linearWorkgroup(wid, nwg) * WG + li;
   if (e >= P.total) { return; }
-  let rows = RB + P.KH - 1u;
+  let rows = RB + P.g.KH - 1u;
   let local = (e % UNIFORM_VEC4S) / P.tapStride;
   let k = (e / UNIFORM_VEC4S) * P.mW + local;
   let i = (e % UNIFORM_VEC4S) % P.tapStride;
-  let kx = i % P.KW;
-  let q = (i / P.KW) % rows;
-  let c = i / (P.KW * rows);
+  let kx = i % P.g.KW;
+  let q = (i / P.g.KW) % rows;
+  let c = i / (P.g.KW * rows);
   var v = vec4<f32>(0.0);
-  if (local < P.mW && k < P.K) {
+  if (local < P.mW && k < P.g.K) {
     for (var rr = 0u; rr < 4u; rr++) {
-      if (q >= rr && q - rr < P.KH) { v[rr] = wts[weightIndex(k, c, q - rr, kx)]; }
+      if (q >= rr && q - rr < P.g.KH) { v[rr] = wts[weightIndex(k, c, q - rr, kx)]; }
     }
   }
   packed[e] = v;

@@ -10,7 +10,25 @@ override B_IS_INPUT: bool = false;
 const TM: u32 = 32u;
 const TN: u32 = 32u;
 const TK: u32 = 16u;
-const WGS: u32 = 64u;
+const WGS: u32 = 64u;   // invocations of main's 8×8 workgroups
+// Invocations per workgroup of mainRegister, mainUniform and packUniform (the host reads it).
+const WG: u32 = 64u;
+
+// This family's uniform: the geometry, then the chunk and (mainUniform) the window and reduction slice.
+struct Params {
+  g: Geometry,
+  total: u32,
+  wgTotal: u32,
+  chunk0: u32,    // first (n, group) pair of the chunk
+  chunk1: u32,    // first output column of the chunk
+  chunkLen: u32,  // output columns of the chunk
+  n0: u32,        // mainUniform: first pair of the dispatch's group within the chunk
+  m0: u32,        // mainUniform: the window's output channels [m0, m0 + mW) of the group
+  mW: u32,
+  j0: u32,        // mainUniform: the reduction slice [j0, j0 + jLen)
+  jLen: u32,
+}
+@group(0) @binding(0) var<uniform> P: Params;
 
 @group(0) @binding(1) var<storage, read> bmat: array<f32>;
 @group(0) @binding(2) var<storage, read> wts: array<f32>;
@@ -21,9 +39,9 @@ const WGS: u32 = 64u;
 // or with B_IS_INPUT the pair's input channels from column chunk1 on.
 fn bMatrix(pair: u32, J: u32, cols: u32) -> vec2<u32> {
   if (B_IS_INPUT) {
-    let n = pair / P.groups;
-    let g = pair % P.groups;
-    return vec2<u32>((n * P.C + g * P.Cg) * P.H * P.W + P.chunk1, P.H * P.W);
+    let n = pair / P.g.groups;
+    let g = pair % P.g.groups;
+    return vec2<u32>((n * P.g.C + g * P.g.Cg) * P.g.H * P.g.W + P.chunk1, P.g.H * P.g.W);
   }
   return vec2<u32>((pair - P.chunk0) * J * cols, cols);
 }
@@ -41,18 +59,18 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         @builtin(local_invocation_id) lid: vec3<u32>, @builtin(local_invocation_index) li: u32) {
   let wg = linearWorkgroup(wid, nwg);
   if (wg >= P.wgTotal) { return; }
-  let J = P.Cg * P.KH * P.KW;
+  let J = P.g.Cg * P.g.KH * P.g.KW;
   let cols = P.chunkLen;
   let tilesN = (cols + TN - 1u) / TN;
-  let tilesM = (P.Kg + TM - 1u) / TM;
+  let tilesM = (P.g.Kg + TM - 1u) / TM;
   let tn = wg % tilesN;
   let tm = (wg / tilesN) % tilesM;
   let pair = P.chunk0 + wg / (tilesN * tilesM);
-  let n = pair / P.groups;
-  let g = pair % P.groups;
+  let n = pair / P.g.groups;
+  let g = pair % P.g.groups;
   let m0 = tm * TM;
   let p0 = tn * TN;
-  let aBase = g * P.Kg * J;
+  let aBase = g * P.g.Kg * J;
   let bm = bMatrix(pair, J, cols);
   let bBase = bm.x;
   let bStride = bm.y;
@@ -63,7 +81,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       let m = e / TK;
       let kk = e % TK;
       var v = 0.0;
-      if (m0 + m < P.Kg && k0 + kk < J) { v = wts[aBase + (m0 + m) * J + k0 + kk]; }
+      if (m0 + m < P.g.Kg && k0 + kk < J) { v = wts[aBase + (m0 + m) * J + k0 + kk]; }
       As[kk * TM + m] = v;
     }
     for (var e = li; e < TK * TN; e += WGS) {
@@ -86,12 +104,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     }
     workgroupBarrier();
   }
-  let OHW = P.OH * P.OW;
+  let OHW = P.g.OH * P.g.OW;
   for (var i = 0u; i < 4u; i++) {
     let m = m0 + lid.y * 4u + i;
-    if (m >= P.Kg) { continue; }
-    let k = g * P.Kg + m;
-    let o = (n * P.K + k) * OHW + P.chunk1;
+    if (m >= P.g.Kg) { continue; }
+    let k = g * P.g.Kg + m;
+    let o = (n * P.g.K + k) * OHW + P.chunk1;
     for (var q = 0u; q < 4u; q++) {
       let p = p0 + lid.x * 4u + q;
       if (p < cols) { outp[o + p] = acc[i][q] + bias[k]; }
@@ -108,20 +126,20 @@ const RM_MAX: u32 = 32u;
 override RM: u32 = 32u;
 const RN: u32 = 8u;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn mainRegister(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                 @builtin(local_invocation_index) li: u32) {
-  let t = linearWorkgroup(wid, nwg) * 64u + li;
+  let t = linearWorkgroup(wid, nwg) * WG + li;
   if (t >= P.total) { return; }
-  let J = P.Cg * P.KH * P.KW;
+  let J = P.g.Cg * P.g.KH * P.g.KW;
   let cols = P.chunkLen;
   let colBlocks = (cols + RN - 1u) / RN;
-  let rowBlocks = (P.Kg + RM - 1u) / RM;
+  let rowBlocks = (P.g.Kg + RM - 1u) / RM;
   let p0 = (t % colBlocks) * RN;
   let m0 = ((t / colBlocks) % rowBlocks) * RM;
   let pair = P.chunk0 + t / (colBlocks * rowBlocks);
-  let n = pair / P.groups;
-  let g = pair % P.groups;
+  let n = pair / P.g.groups;
+  let g = pair % P.g.groups;
   let bm = bMatrix(pair, J, cols);
   let bBase = bm.x;
   let bStride = bm.y;
@@ -130,7 +148,7 @@ fn mainRegister(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
   let c0 = clampedColumns(p0, last);
   let c1 = clampedColumns(p0 + 4u, last);
   var aRow: array<u32, RM_MAX>;
-  for (var r = 0u; r < RM; r++) { aRow[r] = (g * P.Kg + min(m0 + r, P.Kg - 1u)) * J; }
+  for (var r = 0u; r < RM; r++) { aRow[r] = (g * P.g.Kg + min(m0 + r, P.g.Kg - 1u)) * J; }
   var acc0: array<vec4<f32>, RM_MAX>;
   var acc1: array<vec4<f32>, RM_MAX>;
   for (var j = 0u; j < J; j++) {
@@ -143,12 +161,12 @@ fn mainRegister(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
       acc1[r] += a * b1;
     }
   }
-  let OHW = P.OH * P.OW;
+  let OHW = P.g.OH * P.g.OW;
   for (var r = 0u; r < RM; r++) {
     let m = m0 + r;
-    if (m >= P.Kg) { break; }
-    let k = g * P.Kg + m;
-    let o = (n * P.K + k) * OHW + P.chunk1;
+    if (m >= P.g.Kg) { break; }
+    let k = g * P.g.Kg + m;
+    let o = (n * P.g.K + k) * OHW + P.chunk1;
     for (var q = 0u; q < 4u; q++) {
       if (p0 + q < cols) { outp[o + p0 + q] = acc0[r][q] + bias[k]; }
       if (p0 + 4u + q < cols) { outp[o + p0 + 4u + q] = acc1[r][q] + bias[k]; }
@@ -175,10 +193,10 @@ override IMPLICIT: bool = false;
 
 // x̃ at (iy, ix) of the channel plane starting at base.
 fn patchValue(base: u32, y: i32, x: i32) -> f32 {
-  let iy = boundaryIndex(y, i32(P.H));
-  let ix = boundaryIndex(x, i32(P.W));
-  if (iy < 0 || ix < 0) { return P.fill; }
-  return bmat[base + u32(iy) * P.W + u32(ix)];
+  let iy = boundaryIndex(y, i32(P.g.H));
+  let ix = boundaryIndex(x, i32(P.g.W));
+  if (iy < 0 || ix < 0) { return P.g.fill; }
+  return bmat[base + u32(iy) * P.g.W + u32(ix)];
 }
 
 // acc[r0 + i] += w[i] · b for the four rows r0 … r0 + 3 of a quad, both column vec4s.
@@ -194,20 +212,20 @@ fn quadFma(acc0: ptr<function, array<vec4<f32>, RMU_MAX>>, acc1: ptr<function, a
   (*acc1)[r0 + 3u] += w.w * b1;
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn mainUniform(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                @builtin(local_invocation_index) li: u32) {
-  let t = linearWorkgroup(wid, nwg) * 64u + li;
+  let t = linearWorkgroup(wid, nwg) * WG + li;
   if (t >= P.total) { return; }
-  let J = P.Cg * P.KH * P.KW;
+  let J = P.g.Cg * P.g.KH * P.g.KW;
   let cols = P.chunkLen;
   let colBlocks = (cols + RN - 1u) / RN;
-  let blocks = (min(P.mW, P.Kg - P.m0) + RMU - 1u) / RMU;   // row blocks in this window
+  let blocks = (min(P.mW, P.g.Kg - P.m0) + RMU - 1u) / RMU;   // row blocks in this window
   let p0 = (t % colBlocks) * RN;
   let rb = (t / colBlocks) % blocks;
-  let pair = P.chunk0 + P.n0 + (t / (colBlocks * blocks)) * P.groups;
-  let n = pair / P.groups;
-  let g = pair % P.groups;
+  let pair = P.chunk0 + P.n0 + (t / (colBlocks * blocks)) * P.g.groups;
+  let n = pair / P.g.groups;
+  let g = pair % P.g.groups;
   let bm = bMatrix(pair, J, cols);
   let last = cols - 1u;
   let c0 = clampedColumns(p0, last);
@@ -216,13 +234,13 @@ fn mainUniform(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
   // (c, wy, wx), advanced with j.
   let q0 = c0 + P.chunk1;
   let q1 = c1 + P.chunk1;
-  let y0 = vec4<i32>((q0 / P.OW) * P.sH) - P.padTop;
-  let y1 = vec4<i32>((q1 / P.OW) * P.sH) - P.padTop;
-  let x0 = vec4<i32>((q0 % P.OW) * P.sW) - P.padLeft;
-  let x1 = vec4<i32>((q1 % P.OW) * P.sW) - P.padLeft;
-  var c = P.j0 / (P.KH * P.KW);
-  var wy = (P.j0 / P.KW) % P.KH;
-  var wx = P.j0 % P.KW;
+  let y0 = vec4<i32>((q0 / P.g.OW) * P.g.sH) - P.g.padTop;
+  let y1 = vec4<i32>((q1 / P.g.OW) * P.g.sH) - P.g.padTop;
+  let x0 = vec4<i32>((q0 % P.g.OW) * P.g.sW) - P.g.padLeft;
+  let x1 = vec4<i32>((q1 % P.g.OW) * P.g.sW) - P.g.padLeft;
+  var c = P.j0 / (P.g.KH * P.g.KW);
+  var wy = (P.j0 / P.g.KW) % P.g.KH;
+  var wx = P.j0 % P.g.KW;
   let R4 = RMU / 4u;
   let W4 = P.mW / 4u;
   var acc0: array<vec4<f32>, RMU_MAX>;
@@ -231,18 +249,18 @@ fn mainUniform(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
     var b0: vec4<f32>;
     var b1: vec4<f32>;
     if (IMPLICIT) {
-      let base = (n * P.C + g * P.Cg + c) * P.H * P.W;
-      let dy = i32(select(wy, P.KH - 1u - wy, FLIP) * P.dH);
-      let dx = i32(select(wx, P.KW - 1u - wx, FLIP) * P.dW);
+      let base = (n * P.g.C + g * P.g.Cg + c) * P.g.H * P.g.W;
+      let dy = i32(select(wy, P.g.KH - 1u - wy, FLIP) * P.g.dH);
+      let dx = i32(select(wx, P.g.KW - 1u - wx, FLIP) * P.g.dW);
       b0 = vec4<f32>(patchValue(base, y0.x + dy, x0.x + dx), patchValue(base, y0.y + dy, x0.y + dx),
                      patchValue(base, y0.z + dy, x0.z + dx), patchValue(base, y0.w + dy, x0.w + dx));
       b1 = vec4<f32>(patchValue(base, y1.x + dy, x1.x + dx), patchValue(base, y1.y + dy, x1.y + dx),
                      patchValue(base, y1.z + dy, x1.z + dx), patchValue(base, y1.w + dy, x1.w + dx));
       wx++;
-      if (wx == P.KW) {
+      if (wx == P.g.KW) {
         wx = 0u;
         wy++;
-        if (wy == P.KH) {
+        if (wy == P.g.KH) {
           wy = 0u;
           c++;
         }
@@ -259,13 +277,13 @@ fn mainUniform(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
     if (R4 > 2u) { quadFma(&acc0, &acc1, 8u, ua[a + 2u], b0, b1); }
     if (R4 > 3u) { quadFma(&acc0, &acc1, 12u, ua[a + 3u], b0, b1); }
   }
-  let OHW = P.OH * P.OW;
+  let OHW = P.g.OH * P.g.OW;
   let first = P.j0 == 0u;
   for (var r = 0u; r < RMU; r++) {
     let m = P.m0 + rb * RMU + r;
-    if (m >= P.Kg) { break; }
-    let k = g * P.Kg + m;
-    let o = (n * P.K + k) * OHW + P.chunk1 + p0;
+    if (m >= P.g.Kg) { break; }
+    let k = g * P.g.Kg + m;
+    let o = (n * P.g.K + k) * OHW + P.chunk1 + p0;
     let b = select(0.0, bias[k], first);
     for (var q = 0u; q < 4u; q++) {
       if (p0 + q < cols) { outp[o + q] = select(outp[o + q], 0.0, first) + acc0[r][q] + b; }
@@ -280,15 +298,15 @@ fn mainUniform(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
 // One invocation per float of the windows (P.total of them).
 @group(0) @binding(1) var<storage, read_write> packed: array<f32>;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn packUniform(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                @builtin(local_invocation_index) li: u32) {
-  let e = linearWorkgroup(wid, nwg) * 64u + li;
+  let e = linearWorkgroup(wid, nwg) * WG + li;
   if (e >= P.total) { return; }
-  let J = P.Cg * P.KH * P.KW;
+  let J = P.g.Cg * P.g.KH * P.g.KW;
   let SL = UA_VEC4S * 4u / P.mW;
   let slices = (J + SL - 1u) / SL;
-  let windows = (P.Kg + P.mW - 1u) / P.mW;
+  let windows = (P.g.Kg + P.mW - 1u) / P.mW;
   let w = e / (UA_VEC4S * 4u);
   let i = e % (UA_VEC4S * 4u);
   let r = i % P.mW;
@@ -299,6 +317,6 @@ fn packUniform(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
   let m = mw * P.mW + r;
   let j = s * SL + jj;
   var v = 0.0;
-  if (m < P.Kg && jj < SL && j < J) { v = wts[(g * P.Kg + m) * J + j]; }
+  if (m < P.g.Kg && jj < SL && j < J) { v = wts[(g * P.g.Kg + m) * J + j]; }
   packed[e] = v;
 }

@@ -1,6 +1,10 @@
-export { createEngine, ConvEngine, DEFAULT_POOL_CAP, type EngineOptions, type EngineStats, type OpResult, type RunInfo } from './engine.js';
+export { createEngine, ConvEngine, DEFAULT_POOL_CAP, type EngineOptions, type EngineStats, type Explanation, type OpResult } from './engine.js';
+export { ALGORITHM_NAMES } from './algorithms/registry.js';
+export type { Candidate } from './algorithms/select.js';
+export type { GemmVariant } from './algorithms/im2col.js';
+export type { OpName, OpOptions } from './ops/index.js';
 export { GpuTensor } from './gpu/tensor.js';
-export type { TensorArg } from './plan.js';
+export type { TensorArg } from './ops/job.js';
 export type { AdapterChoice, AdapterInfo, DeviceOptions } from './gpu/device.js';
 export type { PlanLimits } from './gpu/recorder.js';
 export * from './errors.js';

@@ -6,7 +6,8 @@
  */
 import { extendIndex } from './cpu/reference.js';
 import { ResourceError } from './errors.js';
-import { reductionLength, type ConvGeometry, type ConvJob, type Operand } from './plan.js';
+import { reductionLength, type ConvGeometry } from './geometry.js';
+import type { ConvJob, Operand } from './ops/job.js';
 
 /** One piece of a job, with where its [N', K', OH', OW] output goes in the whole output. */
 export interface Piece<T extends Operand = Operand> {

@@ -4,10 +4,28 @@ export interface HostTensor {
   shape: number[];
 }
 
-/** Convolution algorithm. `'auto'` picks per shape (see `chooseAlgorithm`). */
-export type Algorithm = 'auto' | 'direct' | 'im2col' | 'tiled';
-/** A concrete algorithm (what `'auto'` resolves to). */
-export type ConcreteAlgorithm = Exclude<Algorithm, 'auto'>;
+import type { ConcreteAlgorithm } from './algorithms/registry.js';
+export type { ConcreteAlgorithm };
+
+/** Convolution algorithm: one of the registry's (`ALGORITHM_NAMES`), or `'auto'`, which picks per shape. */
+export type Algorithm = 'auto' | ConcreteAlgorithm;
+
+/** What one op call ran, reported to its `onRun` callback. */
+export interface RunInfo {
+  op: string;
+  /** The algorithm that ran (the one requested, or what `'auto'` chose; the same for every piece). */
+  algorithm: ConcreteAlgorithm;
+  /** The algorithm's variant (GEMM kernel, tile shape, …), as its plan chose it: e.g. `'implicit'`, `'16x4 KB4'`. */
+  variant: string;
+  /** Why this algorithm: the requested one, or `'auto'`'s reason (the candidates' cost estimates). */
+  reason: string;
+  /** How many pieces the job was split into to fit the device's buffer limits (1 when none). */
+  pieces: number;
+  /** Compute dispatches recorded, over all pieces. */
+  dispatches: number;
+  /** GPU time of the compute passes in milliseconds (only with `profile` and `timestamp-query`). */
+  kernelMs?: number;
+}
 
 /** PyTorch `padding_mode`. */
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
@@ -39,6 +57,12 @@ export interface OutputOptions {
    * that saves allocating — and on first touch page-faulting — megabytes per call. Not with `'gpu'`.
    */
   out?: Float32Array;
+  /**
+   * Called once with what this call ran (`RunInfo`: algorithm, variant, pieces, dispatches, kernel
+   * time when profiled), before the op's promise resolves. Per call, so concurrent calls never see
+   * each other's. Default: none. (The CPU reference ignores it.)
+   */
+  onRun?: (info: RunInfo) => void;
 }
 
 /** Options shared by `conv2d` and `conv1d`. */

@@ -4,13 +4,14 @@
  * Every change re-runs the filter at the image's full resolution.
  */
 import {
+  ALGORITHM_NAMES,
   createEngine,
   type Algorithm,
   type Boundary,
-  type ConcreteAlgorithm,
   type ConvEngine,
   type HostTensor,
   type Mode,
+  type RunInfo,
 } from 'webgpu-conv';
 import {
   PRESETS,
@@ -379,9 +380,9 @@ function renderPixels(values: Float32Array, OH: number, OW: number, filter: Reso
   return rgba;
 }
 
-function algorithmDelta(before: Record<ConcreteAlgorithm, number>, after: Record<ConcreteAlgorithm, number>): string {
-  const used = (Object.keys(after) as ConcreteAlgorithm[]).filter((k) => after[k] > before[k]);
-  return used.join(' + ') || '–';
+/** The algorithm menu: 'auto' (in the page) and every registered algorithm. */
+function fillAlgorithmMenu(): void {
+  for (const name of ALGORITHM_NAMES) ui.algorithm.add(new Option(name, name));
 }
 
 async function run(): Promise<void> {
@@ -403,11 +404,11 @@ async function run(): Promise<void> {
   try {
     const filter = currentFilter();
     const s = runSettings();
-    const before = engine.stats().algorithms;
+    const ran = new Set<string>();
     const t0 = performance.now();
     const results: HostTensor[] = [];
     for (const kernel of filter.kernels) {
-      const options = { mode: s.mode, boundary: s.boundary, algorithm: s.algorithm };
+      const options = { mode: s.mode, boundary: s.boundary, algorithm: s.algorithm, onRun: (i: RunInfo) => ran.add(`${i.algorithm} (${i.variant})`) };
       results.push(s.op === 'convolve' ? await engine.convolve2d(src.planes, kernel, options) : await engine.correlate2d(src.planes, kernel, options));
     }
     const values = combineResults(results.map((r) => r.data), filter.combine);
@@ -423,7 +424,7 @@ async function run(): Promise<void> {
     ui.gpuTime.textContent = formatMs(gpuMs);
     const k = filter.kernels[0] as HostTensor;
     ui.kernelInfo.textContent = `${k.shape[0]}×${k.shape[1]}${filter.kernels.length > 1 ? ` ×${filter.kernels.length}` : ''}`;
-    ui.algorithmUsed.textContent = algorithmDelta(before, engine.stats().algorithms);
+    ui.algorithmUsed.textContent = [...ran].join(' + ') || '–';
     ui.status.dataset.state = 'gpu-done';
     setMessage('');
     if (live) {
@@ -612,6 +613,7 @@ function wireControls(): void {
 }
 
 async function main(): Promise<void> {
+  fillAlgorithmMenu();
   buildPresetControls();
   buildParams();
   refreshKernelView();

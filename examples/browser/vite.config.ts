@@ -14,7 +14,7 @@ export default defineConfig({
   publicDir: false,
   resolve: {
     alias: [
-      { find: /^webgpu-conv\/presets$/, replacement: here('../../src/presets.ts') },
+      { find: /^webgpu-conv\/presets$/, replacement: here('../../src/presets/index.ts') },
       { find: /^webgpu-conv$/, replacement: here('../../src/index.ts') },
       { find: /^node:fs$/, replacement: here('./node-stub.ts') },
     ],

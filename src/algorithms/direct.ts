@@ -3,16 +3,18 @@
  * RB_MAX rows of them when stride and dilation are 1 (input rows are then shared across the block).
  * Blocks of rows read their weights as packed taps from uniform windows (TAPS) when they fit (for
  * blocks of 2 rows where 4 rows' taps do not). Small kernels get pipelines specialised on their size.
+ * On Mesa's llvmpipe host inputs are read from an r32float array texture and, without packed taps,
+ * small weights from a uniform copy (both measured faster there). Direct runs every geometry.
  */
-import { BufferUsage } from '../gpu/constants.js';
-import type { Binding, Recorder, TextureBinding } from '../gpu/recorder.js';
+import { BufferUsage, TextureUsage } from '../gpu/constants.js';
+import { isMesaSoftware } from '../gpu/device.js';
 import { BOUNDARY_CODE, geometryParams } from '../gpu/params.js';
-import type { ConvGeometry } from '../plan.js';
+import type { Binding, Recorder } from '../gpu/recorder.js';
+import { multiplyAdds, unitStride, type ConvGeometry } from '../geometry.js';
 import { WGSL_CONSTS } from '../shaders.generated.js';
-import type { ConvOperands } from './operands.js';
+import type { AlgorithmContext, ConvAlgorithm, ConvOperands, PlanBase } from './algorithm.js';
 
-const WG = 64;
-const { RB_MAX, UNIFORM_VEC4S } = WGSL_CONSTS.direct;
+const { WG, RB_MAX, UNIFORM_VEC4S } = WGSL_CONSTS.direct;
 
 /** Bytes of the uniform copy of the weights (`UNIFORM_VEC4S` vec4s): weights up to this size can use it. */
 export const UNIFORM_WEIGHT_BYTES = UNIFORM_VEC4S * 16;
@@ -28,8 +30,7 @@ const MAX_TAP_WINDOWS = 64;
 
 /** Output rows per invocation: blocks of rows only pay when there are rows to share (not for conv1d). */
 function rowsPerBlock(g: ConvGeometry): number {
-  const unit = g.strideH === 1 && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1;
-  return unit ? Math.min(RB_MAX, g.OH) : 1;
+  return unitStride(g) ? Math.min(RB_MAX, g.OH) : 1;
 }
 
 /**
@@ -62,28 +63,73 @@ export function planTaps(g: ConvGeometry): TapsPlan | null {
   return null;
 }
 
-/**
- * `taps`: `planTaps(g)`, planned once by the caller (which also decides the texture input by it).
- * `uniformWeights`: a 16 KiB uniform buffer holding a copy of the weights, or undefined to read
- * them from storage (`dummy` then fills the binding). Both are unused when the taps are packed.
- */
-export function encodeDirect(
-  rec: Recorder,
-  g: ConvGeometry,
-  b: ConvOperands,
-  taps: TapsPlan | null,
-  uniform: { weights?: Binding; dummy: Binding },
-  texture: { input?: TextureBinding; dummy: TextureBinding },
-): void {
+export interface DirectPlan extends PlanBase {
+  /** Rows and columns of outputs per invocation. */
+  RB: number;
+  OB: number;
+  taps: TapsPlan | null;
+  /** Weights read from a uniform copy (no packed taps, weights ≤ UNIFORM_WEIGHT_BYTES). */
+  uniformWeights: boolean;
+  /** The host input is written into an r32float array texture and read from it (with packed taps). */
+  textureInput: boolean;
+}
+
+/** Per device: stand-ins for the bindings a pipeline declares but a plan does not use, and the input texture. */
+export interface DirectState {
+  device: GPUDevice;
+  uniformDummy: GPUBuffer;
+  textureDummy: GPUTexture;
+  textureDummyView: GPUTextureView;
+  /** The input texture and its view, kept for the next call of the same size. */
+  inputTexture: { texture: GPUTexture; view: GPUTextureView } | undefined;
+}
+
+function makePlan(g: ConvGeometry, ctx: AlgorithmContext, useUniform: boolean, useTexture: boolean): DirectPlan {
+  const taps = planTaps(g);
+  const { deviceLimits: dl } = ctx;
+  const textureInput = useTexture && taps !== null && ctx.hostInput &&
+    g.W <= dl.maxTextureDimension2D && g.H <= dl.maxTextureDimension2D && g.N * g.C <= dl.maxTextureArrayLayers;
+  const uniformWeights = useUniform && !taps && g.K * (g.C / g.groups) * g.KH * g.KW * 4 <= UNIFORM_WEIGHT_BYTES;
   const RB = taps?.RB ?? rowsPerBlock(g);
+  const variant = [taps ? `taps${RB}` : `rows${RB}`, textureInput && 'texture', uniformWeights && 'uniform-weights'].filter(Boolean).join('+');
   // Output columns per invocation: 8 with packed taps (fewer input loads per output), else 4.
-  const OB = taps ? 8 : 4;
+  return { variant, RB, OB: taps ? 8 : 4, taps, uniformWeights, textureInput, ownsInputUpload: textureInput };
+}
+
+/** The input texture's binding: the input written into the cached r32float array texture (one layer per (n, c) plane). */
+function inputTexture(state: DirectState, g: ConvGeometry, data: Float32Array): GPUTextureView {
+  const layers = g.N * g.C;
+  let cached = state.inputTexture;
+  if (!cached || cached.texture.width !== g.W || cached.texture.height !== g.H || cached.texture.depthOrArrayLayers !== layers) {
+    cached?.texture.destroy();
+    const texture = state.device.createTexture({
+      label: 'webgpu-conv.direct.input-texture', size: [g.W, g.H, layers], format: 'r32float',
+      usage: TextureUsage.TEXTURE_BINDING | TextureUsage.COPY_DST, textureBindingViewDimension: '2d-array',
+    });
+    cached = state.inputTexture = { texture, view: texture.createView({ dimension: '2d-array' }) };
+  }
+  // The texture is shared by the engine's calls: the executor writes it and submits the call's
+  // commands with no await in between, so queue order keeps each call's data apart.
+  const layout = { offset: data.byteOffset, bytesPerRow: g.W * 4, rowsPerImage: g.H };
+  state.device.queue.writeTexture({ texture: cached.texture }, data.buffer, layout, [g.W, g.H, layers]);
+  return cached.view;
+}
+
+function encode(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: DirectPlan, state: DirectState): void {
+  const { RB, OB, taps } = plan;
   const fixed = (RB + g.KH - 1) * g.KW <= MAX_UNROLLED_TAPS;
   const constants = {
-    WG, RB, OB, BOUNDARY: BOUNDARY_CODE[g.boundary], FLIP: Number(g.flip),
+    RB, OB, BOUNDARY: BOUNDARY_CODE[g.boundary], FLIP: Number(g.flip),
     FIXED_KH: fixed ? g.KH : 0, FIXED_KW: fixed ? g.KW : 0, FIXED_CG: fixed && g.C === g.groups ? 1 : 0,
-    UNIFORM_WEIGHTS: Number(!taps && !!uniform.weights), TAPS: Number(!!taps), TEXTURE_INPUT: Number(!!texture.input),
+    UNIFORM_WEIGHTS: Number(plan.uniformWeights), TAPS: Number(!!taps), TEXTURE_INPUT: Number(plan.textureInput),
   };
+  if (plan.textureInput && !b.hostInput) throw new Error('direct: a texture-input plan was given no host input');
+  const texture = { view: plan.textureInput && b.hostInput ? inputTexture(state, g, b.hostInput) : state.textureDummyView };
+  let uniform: Binding = { buffer: state.uniformDummy, size: UNIFORM_WEIGHT_BYTES };
+  if (plan.uniformWeights) {
+    uniform = rec.scratch(UNIFORM_WEIGHT_BYTES, 'direct.weights.uniform', BufferUsage.UNIFORM | BufferUsage.COPY_DST);
+    rec.copy(b.weight.buffer, uniform.buffer, b.weight.size);
+  }
   // Rows of a multiple of 4 outputs: store vec4s.
   const entryPoint = g.OW % 4 === 0 ? 'mainVec4' : 'main';
   const base = geometryParams(g);
@@ -91,19 +137,52 @@ export function encodeDirect(
   const bindings = [b.input, b.weight, b.bias, b.output];
   if (!taps) {
     const total = g.N * g.K * blocks;
-    rec.dispatch({ family: 'direct', entryPoint, constants }, { ...base, total }, [...bindings, uniform.weights ?? uniform.dummy, texture.input ?? texture.dummy], Math.ceil(total / WG));
+    rec.dispatch({ family: 'direct', entryPoint, constants }, { ...base, total }, [...bindings, uniform, texture], Math.ceil(total / WG));
     return;
   }
-  const windowBytes = UNIFORM_WEIGHT_BYTES;
-  const packed = rec.scratch(taps.windows * windowBytes, 'direct.taps', BufferUsage.UNIFORM);
+  const packed = rec.scratch(taps.windows * UNIFORM_WEIGHT_BYTES, 'direct.taps', BufferUsage.UNIFORM);
   const tapParams = { ...base, mW: taps.perWindow, tapStride: taps.stride };
   const packTotal = taps.windows * UNIFORM_VEC4S;
-  rec.dispatch({ family: 'direct', entryPoint: 'packTaps', constants: { RB, FLIP: constants.FLIP } }, { ...tapParams, total: packTotal }, [packed, b.weight], Math.ceil(packTotal / 64));
+  rec.dispatch({ family: 'direct', entryPoint: 'packTaps', constants: { RB, FLIP: constants.FLIP } }, { ...tapParams, total: packTotal }, [packed, b.weight], Math.ceil(packTotal / WG));
   for (let w = 0; w < taps.windows; w++) {
     const m0 = w * taps.perWindow;
     const mW = Math.min(taps.perWindow, g.K - m0);
     const total = g.N * mW * blocks;
-    const window = { buffer: packed.buffer, offset: w * windowBytes, size: windowBytes };
-    rec.dispatch({ family: 'direct', entryPoint, constants }, { ...tapParams, m0, mW, total }, [...bindings, window, texture.input ?? texture.dummy], Math.ceil(total / WG));
+    const window = { buffer: packed.buffer, offset: w * UNIFORM_WEIGHT_BYTES, size: UNIFORM_WEIGHT_BYTES };
+    rec.dispatch({ family: 'direct', entryPoint, constants }, { ...tapParams, m0, mW, total }, [...bindings, window, texture], Math.ceil(total / WG));
   }
 }
+
+export const direct: ConvAlgorithm<DirectPlan, DirectState> = {
+  name: 'direct',
+  summary: 'one invocation per block of up to 4×8 outputs, weights as packed uniform taps; runs every geometry',
+  plan(g, ctx) {
+    const mesa = isMesaSoftware(ctx.adapter);
+    return { plan: makePlan(g, ctx, ctx.preferences.uniformWeights ?? mesa, ctx.preferences.textureInput ?? mesa) };
+  },
+  // The unit of every algorithm's cost: one multiply-add of this kernel.
+  cost: (g) => multiplyAdds(g),
+  variants(g, ctx) {
+    const plans = [false, true].flatMap((u) => [false, true].map((t) => makePlan(g, ctx, u, t)));
+    return plans.filter((p, i) => plans.findIndex((q) => q.variant === p.variant) === i);
+  },
+  createState(device) {
+    const textureDummy = device.createTexture({
+      label: 'webgpu-conv.direct.input-texture.unused', size: [1, 1, 1], format: 'r32float', usage: TextureUsage.TEXTURE_BINDING,
+      textureBindingViewDimension: '2d-array',
+    });
+    return {
+      device,
+      uniformDummy: device.createBuffer({ label: 'webgpu-conv.direct.uniform-weights.unused', size: UNIFORM_WEIGHT_BYTES, usage: BufferUsage.UNIFORM }),
+      textureDummy,
+      textureDummyView: textureDummy.createView({ dimension: '2d-array' }),
+      inputTexture: undefined,
+    };
+  },
+  releaseState(state) {
+    state.uniformDummy.destroy();
+    state.textureDummy.destroy();
+    state.inputTexture?.texture.destroy();
+  },
+  encode,
+};

@@ -6,15 +6,16 @@
  * so does the `'implicit'` GEMM, which reads each patch value from the input where it needs it.
  */
 import { BufferUsage } from '../gpu/constants.js';
-import type { Binding, PlanLimits, Recorder } from '../gpu/recorder.js';
+import { isMesaSoftware } from '../gpu/device.js';
 import { BOUNDARY_CODE, geometryParams } from '../gpu/params.js';
-import { reductionLength, type ConvGeometry } from '../plan.js';
+import type { Binding, PlanLimits, Recorder } from '../gpu/recorder.js';
+import { multiplyAdds, reductionLength, type ConvGeometry } from '../geometry.js';
 import { WGSL_CONSTS } from '../shaders.generated.js';
-import type { ConvOperands } from './operands.js';
+import type { AlgorithmContext, ConvAlgorithm, ConvOperands, PlanBase } from './algorithm.js';
 
 /** Default cap on the patch-matrix scratch buffer, below the device limits. */
 export const IM2COL_BUDGET_BYTES = 256 << 20;
-const WG = 64;
+const { WG } = WGSL_CONSTS.im2col;
 
 /** One chunk: pairs [pair0, pair0 + pairs) × output columns [col0, col0 + cols). */
 export interface Im2colChunk {
@@ -24,7 +25,8 @@ export interface Im2colChunk {
   cols: number;
 }
 
-export interface Im2colPlan {
+/** The patch-matrix side of the plan: chunks that fit the device. */
+export interface PatchPlan {
   /** The input itself is the patch matrix (1×1 kernel, stride 1, no padding). */
   inputIsPatchMatrix: boolean;
   chunks: Im2colChunk[];
@@ -33,7 +35,7 @@ export interface Im2colPlan {
 }
 
 /** Plans the chunks, or returns null when not even one output column's patch fits. */
-export function planIm2col(g: ConvGeometry, limits: PlanLimits, budgetBytes = IM2COL_BUDGET_BYTES): Im2colPlan | null {
+export function planIm2col(g: ConvGeometry, limits: PlanLimits, budgetBytes = IM2COL_BUDGET_BYTES): PatchPlan | null {
   const pairs = g.N * g.groups;
   const J = reductionLength(g);
   const P = g.OH * g.OW;
@@ -110,14 +112,8 @@ function planUniformGemm(g: ConvGeometry, limits: PlanLimits): UniformGemmPlan |
   return count <= MAX_UNIFORM_WINDOWS && count * UNIFORM_WINDOW_BYTES <= limits.maxBufferSize ? plan : null;
 }
 
-export function encodeIm2col(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: Im2colPlan, requested: GemmVariant): void {
-  const uniform = requested === 'uniform' || requested === 'implicit' ? planUniformGemm(g, rec.limits) : null;
-  if (uniform) encodeUniformGemm(rec, g, b, plan, uniform, requested === 'implicit');
-  else encodeGemm(rec, g, b, plan, requested === 'shared' ? 'shared' : 'register');
-}
-
 /** The patch matrix of chunk `c` into `col` (unless the input is the patch matrix). */
-function encodePatches(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: Im2colPlan, c: Im2colChunk, col: Binding): void {
+function encodePatches(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: PatchPlan, c: Im2colChunk, col: Binding): void {
   if (plan.inputIsPatchMatrix) return;
   const J = reductionLength(g);
   const total = c.pairs * J * Math.ceil(c.cols / WGSL_CONSTS.im2col.VW);
@@ -129,12 +125,12 @@ function chunkParams(c: Im2colChunk) {
   return { chunk0: c.pair0, chunk1: c.col0, chunkLen: c.cols };
 }
 
-function gemmConstants(g: ConvGeometry, plan: Im2colPlan) {
+function gemmConstants(g: ConvGeometry, plan: PatchPlan) {
   return { BOUNDARY: BOUNDARY_CODE[g.boundary], FLIP: Number(g.flip), B_IS_INPUT: Number(plan.inputIsPatchMatrix) };
 }
 
 /** `'shared'` and `'register'`: per chunk, the patch matrix, then one GEMM dispatch. */
-function encodeGemm(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: Im2colPlan, variant: 'shared' | 'register'): void {
+function encodeGemm(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: PatchPlan, variant: 'shared' | 'register'): void {
   const { TM, TN, RM_MAX, RN } = WGSL_CONSTS.gemm;
   const Kg = g.K / g.groups;
   const base = geometryParams(g);
@@ -147,7 +143,7 @@ function encodeGemm(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: Im2co
       const RM = Math.min(RM_MAX, Math.ceil(Kg / 4) * 4);
       const total = Math.ceil(c.cols / RN) * Math.ceil(Kg / RM) * c.pairs;
       const spec = { family: 'gemm' as const, entryPoint: 'mainRegister', constants: { ...gemmConstants(g, plan), RM } };
-      rec.dispatch(spec, { ...base, ...chunkParams(c), total }, bindings, Math.ceil(total / 64));
+      rec.dispatch(spec, { ...base, ...chunkParams(c), total }, bindings, Math.ceil(total / WG));
     } else {
       const spec = { family: 'gemm' as const, constants: gemmConstants(g, plan) };
       rec.dispatch(spec, { ...base, ...chunkParams(c) }, bindings, Math.ceil(c.cols / TN) * Math.ceil(Kg / TM) * c.pairs);
@@ -160,14 +156,14 @@ function encodeGemm(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: Im2co
  * patch matrix (`'uniform'`; `'implicit'` has one chunk and reads the input), and per group, window
  * of output channels and reduction slice one dispatch.
  */
-function encodeUniformGemm(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: Im2colPlan, u: UniformGemmPlan, implicit: boolean): void {
+function encodeUniformGemm(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: PatchPlan, u: UniformGemmPlan, implicit: boolean): void {
   const J = reductionLength(g);
   const Kg = g.K / g.groups;
   const base = geometryParams(g);
   const count = g.groups * u.windows * u.slices;
   const windows = rec.scratch(count * UNIFORM_WINDOW_BYTES, 'gemm.uniform-windows', BufferUsage.UNIFORM);
   const packTotal = count * (UNIFORM_WINDOW_BYTES / 4);
-  rec.dispatch({ family: 'gemm', entryPoint: 'packUniform', constants: {} }, { ...base, mW: u.mW, total: packTotal }, [windows, b.weight], Math.ceil(packTotal / 64));
+  rec.dispatch({ family: 'gemm', entryPoint: 'packUniform', constants: {} }, { ...base, mW: u.mW, total: packTotal }, [windows, b.weight], Math.ceil(packTotal / WG));
 
   // Implicit patches need no patch matrix, hence no chunks (1×1 stride-1 layers read the input as is).
   const fromInput = implicit && !plan.inputIsPatchMatrix;
@@ -190,9 +186,62 @@ function encodeUniformGemm(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan
           const w = (grp * u.windows + mw) * u.slices + s;
           const window = { buffer: windows.buffer, offset: w * UNIFORM_WINDOW_BYTES, size: UNIFORM_WINDOW_BYTES };
           const slice = { n0, m0, mW: u.mW, j0: s * u.SL, jLen: Math.min(u.SL, J - s * u.SL) };
-          rec.dispatch(spec, { ...base, ...chunkParams(c), ...slice, total }, [col, null, b.bias, b.output, window], Math.ceil(total / 64));
+          rec.dispatch(spec, { ...base, ...chunkParams(c), ...slice, total }, [col, null, b.bias, b.output, window], Math.ceil(total / WG));
         }
       }
     }
   }
 }
+
+/** The whole plan: the patch chunks and the GEMM kernel (with its blocking for `'uniform'`/`'implicit'`). */
+export interface Im2colPlan extends PlanBase {
+  variant: GemmVariant;
+  patches: PatchPlan;
+  uniform: UniformGemmPlan | null;
+}
+
+/**
+ * The default GEMM kernel: `'implicit'` on Mesa's llvmpipe/lavapipe, `'uniform'` on other software
+ * adapters (SwiftShader), `'shared'` on GPUs (unmeasured there).
+ */
+export function defaultGemm(ctx: AlgorithmContext): GemmVariant {
+  return isMesaSoftware(ctx.adapter) ? 'implicit' : ctx.adapter.isSoftware ? 'uniform' : 'shared';
+}
+
+/**
+ * The plan with GEMM `variant`, or null when the patch matrix cannot be chunked to fit. `'uniform'`
+ * and `'implicit'` need 64 KiB uniform bindings and at most MAX_UNIFORM_WINDOWS windows; without them
+ * the plan's kernel is `'register'` (reported as the variant).
+ */
+function planVariant(g: ConvGeometry, ctx: AlgorithmContext, variant: GemmVariant): Im2colPlan | null {
+  const patches = planIm2col(g, ctx.limits);
+  if (!patches) return null;
+  const uniform = variant === 'uniform' || variant === 'implicit' ? planUniformGemm(g, ctx.limits) : null;
+  const chosen = uniform ? variant : variant === 'shared' ? 'shared' : 'register';
+  return { variant: chosen, patches, uniform };
+}
+
+export const im2col: ConvAlgorithm<Im2colPlan> = {
+  name: 'im2col',
+  summary: 'the patch matrix (materialised in chunks, or read implicitly) times the weights, by a GEMM kernel',
+  plan(g, ctx) {
+    const plan = planVariant(g, ctx, (ctx.preferences.gemm as GemmVariant | undefined) ?? defaultGemm(ctx));
+    if (plan) return { plan };
+    return { reason: `one output column's patch (${reductionLength(g)} floats) exceeds one buffer binding (${Math.min(ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize)} bytes)` };
+  },
+  // The GEMM's register tiles win for dense layers (at least 16 output channels per group and a
+  // reduction of at least 16); elsewhere (image filters, depthwise) it measured several times slower
+  // than direct on every adapter.
+  cost(g) {
+    const dense = g.K / g.groups >= 16 && reductionLength(g) >= 16;
+    return multiplyAdds(g) * (dense ? 0.25 : 4);
+  },
+  variants(g, ctx) {
+    const plans = GEMM_VARIANTS.map((v) => planVariant(g, ctx, v)).filter((p): p is Im2colPlan => p !== null);
+    return plans.filter((p, i) => plans.findIndex((q) => q.variant === p.variant) === i);
+  },
+  encode(rec, g, b, plan) {
+    if (plan.uniform) encodeUniformGemm(rec, g, b, plan.patches, plan.uniform, plan.variant === 'implicit');
+    else encodeGemm(rec, g, b, plan.patches, plan.variant === 'shared' ? 'shared' : 'register');
+  },
+};

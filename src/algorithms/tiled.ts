@@ -1,14 +1,15 @@
 /**
  * The tiled algorithm (shaders/tiled.wgsl): workgroups stage an input tile with its halo and a slab
  * of weights in workgroup memory. The planner sizes the tile and the kernel chunk so both fit the
- * device's workgroup storage.
+ * device's workgroup storage; it cannot run when not even a 1×1 tile with a 1×1 kernel chunk fits.
  */
-import type { PlanLimits, Recorder } from '../gpu/recorder.js';
 import { BOUNDARY_CODE, geometryParams } from '../gpu/params.js';
-import type { ConvGeometry } from '../plan.js';
-import type { ConvOperands } from './operands.js';
+import type { PlanLimits } from '../gpu/recorder.js';
+import { multiplyAdds, type ConvGeometry } from '../geometry.js';
+import { WGSL_CONSTS } from '../shaders.generated.js';
+import type { ConvAlgorithm, PlanBase } from './algorithm.js';
 
-export interface TiledPlan {
+export interface TiledPlan extends PlanBase {
   /** Output rows per invocation: 4, or 1 for outputs of fewer than 4 rows. */
   RY: number;
   WG_X: number;
@@ -27,37 +28,67 @@ export interface TiledPlan {
 const SHAPES: ReadonlyArray<[number, number]> = [[16, 4], [8, 4], [8, 2], [4, 1], [1, 1]];
 const FLAT_SHAPES: ReadonlyArray<[number, number]> = [[64, 1], [32, 1], [16, 1], [4, 1], [1, 1]];
 
-/** Plans tile and kernel-chunk sizes, or returns null when even a 1×RY tile does not fit. */
-export function planTiled(g: ConvGeometry, limits: PlanLimits): TiledPlan | null {
-  const flat = g.OH < 4;
-  const RY = flat ? 1 : 4;
+/** Channels per workgroup tried: the powers of two up to the shader's KB_MAX, largest first. */
+const KB_CHOICES = Array.from({ length: Math.log2(WGSL_CONSTS.tiled.KB_MAX) + 1 }, (_, i) => WGSL_CONSTS.tiled.KB_MAX >> i);
+
+/** Bytes of workgroup memory a tile needs. */
+function tileBytes(g: ConvGeometry, RY: number, wx: number, wy: number, KB: number, KCH: number, KCW: number): number {
+  const inRows = (RY * wy - 1) * g.strideH + (KCH - 1) * g.dilationH + 1;
+  const inCols = (wx - 1) * g.strideW + (KCW - 1) * g.dilationW + 1;
+  return (inRows * inCols + KB * KCH * KCW) * 4;
+}
+
+/** The plan with workgroup shape [wx, wy] (kernel chunk halved until the tile fits), or null. */
+function planShape(g: ConvGeometry, limits: PlanLimits, wx: number, wy: number): TiledPlan | null {
+  if (wx * wy > limits.maxComputeInvocationsPerWorkgroup) return null;
+  const RY = g.OH < 4 ? 1 : 4;
   const Kg = g.K / g.groups;
-  const KB = [4, 2, 1].find((d) => Kg % d === 0) ?? 1;
-  for (const [wx, wy] of flat ? FLAT_SHAPES : SHAPES) {
-    if (wx * wy > limits.maxComputeInvocationsPerWorkgroup) continue;
-    let KCH = g.KH;
-    let KCW = g.KW;
-    for (;;) {
+  const KB = KB_CHOICES.find((d) => Kg % d === 0) ?? 1;
+  let KCH = g.KH;
+  let KCW = g.KW;
+  for (;;) {
+    if (tileBytes(g, RY, wx, wy, KB, KCH, KCW) <= limits.maxComputeWorkgroupStorageSize) {
       const IN_ROWS = (RY * wy - 1) * g.strideH + (KCH - 1) * g.dilationH + 1;
       const IN_COLS = (wx - 1) * g.strideW + (KCW - 1) * g.dilationW + 1;
-      if ((IN_ROWS * IN_COLS + KB * KCH * KCW) * 4 <= limits.maxComputeWorkgroupStorageSize) {
-        const workgroups = Math.ceil(g.OW / wx) * Math.ceil(g.OH / (RY * wy)) * (g.K / KB) * g.N;
-        return { RY, WG_X: wx, WG_Y: wy, KB, KCH, KCW, IN_ROWS, IN_COLS, workgroups };
-      }
-      if (KCH === 1 && KCW === 1) break;
-      if (KCH * g.dilationH >= KCW * g.dilationW && KCH > 1) KCH = Math.ceil(KCH / 2);
-      else KCW = Math.ceil(KCW / 2);
+      const workgroups = Math.ceil(g.OW / wx) * Math.ceil(g.OH / (RY * wy)) * (g.K / KB) * g.N;
+      const chunked = KCH < g.KH || KCW < g.KW ? ` chunk${KCH}x${KCW}` : '';
+      return { variant: `${wx}x${wy * RY} KB${KB}${chunked}`, RY, WG_X: wx, WG_Y: wy, KB, KCH, KCW, IN_ROWS, IN_COLS, workgroups };
     }
+    if (KCH === 1 && KCW === 1) return null;
+    if (KCH * g.dilationH >= KCW * g.dilationW && KCH > 1) KCH = Math.ceil(KCH / 2);
+    else KCW = Math.ceil(KCW / 2);
+  }
+}
+
+/** Plans tile and kernel-chunk sizes (the largest workgroup shape that fits), or returns null. */
+export function planTiled(g: ConvGeometry, limits: PlanLimits): TiledPlan | null {
+  for (const [wx, wy] of g.OH < 4 ? FLAT_SHAPES : SHAPES) {
+    const plan = planShape(g, limits, wx, wy);
+    if (plan) return plan;
   }
   return null;
 }
 
-export function encodeTiled(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: TiledPlan): void {
-  const { workgroups, ...tile } = plan;
-  rec.dispatch(
-    { family: 'tiled', constants: { ...tile, BOUNDARY: BOUNDARY_CODE[g.boundary], FLIP: Number(g.flip) } },
-    { ...geometryParams(g), n0: 0 },
-    [b.input, b.weight, b.bias, b.output],
-    workgroups,
-  );
-}
+export const tiled: ConvAlgorithm<TiledPlan> = {
+  name: 'tiled',
+  summary: 'workgroups stage an input tile and a weight slab in workgroup memory and share them',
+  plan(g, ctx) {
+    const plan = planTiled(g, ctx.limits);
+    if (plan) return { plan };
+    const need = tileBytes(g, 1, 1, 1, 1, 1, 1);
+    return { reason: `not even a 1×1 tile fits workgroup memory (${need} bytes needed with stride ${g.strideH}×${g.strideW}, the device allows ${ctx.limits.maxComputeWorkgroupStorageSize})` };
+  },
+  // Staging the tile once and reusing it KH·KW times is the standard win on GPUs; on CPU-backed
+  // adapters workgroup memory is ordinary memory and direct measured about 2× faster (llvmpipe and
+  // SwiftShader, shapes a, c, h of the benchmark suite).
+  cost: (g, ctx) => multiplyAdds(g) * (ctx.adapter.isSoftware ? 2 : 0.5),
+  variants(g, ctx) {
+    const shapes = g.OH < 4 ? FLAT_SHAPES : SHAPES;
+    return shapes.map(([wx, wy]) => planShape(g, ctx.limits, wx, wy)).filter((p): p is TiledPlan => p !== null);
+  },
+  encode(rec, g, b, plan) {
+    const { RY, WG_X, WG_Y, KB, KCH, KCW, IN_ROWS, IN_COLS } = plan;
+    const constants = { RY, WG_X, WG_Y, KB, KCH, KCW, IN_ROWS, IN_COLS, BOUNDARY: BOUNDARY_CODE[g.boundary], FLIP: Number(g.flip) };
+    rec.dispatch({ family: 'tiled', constants }, geometryParams(g), [b.input, b.weight, b.bias, b.output], plan.workgroups);
+  },
+};

@@ -5,7 +5,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { OptionError, type HostTensor } from '../index.js';
-import { customFilter, isPresetSpec, kernelFromRows, parsePreset, type ResolvedFilter } from '../presets.js';
+import { customFilter, isPresetSpec, kernelFromRows, parsePreset, type ResolvedFilter } from '../presets/index.js';
 import { RuntimeError, UsageError } from './errors.js';
 
 function isFile(path: string): boolean {

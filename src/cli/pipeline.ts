@@ -14,7 +14,7 @@ import {
   quantizeAll,
   type OutputMapping,
   type ResolvedFilter,
-} from '../presets.js';
+} from '../presets/index.js';
 import { defaultOutputDepth, type OutputRaster, type RasterImage } from './image.js';
 
 /** Everything that decides what a filter run computes. */

@@ -3,7 +3,8 @@
  * commander's; every error ends as one line on stderr and an exit code (0 ok, 1 runtime, 2 usage).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { PRESETS, presetUsage } from '../presets.js';
+import { ALGORITHM_NAMES } from '../algorithms/registry.js';
+import { PRESETS, presetUsage } from '../presets/index.js';
 import { runBench } from './commands/bench.js';
 import { runFilter, type FilterCommandOptions } from './commands/filter.js';
 import { runGallery, DEFAULT_BANK, type GalleryCommandOptions } from './commands/gallery.js';
@@ -60,7 +61,7 @@ function addFilterOptions(cmd: Command): Command {
     )
     .addOption(new Option('--fill-value <v>', 'value outside the image for --boundary fill (full scale = 1)').argParser(numberArg('--fill-value')).default(0))
     .option('--correlate', 'cross-correlate (apply the kernel as written) instead of convolving (kernel rotated 180°)')
-    .addOption(new Option('--algorithm <name>', 'GPU algorithm').choices(['auto', 'direct', 'im2col', 'tiled']).default('auto'))
+    .addOption(new Option('--algorithm <name>', 'GPU algorithm').choices(['auto', ...ALGORITHM_NAMES]).default('auto'))
     .addOption(new Option('--adapter <which>', 'WebGPU adapter in Node: auto (hardware, else llvmpipe, else SwiftShader), hardware, llvmpipe or swiftshader').choices(['auto', 'hardware', 'llvmpipe', 'swiftshader']).default('auto'));
 }
 

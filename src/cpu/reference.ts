@@ -4,7 +4,8 @@
  * the GPU ops use (so errors match), but none of plan.ts's index arithmetic (padTop, jobs, swaps)
  * is reused: this file is the independent check on it. Accumulation is float64, storage float32.
  */
-import { normalizeConv1d, normalizeConv2d, normalizeFilter1d, normalizeFilter2d } from '../plan.js';
+import { normalizeConv1d, normalizeConv2d } from '../ops/conv.js';
+import { normalizeFilter1d, normalizeFilter2d } from '../ops/filter.js';
 import type {
   Boundary,
   Conv1dOptions,

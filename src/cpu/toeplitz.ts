@@ -4,7 +4,7 @@
  * it exists to cross-check the loop reference and the GPU kernels.
  */
 import { ShapeError } from '../errors.js';
-import { MODES } from '../plan.js';
+import { MODES } from '../ops/job.js';
 import type { HostTensor, Mode } from '../types.js';
 import { checkTensor, oneOf } from '../validate.js';
 

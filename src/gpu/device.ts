@@ -44,6 +44,11 @@ export interface AcquiredDevice {
   owned: boolean;
 }
 
+/** Mesa's llvmpipe / lavapipe, where several defaults differ (storage loads are costly there). */
+export function isMesaSoftware(info: AdapterInfo): boolean {
+  return /llvmpipe|lavapipe/i.test(`${info.device} ${info.description}`);
+}
+
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const SOFTWARE_PATTERN = /swiftshader|llvmpipe|lavapipe|softpipe|warp|basic render/i;
 const HOW_TO =

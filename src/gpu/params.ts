@@ -1,20 +1,35 @@
-/** Encoding the `Params` uniform (field order generated from common.wgsl) and the boundary codes. */
-import type { ConvGeometry } from '../plan.js';
+/**
+ * Encoding each kernel family's `Params` uniform (its layout generated from the family's `.wgsl`),
+ * and the boundary codes (read from common.wgsl).
+ */
+import type { ConvGeometry } from '../geometry.js';
 import type { Boundary } from '../types.js';
-import { PARAMS_FIELDS } from '../shaders.generated.js';
+import { PARAMS_LAYOUT, WGSL_CONSTS } from '../shaders.generated.js';
+
+/** The kernel families: one `.wgsl` file each (common.wgsl is joined in front of every one). */
+export type KernelFamily = keyof typeof PARAMS_LAYOUT;
 
 /** The `BOUNDARY` override constant's value for each boundary rule (see `boundaryIndex` in common.wgsl). */
-export const BOUNDARY_CODE: Record<Boundary, number> = { fill: 0, wrap: 1, symm: 2, reflect: 3, replicate: 4 };
+export const BOUNDARY_CODE: Record<Boundary, number> = {
+  fill: WGSL_CONSTS.common.BOUNDARY_FILL,
+  wrap: WGSL_CONSTS.common.BOUNDARY_WRAP,
+  symm: WGSL_CONSTS.common.BOUNDARY_SYMM,
+  reflect: WGSL_CONSTS.common.BOUNDARY_REFLECT,
+  replicate: WGSL_CONSTS.common.BOUNDARY_REPLICATE,
+};
 
-type FieldName = (typeof PARAMS_FIELDS)[number][0];
-/** Values of the `Params` fields; fields left out are 0. */
-export type ParamValues = Partial<Record<FieldName, number>>;
+/** The scalar fields of family F's `Params` (the geometry's included). */
+export type ParamName<F extends KernelFamily> = (typeof PARAMS_LAYOUT)[F]['fields'][number][0];
+/** Values of family F's `Params` fields; fields left out are 0. */
+export type ParamValues<F extends KernelFamily> = Partial<Record<ParamName<F>, number>>;
 
-/** Size in bytes of the uniform buffer (the struct rounded up to 16 bytes). */
-export const PARAMS_BYTES = Math.ceil((PARAMS_FIELDS.length * 4) / 16) * 16;
+/** Size in bytes of family F's uniform buffer. */
+export function paramsBytes(family: KernelFamily): number {
+  return PARAMS_LAYOUT[family].bytes;
+}
 
-/** The shape fields of `Params` for a geometry. */
-export function geometryParams(g: ConvGeometry): ParamValues {
+/** The fields of `struct Geometry` (the first member of every family's `Params`) for a geometry. */
+export function geometryParams(g: ConvGeometry) {
   return {
     N: g.N, C: g.C, H: g.H, W: g.W, K: g.K, KH: g.KH, KW: g.KW,
     Cg: g.C / g.groups, Kg: g.K / g.groups, OH: g.OH, OW: g.OW,
@@ -23,15 +38,17 @@ export function geometryParams(g: ConvGeometry): ParamValues {
   };
 }
 
-/** Packs values into the uniform's bytes, each field in its own WGSL type. */
-export function encodeParams(values: ParamValues): ArrayBuffer {
-  const buf = new ArrayBuffer(PARAMS_BYTES);
+/** Packs `values` into family F's uniform bytes (`into`, or a new buffer), each field in its WGSL type. */
+export function encodeParams<F extends KernelFamily>(family: F, values: ParamValues<F>, into?: ArrayBuffer): ArrayBuffer {
+  const { bytes, fields } = PARAMS_LAYOUT[family];
+  const buf = into ?? new ArrayBuffer(bytes);
   const view = new DataView(buf);
-  PARAMS_FIELDS.forEach(([name, type], i) => {
-    const v = values[name] ?? 0;
-    if (type === 'f32') view.setFloat32(i * 4, v, true);
-    else if (type === 'i32') view.setInt32(i * 4, v, true);
-    else view.setUint32(i * 4, v, true);
-  });
+  const v = values as Record<string, number | undefined>;
+  for (const [name, offset, type] of fields) {
+    const x = v[name] ?? 0;
+    if (type === 'f32') view.setFloat32(offset, x, true);
+    else if (type === 'i32') view.setInt32(offset, x, true);
+    else view.setUint32(offset, x, true);
+  }
   return buf;
 }

@@ -1,22 +1,23 @@
 /**
- * Compute pipelines, compiled once per device and kernel specialisation. The compile key is derived
- * from a typed `KernelSpec` (family + override constants); shapes travel in the uniform, so a new
- * shape reuses the pipeline.
+ * Compute pipelines, compiled once per device and kernel specialisation, and bind groups, reused
+ * across calls that bind the same buffers. The compile key is derived from a typed `KernelSpec`
+ * (family + entry point + override constants); shapes travel in the uniform, so a new shape reuses
+ * the pipeline.
  */
 import { WGSL } from '../shaders.generated.js';
+import type { KernelFamily } from './params.js';
 
-/** The kernel families, one `.wgsl` file each (plus `common.wgsl`, joined in front). */
-export type KernelFamily = 'direct' | 'im2col' | 'gemm' | 'tiled';
+export type { KernelFamily };
 
-/** What changes the compiled shader: the family and its `override` constants. */
-export interface KernelSpec {
-  family: KernelFamily;
+/** What changes the compiled shader: the family, its entry point and its `override` constants. */
+export interface KernelSpec<F extends KernelFamily = KernelFamily> {
+  family: F;
   /** Entry point in the family's file. Default `'main'`. */
   entryPoint?: string;
   constants: Record<string, number>;
 }
 
-/** The cache key of a spec: the family and the constants in a fixed (sorted) order. */
+/** The cache key of a spec: the family, entry point and the constants in a fixed (sorted) order. */
 export function specKey(spec: KernelSpec): string {
   const entries = Object.entries(spec.constants).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return JSON.stringify([spec.family, spec.entryPoint ?? 'main', entries]);
@@ -56,4 +57,45 @@ export function getPipeline(device: GPUDevice, spec: KernelSpec): GPUComputePipe
 /** How many pipelines are cached for `device`. */
 export function cachedPipelineCount(device: GPUDevice): number {
   return pipelines.get(device)?.size ?? 0;
+}
+
+/** A bind-group entry's resource: a buffer range or a texture view. */
+export type BindResource = { buffer: GPUBuffer; offset: number; size: number } | GPUTextureView;
+
+/** Bind groups kept per pipeline, most recently used last; the oldest go beyond this many. */
+const BIND_GROUPS_PER_PIPELINE = 32;
+const bindGroups = new WeakMap<GPUComputePipeline, Map<string, GPUBindGroup>>();
+const ids = new WeakMap<object, number>();
+let nextId = 1;
+
+function idOf(o: object): number {
+  let id = ids.get(o);
+  if (id === undefined) ids.set(o, (id = nextId++));
+  return id;
+}
+
+/**
+ * The bind group of `pipeline` for `entries` (binding number → resource), reused when a call binds
+ * the same buffers, ranges and views again (pooled buffers come back to the same calls).
+ */
+export function getBindGroup(device: GPUDevice, pipeline: GPUComputePipeline, entries: ReadonlyArray<[number, BindResource]>, label: string): GPUBindGroup {
+  let cache = bindGroups.get(pipeline);
+  if (!cache) bindGroups.set(pipeline, (cache = new Map()));
+  let key = '';
+  for (const [binding, r] of entries) {
+    key += 'buffer' in r ? `${binding}:${idOf(r.buffer)}@${r.offset}+${r.size};` : `${binding}:v${idOf(r)};`;
+  }
+  let group = cache.get(key);
+  if (group) {
+    cache.delete(key);
+  } else {
+    group = device.createBindGroup({
+      label,
+      layout: pipeline.getBindGroupLayout(0),
+      entries: entries.map(([binding, resource]) => ({ binding, resource })),
+    });
+    if (cache.size >= BIND_GROUPS_PER_PIPELINE) cache.delete(cache.keys().next().value as string);
+  }
+  cache.set(key, group);
+  return group;
 }

@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { ConvEngine } from '../../index.js';
-import { checkMapping, type OutputMapping, type ResolvedFilter } from '../../presets.js';
+import { checkMapping, type OutputMapping, type ResolvedFilter } from '../../presets/index.js';
 import { describeError, EXIT, RuntimeError, UsageError } from '../errors.js';
 import { describeRaster, encodePng, readImageFile, type RasterImage } from '../image.js';
 import { resolveKernel } from '../kernel.js';

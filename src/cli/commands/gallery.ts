@@ -6,7 +6,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { ConvEngine } from '../../index.js';
-import { kernelRows, type ResolvedFilter } from '../../presets.js';
+import { kernelRows, type ResolvedFilter } from '../../presets/index.js';
 import { EXIT, RuntimeError, UsageError } from '../errors.js';
 import { describeRaster, encodePng, readImageFile } from '../image.js';
 import { resolveKernel } from '../kernel.js';

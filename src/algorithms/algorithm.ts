@@ -1,0 +1,94 @@
+/**
+ * The one interface every convolution algorithm implements. An algorithm is a module (plus its
+ * `.wgsl` family) exporting a `ConvAlgorithm`, listed once in `registry.ts`; the engine, `'auto'`,
+ * `stats()`, the CLI, the demo, the bench and the tests all read the registry.
+ *
+ * The life of one call (src/execute.ts): for each piece of the job, `plan(geometry, context)`
+ * decides everything the algorithm needs (tile shapes, GEMM variant, chunks, input path) or says
+ * why it cannot run; `'auto'` compares the `cost` of the applicable plans; then `encode` records
+ * the plan's dispatches with the per-device `state` (created lazily by `createState`, released by
+ * `releaseState` on `destroy()` and on device loss).
+ */
+import type { ConvGeometry } from '../geometry.js';
+import type { AdapterInfo } from '../gpu/device.js';
+import type { Binding, PlanLimits, Recorder } from '../gpu/recorder.js';
+
+/**
+ * Engine-wide preferences an algorithm may consult in its plan (`createEngine` options; undefined:
+ * the algorithm's own default for the adapter).
+ */
+export interface AlgorithmPreferences {
+  /** The im2col GEMM kernel (`EngineOptions.gemm`). */
+  gemm?: string | undefined;
+  /** Direct: read small weights from a uniform copy (`EngineOptions.uniformWeights`). */
+  uniformWeights?: boolean | undefined;
+  /** Direct: read host inputs from a texture (`EngineOptions.textureInput`). */
+  textureInput?: boolean | undefined;
+}
+
+/** What a plan may depend on besides the geometry. */
+export interface AlgorithmContext {
+  limits: PlanLimits;
+  /** The device's own limits (textures and the like, which `PlanLimits` does not lower). */
+  deviceLimits: GPUSupportedLimits;
+  adapter: AdapterInfo;
+  preferences: AlgorithmPreferences;
+  /** Whether the input is host data (not a GpuTensor): an algorithm may then upload it its own way. */
+  hostInput: boolean;
+}
+
+/** What every plan says about itself. */
+export interface PlanBase {
+  /** The variant the plan chose (GEMM kernel, tile shape, …), reported in `RunInfo.variant`. */
+  variant: string;
+  /**
+   * The algorithm uploads the (host) input itself, from `operands.hostInput` (e.g. into a texture):
+   * the executor then binds a stand-in to `operands.input` instead of uploading it.
+   */
+  ownsInputUpload?: boolean;
+}
+
+/** A plan, or why the algorithm cannot run the geometry on this device. */
+export type PlanOutcome<P extends PlanBase> = { plan: P } | { reason: string };
+
+/** The GPU buffers of one piece: input [N,C,H,W], weight [K,Cg,KH,KW], bias [K], output [N,K,OH,OW]. */
+export interface ConvOperands {
+  input: Binding;
+  weight: Binding;
+  bias: Binding;
+  output: Binding;
+  /** The input's host data, when the plan `ownsInputUpload`. */
+  hostInput?: Float32Array | undefined;
+}
+
+export interface ConvAlgorithm<P extends PlanBase = PlanBase, S = undefined> {
+  /** The registry name (`algorithm` option value). */
+  readonly name: string;
+  /** One line for `explain()` and documentation. */
+  readonly summary: string;
+  /** Plans `g` on this device, or says why it cannot. Pure: no GPU work. */
+  plan(g: ConvGeometry, ctx: AlgorithmContext): PlanOutcome<P>;
+  /**
+   * Estimated time of `plan`, in the units of a direct-kernel multiply-add on the adapter; `'auto'`
+   * runs the applicable plan of least cost (ties: registry order). Without it the algorithm runs
+   * only when asked for by name.
+   */
+  cost?(g: ConvGeometry, ctx: AlgorithmContext, plan: P): number;
+  /** Every plan worth timing for `g` (tile shapes, GEMM kernels): what an autotuner compares. */
+  variants?(g: ConvGeometry, ctx: AlgorithmContext): P[];
+  /** Per-device state (textures, stand-in buffers), created on first use on a device. */
+  createState?(device: GPUDevice): S;
+  /** Frees `state` (engine destroyed, or its device lost). */
+  releaseState?(state: S): void;
+  /** Records the plan's dispatches (and copies) for one piece. */
+  encode(rec: Recorder, g: ConvGeometry, operands: ConvOperands, plan: P, state: S): void;
+}
+
+/** A registry entry of any plan and state type. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyAlgorithm = ConvAlgorithm<any, any>;
+
+/** `plan` when it applies, else undefined. */
+export function planOf<P extends PlanBase>(outcome: PlanOutcome<P>): P | undefined {
+  return 'plan' in outcome ? outcome.plan : undefined;
+}

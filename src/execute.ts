@@ -1,0 +1,251 @@
+/**
+ * Running one job on a device: choose the algorithm (before any GPU work), split the job into
+ * pieces that fit the device's buffer limits, and per piece upload the operands, record the
+ * algorithm's dispatches into one command buffer, submit, and read the result back (or leave it in a
+ * GpuTensor). GPU errors become typed errors; what ran is reported to the call's `onRun`.
+ *
+ *   op ─► ConvJob ─► choose(requested, geometry) ─► pieces ─► per piece: plan ─► encode ─► submit ─► read back
+ */
+import type { AlgorithmContext, AlgorithmPreferences, AnyAlgorithm, ConvOperands } from './algorithms/algorithm.js';
+import { REGISTRY, type ConcreteAlgorithm } from './algorithms/registry.js';
+import { choose, type Choice } from './algorithms/select.js';
+import { ConvError, DeviceLostError, EngineDestroyedError, GPUOperationError, OptionError, ResourceError } from './errors.js';
+import { describeShape, outputSize } from './geometry.js';
+import { BufferUsage, MapMode } from './gpu/constants.js';
+import type { AdapterInfo } from './gpu/device.js';
+import type { BufferPool } from './gpu/pool.js';
+import { Recorder, type Binding, type PlanLimits } from './gpu/recorder.js';
+import { GpuTensor } from './gpu/tensor.js';
+import type { ConvJob, Operand } from './ops/job.js';
+import { encodeReverse, reversePlanes } from './ops/reverse.js';
+import { bindingLimit, fits, placePiece, splitJob, type Piece } from './split.js';
+import type { HostTensor, RunInfo } from './types.js';
+
+/** One device with everything made on it; replaced as a whole when the device is lost. */
+export interface DeviceState {
+  device: GPUDevice;
+  pool: BufferPool;
+  querySet: GPUQuerySet | undefined;
+  /** Each algorithm's per-device state, created on first use. */
+  algorithmStates: Map<ConcreteAlgorithm, unknown>;
+  lost: GPUDeviceLostInfo | undefined;
+}
+
+/** Destroys what was created on a device (buffers, query set, algorithms' state). */
+export function releaseDeviceState(state: DeviceState): void {
+  state.pool.destroy();
+  state.querySet?.destroy();
+  for (const [name, s] of state.algorithmStates) (REGISTRY[name] as AnyAlgorithm).releaseState?.(s);
+  state.algorithmStates.clear();
+}
+
+/** What execution needs from the engine. */
+export interface ExecutionHost {
+  readonly planLimits: PlanLimits;
+  readonly adapterInfo: AdapterInfo;
+  readonly preferences: AlgorithmPreferences;
+  /** A new buffer for a GpuTensor of `bytes` bytes. */
+  newTensorBuffer(state: DeviceState, bytes: number): GPUBuffer;
+  /** Wraps (and tracks) a buffer from `newTensorBuffer` as a GpuTensor. */
+  adoptTensor(state: DeviceState, buffer: GPUBuffer, shape: readonly number[]): GpuTensor;
+  /** A GpuTensor holding `data`. */
+  residentTensor(state: DeviceState, data: Float32Array, shape: readonly number[]): GpuTensor;
+  /** The typed error for a failure on `state`. */
+  translate(state: DeviceState, where: string, cause: unknown): Error;
+  /** Counts a piece run by `algorithm` and its dispatches. */
+  count(algorithm: ConcreteAlgorithm, dispatches: number): void;
+}
+
+/** The context algorithms plan in. */
+export function algorithmContext(host: ExecutionHost, state: DeviceState, hostInput: boolean): AlgorithmContext {
+  return { limits: host.planLimits, deviceLimits: state.device.limits, adapter: host.adapterInfo, preferences: host.preferences, hostInput };
+}
+
+/** Runs `job`; resolves to its result as the job asks (host tensor, caller's array, or GpuTensor). */
+export async function execute(host: ExecutionHost, state: DeviceState, op: string, job: ConvJob): Promise<HostTensor | GpuTensor> {
+  const g = job.geometry;
+  // Chosen before any GPU work: an explicit algorithm that cannot run the shape rejects here.
+  const whole = choose(op, job.algorithm, g, algorithmContext(host, state, !(job.input instanceof GpuTensor)));
+  const limit = bindingLimit(host.planLimits);
+  let pieces: Piece[];
+  let choices: Choice[];
+  if (fits(g, limit)) {
+    pieces = [{ geometry: g, input: job.input, weight: job.weight, bias: job.bias, n0: 0, k0: 0, oy0: 0 }];
+    choices = [whole];
+  } else {
+    // Splitting is not a fallback: each piece runs the chosen algorithm (or, for 'auto', its own choice).
+    pieces = splitJob({ ...job, input: await hostData(job.input), weight: await hostData(job.weight) }, limit);
+    const ctx = algorithmContext(host, state, true);
+    choices = pieces.map((p) => {
+      const outcome = whole.algorithm.plan(p.geometry, ctx);
+      if ('plan' in outcome) return { ...whole, plan: outcome.plan };
+      if (job.algorithm !== 'auto') throw new OptionError(`${op}: algorithm '${whole.name}' cannot run a piece (${describeShape(p.geometry)}) of the split job: ${outcome.reason as string}`);
+      return choose(op, 'auto', p.geometry, ctx);
+    });
+  }
+  const first = choices[0] as Choice;
+  const ran = [...new Set(choices.map((c) => c.name))];
+  const info: RunInfo = {
+    op, algorithm: first.name, variant: first.plan.variant, pieces: pieces.length, dispatches: 0,
+    reason: ran.length > 1 ? `${first.reason}; pieces ran ${ran.join(', ')}` : first.reason,
+  };
+  let result: HostTensor | GpuTensor;
+  const only = pieces.length === 1 ? (pieces[0] as Piece) : undefined;
+  if (only && job.output === 'gpu') {
+    const out = host.newTensorBuffer(state, outputSize(g) * 4);
+    try {
+      await runPiece(host, state, op, only, first, info, { target: out, reverse: job.reverse });
+    } catch (e) {
+      out.destroy();
+      throw e;
+    }
+    result = host.adoptTensor(state, out, job.outShape);
+  } else if (only) {
+    result = { data: await runPiece(host, state, op, only, first, info, { into: job.out, reverse: job.reverse }), shape: job.outShape };
+  } else {
+    const data = job.out ?? new Float32Array(outputSize(g));
+    for (let i = 0; i < pieces.length; i++) {
+      const piece = pieces[i] as Piece;
+      placePiece(data, g, piece, await runPiece(host, state, op, piece, choices[i] as Choice, info, { reverse: false }));
+    }
+    if (job.reverse) reversePlanes(data, g.N * g.K);
+    result = job.output === 'gpu' ? host.residentTensor(state, data, job.outShape) : { data, shape: job.outShape };
+  }
+  job.onRun?.(info);
+  return result;
+}
+
+async function hostData(x: Operand): Promise<Float32Array> {
+  return x instanceof GpuTensor ? (await x.read()).data : x;
+}
+
+function uploadPooled(state: DeviceState, data: Float32Array, label: string, held: GPUBuffer[]): Binding {
+  const size = Math.max(4, data.byteLength);
+  // COPY_SRC: the direct kernel may copy small weights into a uniform binding.
+  const buffer = state.pool.acquire(size, BufferUsage.STORAGE | BufferUsage.COPY_DST | BufferUsage.COPY_SRC, label);
+  held.push(buffer);
+  state.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+  return { buffer, size };
+}
+
+/** The binding of an operand: a GpuTensor's own buffer, or host data uploaded to a pooled one. */
+function operandBinding(state: DeviceState, x: Operand, label: string, held: GPUBuffer[]): Binding {
+  return x instanceof GpuTensor ? { buffer: x.buffer, size: Math.max(4, x.size * 4) } : uploadPooled(state, x, label, held);
+}
+
+function algorithmState(state: DeviceState, choice: Choice): unknown {
+  if (!choice.algorithm.createState) return undefined;
+  let s = state.algorithmStates.get(choice.name);
+  if (s === undefined) state.algorithmStates.set(choice.name, (s = choice.algorithm.createState(state.device)));
+  return s;
+}
+
+/** Where a piece's result goes: a GPU buffer (`target`, nothing read back), the caller's array, or a new one. */
+interface Destination {
+  target?: GPUBuffer;
+  into?: Float32Array | undefined;
+  /** Reverse the output planes on the GPU first. */
+  reverse: boolean;
+}
+
+/**
+ * Runs one piece that fits the device: upload, dispatches, readback (unless `dest.target`); GPU
+ * errors become typed errors. Returns the piece's output (empty with `dest.target`).
+ */
+async function runPiece(
+  host: ExecutionHost, state: DeviceState, op: string, piece: Piece, choice: Choice, info: RunInfo, dest: Destination,
+): Promise<Float32Array> {
+  const g = piece.geometry;
+  const outBytes = outputSize(g) * 4;
+  const where = `${op} (${choice.name}; ${describeShape(g)})`;
+  const { device, pool } = state;
+  const held: GPUBuffer[] = [];
+  const staging = dest.target ? undefined : pool.acquire(outBytes, BufferUsage.MAP_READ | BufferUsage.COPY_DST, `${op}.readback`);
+  let timestamps: GPUBuffer | undefined;
+  let rec: Recorder | undefined;
+  device.pushErrorScope('out-of-memory');
+  device.pushErrorScope('validation');
+  try {
+    const biasBytes = g.K * 4;
+    const bias = piece.bias
+      ? uploadPooled(state, piece.bias, `${op}.bias`, held)
+      : { buffer: pool.acquire(biasBytes, BufferUsage.STORAGE | BufferUsage.COPY_DST, `${op}.bias`), size: biasBytes };
+    if (!piece.bias) held.push(bias.buffer);
+    const final = { buffer: dest.target ?? pool.acquire(outBytes, BufferUsage.STORAGE | BufferUsage.COPY_SRC, `${op}.output`), size: outBytes };
+    if (!dest.target) held.push(final.buffer);
+    const encoder = device.createCommandEncoder({ label: `webgpu-conv.${op}.encoder` });
+    if (!piece.bias) encoder.clearBuffer(bias.buffer, 0, biasBytes);
+    const qs = state.querySet;
+    const writes = qs ? { querySet: qs, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } : undefined;
+    rec = new Recorder(device, pool, host.planLimits, encoder, `${op}.${choice.name}`, writes);
+    // An algorithm that uploads the host input itself gets a stand-in binding (never read) and the data.
+    const ownsInput = choice.plan.ownsInputUpload === true && !(piece.input instanceof GpuTensor);
+    const operands: ConvOperands = {
+      input: ownsInput ? bias : operandBinding(state, piece.input, `${op}.input`, held),
+      weight: operandBinding(state, piece.weight, `${op}.weight`, held),
+      bias,
+      output: dest.reverse ? rec.scratch(outBytes, `${op}.unreversed`) : final,
+      hostInput: ownsInput ? (piece.input as Float32Array) : undefined,
+    };
+    choice.algorithm.encode(rec, g, operands, choice.plan, algorithmState(state, choice));
+    if (dest.reverse) encodeReverse(rec, g, operands.output, final);
+    rec.end();
+    if (staging) encoder.copyBufferToBuffer(final.buffer, 0, staging, 0, outBytes);
+    if (qs) {
+      const resolved = pool.acquire(16, BufferUsage.QUERY_RESOLVE | BufferUsage.COPY_SRC, 'timestamps.resolve');
+      held.push(resolved);
+      timestamps = pool.acquire(16, BufferUsage.MAP_READ | BufferUsage.COPY_DST, 'timestamps.readback');
+      encoder.resolveQuerySet(qs, 0, 2, resolved, 0);
+      encoder.copyBufferToBuffer(resolved, 0, timestamps, 0, 16);
+    }
+    device.queue.submit([encoder.finish()]);
+    info.dispatches += rec.dispatches;
+    host.count(choice.name, rec.dispatches);
+  } catch (cause) {
+    // A synchronous throw while encoding (a bug or a lost device): nothing was submitted.
+    device.popErrorScope().catch(() => undefined);
+    device.popErrorScope().catch(() => undefined);
+    if (staging) pool.release(staging);
+    if (timestamps) pool.release(timestamps);
+    throw host.translate(state, where, cause);
+  } finally {
+    // Submitted (or abandoned) work no longer needs exclusive use of these buffers.
+    rec?.release();
+    for (const b of held) pool.release(b);
+  }
+  try {
+    const [vErr, oErr] = await Promise.all([device.popErrorScope(), device.popErrorScope()]);
+    if (oErr) throw new ResourceError(`${where}: the GPU ran out of memory: ${oErr.message}`);
+    if (vErr) throw new GPUOperationError(`${where}: WebGPU validation error: ${vErr.message}`);
+    let data: Float32Array = new Float32Array(0);
+    if (staging) {
+      await staging.mapAsync(MapMode.READ, 0, outBytes);
+      const mapped = staging.getMappedRange(0, outBytes);
+      if (dest.into) dest.into.set(new Float32Array(mapped));
+      data = dest.into ?? new Float32Array(mapped.slice(0));
+      staging.unmap();
+    }
+    if (timestamps) {
+      await timestamps.mapAsync(MapMode.READ, 0, 16);
+      const [t0, t1] = new BigInt64Array(timestamps.getMappedRange(0, 16));
+      timestamps.unmap();
+      if (t0 !== undefined && t1 !== undefined && t1 >= t0) info.kernelMs = (info.kernelMs ?? 0) + Number(t1 - t0) / 1e6;
+    }
+    return data;
+  } catch (cause) {
+    throw host.translate(state, where, cause);
+  } finally {
+    if (staging) pool.release(staging);
+    if (timestamps) pool.release(timestamps);
+  }
+}
+
+/** Maps a failure to the typed error that explains it: destroyed engine, lost device, or as is. */
+export function translateError(state: DeviceState, current: DeviceState, destroyed: boolean, where: string, cause: unknown): Error {
+  if (cause instanceof ConvError) return cause;
+  if (destroyed) return new EngineDestroyedError(where);
+  if (state.lost || state !== current) {
+    return new DeviceLostError(`${where}: the GPU device was lost while the operation ran (${state.lost?.reason ?? 'lost'}: ${state.lost?.message ?? ''}); retry the call`, { cause });
+  }
+  return new GPUOperationError(`${where}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+}
