@@ -6,7 +6,7 @@
  * this file only parses flags, opens the adapter, shows progress and writes the results.
  *
  *   node bench/run.mjs [--adapter llvmpipe|swiftshader|hardware|default] [--quick] [--filter RE]
- *                      [--repeats N] [--out DIR] [--no-peers]
+ *                      [--repeats N] [--runs N] [--out DIR] [--no-peers] [--merge-into FILE]
  */
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -28,17 +28,14 @@ const program = new Command()
   .addOption(new Option('--adapter <name>', 'WebGPU adapter').choices(['llvmpipe', 'swiftshader', 'hardware', 'default']).default('default'))
   .option('--quick', 'a ~2-minute run: fewer repeats, the smallest sweep points', false)
   .option('--filter <regex>', 'only cases whose id, name or group matches (case-insensitive)')
-  .option('--repeats <n>', 'timed runs per contender and case (at most; fewer when a run is slow)', (v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a positive integer is expected.');
-    return n;
-  })
+  .option('--repeats <n>', 'timed runs per contender and case (at most; fewer when a run is slow)', positiveInteger)
+  .option('--runs <n>', 'run the whole suite n times in this process and report the median and range (min–max) over the runs', positiveInteger, 1)
   .option('--out <dir>', 'where to write the JSON and HTML results', join(here, 'results'))
   .option('--no-peers', 'skip TensorFlow.js (ours and the CPU reference only)')
   .option('--merge-into <results.json>', 'rerun some cases (with --filter) and replace them in an earlier results file of the same adapter, e.g. cases measured while something else loaded the CPU')
   .showHelpAfterError();
 program.parse();
-/** @type {{ adapter: 'llvmpipe' | 'swiftshader' | 'hardware' | 'default', quick: boolean, filter?: string, repeats?: number, out: string, peers: boolean, mergeInto?: string }} */
+/** @type {{ adapter: 'llvmpipe' | 'swiftshader' | 'hardware' | 'default', quick: boolean, filter?: string, repeats?: number, runs: number, out: string, peers: boolean, mergeInto?: string }} */
 const opts = program.opts();
 
 process.env.XDG_RUNTIME_DIR ??= '/tmp';
@@ -56,6 +53,7 @@ if (opts.repeats) {
   config.repeats = opts.repeats;
   config.minRepeats = Math.min(config.minRepeats, opts.repeats);
 }
+config.runs = opts.runs;
 const shapes = JSON.parse(readFileSync(join(here, 'bench-shapes.json'), 'utf8')).shapes;
 let cases;
 try {
@@ -68,6 +66,10 @@ if (!cases.length) {
   console.error(`bench: no case matches --filter ${opts.filter}`);
   process.exit(2);
 }
+// The commit measured: dist/ was built from the tree as it is now, at the start.
+const commit = gitCommit();
+/** The earlier results file `--merge-into` replaces cases in: checked before anything runs. */
+const mergeBase = opts.mergeInto ? readMergeBase(opts.mergeInto) : undefined;
 
 const adapterChoice = opts.adapter === 'default' ? 'auto' : opts.adapter;
 const engine = await createEngine({ adapter: adapterChoice, quiet: true });
@@ -85,7 +87,7 @@ const peers = opts.peers ? await (await import('./lib/peers.mjs')).loadTf({ devi
 const info = engine.adapterInfo;
 const adapterLabel = opts.adapter === 'default' ? `default → ${info.source}` : opts.adapter;
 const log = (/** @type {string} */ m) => process.stderr.write(`${m}\n`);
-log(`webgpu-conv bench: ${cases.length} cases × ${CONTENDERS.length} contenders on ${adapterLabel} (${info.description || info.device}; ${info.featureLevel}${timestamps ? ', timestamp-query' : ', no timestamp-query: end-to-end times only'})${opts.quick ? ', quick' : ''}`);
+log(`webgpu-conv bench: ${opts.runs > 1 ? `${opts.runs} runs × ` : ''}${cases.length} cases × ${CONTENDERS.length} contenders on ${adapterLabel} (${info.description || info.device}; ${info.featureLevel}${timestamps ? ', timestamp-query' : ', no timestamp-query: end-to-end times only'})${opts.quick ? ', quick' : ''}`);
 if (peers) {
   for (const [k, v] of Object.entries(peers.available)) if (v) log(`  ${LABELS[k]}: ${v}`);
 }
@@ -97,7 +99,7 @@ const bars = tty
       cliProgress.Presets.shades_classic,
     )
   : undefined;
-const bar = bars?.create(cases.length * CONTENDERS.length, 0, { caseId: '', contender: '' });
+const bar = bars?.create(opts.runs * cases.length * CONTENDERS.length, 0, { caseId: '', contender: '' });
 let lastPlain = '';
 
 const { cases: results, failures } = await runSuite(cases, config, {
@@ -120,7 +122,7 @@ bars?.stop();
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const cpus = os.cpus();
 const report = {
-  schema: 'webgpu-conv-bench/1',
+  schema: 'webgpu-conv-bench/2',
   date: date.toISOString(),
   durationS: Math.round((Date.now() - started) / 100) / 10,
   runner: 'node',
@@ -139,7 +141,7 @@ const report = {
     'webgpu-conv': pkg.version,
     webgpu: readVersion('webgpu'),
     '@tensorflow/tfjs-core': peers?.version ?? readVersion('@tensorflow/tfjs-core'),
-    commit: gitCommit(),
+    commit,
   },
   config: { ...config, quick: opts.quick, filter: opts.filter ?? null, peers: opts.peers, wasmThreads: peers?.wasmThreads ?? null },
   failures,
@@ -151,17 +153,11 @@ let jsonPath;
 if (opts.mergeInto) {
   // Replace the rerun cases in the earlier file; everything else (and its date) stays as it was.
   jsonPath = resolve(opts.mergeInto);
-  const base = JSON.parse(readFileSync(jsonPath, 'utf8'));
-  if (base.versions?.commit !== report.versions.commit) {
-    console.error(`bench: --merge-into ${opts.mergeInto}: that file measured commit ${base.versions?.commit}, this run ${report.versions.commit}: rerun everything instead`);
-    process.exit(2);
-  }
-  if (base.adapter?.requested !== report.adapter.requested || base.config?.quick !== report.config.quick) {
-    console.error(`bench: --merge-into ${opts.mergeInto}: that file is from --adapter ${base.adapter?.requested}${base.config?.quick ? ' --quick' : ''}, this run is --adapter ${report.adapter.requested}${opts.quick ? ' --quick' : ''}`);
-    process.exit(2);
-  }
+  const base = mergeBase;
   const fresh = new Map(results.map((c) => [c.id, c]));
+  // A schema-1 file's other cases stay single-run records; the reports read both (bench/lib/summary.mjs).
   base.cases = base.cases.map((/** @type {{ id: string }} */ c) => fresh.get(c.id) ?? c);
+  base.schema = report.schema;
   base.reruns = [...(base.reruns ?? []), { date: report.date, cases: results.map((c) => c.id), durationS: report.durationS, machine: report.machine }];
   base.failures = [...base.failures.filter((/** @type {string} */ f) => !fresh.has(f.split(' ')[0] ?? '')), ...failures];
   final = base;
@@ -187,6 +183,40 @@ if (failures.length) {
 }
 // Dawn's instance keeps the event loop alive.
 process.exit(0);
+
+/**
+ * Reads the file `--merge-into` names and checks that this run can replace cases in it: the same
+ * commit, adapter, mode and number of runs. Exits with a message otherwise.
+ * @param {string} file
+ */
+function readMergeBase(file) {
+  /** @type {any} */
+  let base;
+  try {
+    base = JSON.parse(readFileSync(resolve(file), 'utf8'));
+  } catch (e) {
+    console.error(`bench: --merge-into ${file}: ${/** @type {Error} */ (e).message}`);
+    process.exit(2);
+  }
+  if (base.versions?.commit !== commit) {
+    console.error(`bench: --merge-into ${file}: that file measured commit ${base.versions?.commit}, this run ${commit}: rerun everything instead`);
+    process.exit(2);
+  }
+  const baseRuns = base.config?.runs ?? 1; // schema-1 files: one run
+  if (base.adapter?.requested !== opts.adapter || Boolean(base.config?.quick) !== opts.quick || baseRuns !== opts.runs) {
+    const flags = (/** @type {string} */ adapter, /** @type {boolean} */ quick, /** @type {number} */ runs) => `--adapter ${adapter}${quick ? ' --quick' : ''} --runs ${runs}`;
+    console.error(`bench: --merge-into ${file}: that file is from ${flags(base.adapter?.requested, base.config?.quick, baseRuns)}, this run is ${flags(opts.adapter, opts.quick, opts.runs)}`);
+    process.exit(2);
+  }
+  return base;
+}
+
+/** @param {string} v */
+function positiveInteger(v) {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a positive integer is expected.');
+  return n;
+}
 
 /**
  * CPU seconds used so far by every process but this one (Linux: /proc/stat's busy time, steal

@@ -1,4 +1,5 @@
-export { createEngine, ConvEngine, DEFAULT_POOL_CAP, type EngineOptions, type EngineStats, type Explanation, type OpResult } from './engine.js';
+export { createEngine, ConvEngine, DEFAULT_POOL_CAP } from './engine.js';
+export type { EngineOptions, EngineStats, Explanation, OpResult } from './engine-types.js';
 export { ALGORITHM_NAMES } from './algorithms/registry.js';
 export type { Candidate } from './algorithms/select.js';
 export type { GemmVariant } from './algorithms/im2col.js';

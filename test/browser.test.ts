@@ -17,7 +17,7 @@ import { PNG } from 'pngjs';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpu, type HostTensor } from '../src/index.js';
-import { applyMapping, combineResults, parsePreset, quantizeAll, type ResolvedFilter } from '../src/presets.js';
+import { applyMapping, combineResults, parsePreset, quantizeAll, type ResolvedFilter } from '../src/presets/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SITE = join(ROOT, 'dist-demo');

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBench, runBench } from '../src/cli/commands/bench.js';
 import { parseKernelText } from '../src/cli/kernel.js';
 import type { HostTensor } from '../src/index.js';
-import { parsePreset } from '../src/presets.js';
+import { parsePreset } from '../src/presets/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'dist/cli/main.js');

@@ -17,6 +17,7 @@ import {
   toeplitzMatrix1d,
 } from '../src/cpu/index.js';
 import { OptionError, ShapeError } from '../src/errors.js';
+import { mulberry32 } from '../src/testing.js';
 import type { HostTensor, Mode } from '../src/types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -56,17 +57,10 @@ function expectTensor(actual: HostTensor, shape: number[], expected: readonly nu
   expectClose(actual.data, expected, reduction);
 }
 
-/** Deterministic pseudo-random float32 values in [-1, 1) (mulberry32). */
+/** Deterministic pseudo-random float32 values (the shared mulberry32 of src/testing.ts). */
 function rng(seed: number): (n: number) => Float32Array {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return (n) => Float32Array.from({ length: n }, () => next() * 2 - 1);
+  const next = mulberry32(seed);
+  return (n) => Float32Array.from({ length: n }, next);
 }
 
 /** Rotates a row-major [H, W] array by 180°. */

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  ALGORITHM_NAMES,
   ConvError,
   cpu,
   createEngine,
@@ -68,7 +69,24 @@ describe('lifecycle', () => {
     const engine = await useEngine('llvmpipe');
     expect(engine.adapterInfo).toMatchObject({ source: 'llvmpipe', isSoftware: true, featureLevel: 'compatibility' });
     expect(engine.limits.maxStorageBufferBindingSize).toBeGreaterThanOrEqual(128 << 20);
-    expect(engine.features).toBeDefined();
+    // limits and features are the live device's, not copies.
+    expect(engine.limits).toBe(engine.device.limits);
+    expect(engine.features).toBe(engine.device.features);
+    // The engine raises these limits to the adapter's maximum and asks for 'timestamp-query' when the
+    // adapter has it: compare with the adapter itself, found the way the engine finds it.
+    const { create } = await import('webgpu');
+    const adapter = await create(['backend=opengles']).requestAdapter({ featureLevel: 'compatibility' });
+    if (!adapter) throw new Error('no llvmpipe adapter from a second Dawn instance');
+    expect(adapter.info.description).toBe(engine.adapterInfo.description);
+    for (const name of ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup'] as const) {
+      expect(engine.limits[name], name).toBe(adapter.limits[name]);
+    }
+    expect(engine.features.has('timestamp-query')).toBe(adapter.features.has('timestamp-query'));
+    // A set of feature names, every one of which the adapter offers.
+    for (const f of engine.features) {
+      expect(typeof f).toBe('string');
+      expect(adapter.features.has(f), f).toBe(true);
+    }
   });
 
   it('caches pipelines and reuses pooled buffers across calls', async () => {
@@ -124,7 +142,7 @@ describe('lifecycle', () => {
     const jobs = Array.from({ length: 24 }, (_, i) => {
       const x = randomTensor([1, 1, 5 + (i % 4), 6], 100 + i);
       const w = randomTensor([1, 1, 3, 3], 200 + i);
-      return { x, w, p: engine.conv2d(x, w, { padding: 1, algorithm: (['direct', 'im2col', 'tiled'] as const)[i % 3] }) };
+      return { x, w, p: engine.conv2d(x, w, { padding: 1, algorithm: ALGORITHM_NAMES[i % ALGORITHM_NAMES.length] }) };
     });
     for (const [i, { x, w, p }] of jobs.entries()) {
       expectClose(await p, cpu.conv2d(x, w, { padding: 1 }), cpu.conv2d(abs(x), abs(w), { padding: 1 }), 9, `job ${i}`);

@@ -4,8 +4,8 @@
  * counts not divisible by 4, kernels 1×1…11×11 and non-square, sizes just above a tile (16, 32).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Conv1dOptions, Conv2dOptions, ConvEngine } from '../src/index.js';
-import { checkOp, randomTensor } from './support/compare.js';
+import { ALGORITHM_NAMES, type Conv1dOptions, type Conv2dOptions, type ConvEngine } from '../src/index.js';
+import { checkOp, randomTensor, runWithInfo } from './support/compare.js';
 import { useEngine } from './support/engines.js';
 
 let engine: ConvEngine;
@@ -65,7 +65,7 @@ const CASES_2D: Case2d[] = [
   ['batch 3, groups 3, flip, replicate', [3, 6, 7, 7], [9, 2, 3, 3], { groups: 3, flip: true, padding: 2, paddingMode: 'replicate' }],
 ];
 
-describe.each(['direct', 'im2col', 'tiled', 'auto'] as const)('conv2d on llvmpipe, algorithm %s', (algorithm) => {
+describe.each(['auto', ...ALGORITHM_NAMES])('conv2d on llvmpipe, algorithm %s', (algorithm) => {
   it.each(CASES_2D)('%s', async (name, is, ws, options) => {
     const x = randomTensor(is, 1 + is.length * 7 + (is[3] ?? 0));
     const w = randomTensor(ws, 99 + (ws[0] ?? 0));
@@ -76,20 +76,20 @@ describe.each(['direct', 'im2col', 'tiled', 'auto'] as const)('conv2d on llvmpip
 describe.each(['shared', 'register', 'uniform'] as const)('conv2d on llvmpipe, im2col with the %s GEMM', (variant) => {
   it.each(CASES_2D)('%s', async (name, is, ws, options) => {
     const gemm = await gemmEngines[variant];
-    expect(gemm.gemmVariant).toBe(variant);
+    expect(gemm.preferences.gemm).toBe(variant);
     const x = randomTensor(is, 1 + is.length * 7 + (is[3] ?? 0));
     const w = randomTensor(ws, 99 + (ws[0] ?? 0));
-    await checkOp(gemm, 'conv2d', x, w, { ...options, algorithm: 'im2col' }, `${name} [im2col, ${variant} GEMM]`);
+    await checkOp(gemm, 'conv2d', x, w, { ...options, algorithm: 'im2col' }, `${name} [im2col, ${variant} GEMM]`, { variant });
   });
 });
 
 describe('conv2d on llvmpipe, im2col where uniform bindings are too small for the implicit GEMM', () => {
   it.each(CASES_2D)('%s', async (name, is, ws, options) => {
     const small = await smallUniformEngine;
-    expect(small.gemmVariant).toBe('implicit');
     const x = randomTensor(is, 1 + is.length * 7 + (is[3] ?? 0));
     const w = randomTensor(ws, 99 + (ws[0] ?? 0));
-    await checkOp(small, 'conv2d', x, w, { ...options, algorithm: 'im2col' }, `${name} [im2col, 16 KiB uniform limit]`);
+    // The llvmpipe default, 'implicit', needs 64 KiB uniform bindings: im2col plans 'register'.
+    await checkOp(small, 'conv2d', x, w, { ...options, algorithm: 'im2col' }, `${name} [im2col, 16 KiB uniform limit]`, { variant: 'register' });
   });
 });
 
@@ -98,8 +98,9 @@ describe('conv2d on llvmpipe, direct reading weights and input from storage (uni
     const storage = await storageWeightsEngine;
     const x = randomTensor(is, 1 + is.length * 7 + (is[3] ?? 0));
     const w = randomTensor(ws, 99 + (ws[0] ?? 0));
-    await checkOp(storage, 'conv2d', x, w, { ...options, algorithm: 'direct' }, `${name} [direct, storage weights]`);
-    expect(storage.lastRun?.inputTexture).toBe(false);
+    await checkOp(storage, 'conv2d', x, w, { ...options, algorithm: 'direct' }, `${name} [direct, storage weights]`, {
+      variant: expect.not.stringMatching(/texture|uniform-weights/) as unknown as string,
+    });
   });
 });
 
@@ -107,15 +108,14 @@ describe('direct on llvmpipe reads host inputs from a texture where it packs tap
   it('host input of a unit-stride layer: texture; GpuTensor input, strided layer, option off: storage', async () => {
     const x = randomTensor([2, 3, 9, 11], 31);
     const w = randomTensor([4, 3, 3, 3], 32);
-    expect(engine.textureInput).toBe(true);
-    await checkOp(engine, 'conv2d', x, w, { padding: 1, algorithm: 'direct' });
-    expect(engine.lastRun?.inputTexture).toBe(true);
-    await checkOp(engine, 'conv2d', x, w, { padding: 1, stride: 2, algorithm: 'direct' });
-    expect(engine.lastRun?.inputTexture).toBe(false);
+    expect(engine.preferences.textureInput).toBeUndefined(); // the llvmpipe default: on
+    await checkOp(engine, 'conv2d', x, w, { padding: 1, algorithm: 'direct' }, 'unit stride', { variant: 'taps4+texture' });
+    // Strided: no packed taps, hence storage input (and, on llvmpipe, uniform weights).
+    await checkOp(engine, 'conv2d', x, w, { padding: 1, stride: 2, algorithm: 'direct' }, 'stride 2', { variant: 'rows1+uniform-weights' });
     const gx = await engine.upload(x);
     try {
-      const out = await engine.conv2d(gx, w, { padding: 1, algorithm: 'direct' });
-      expect(engine.lastRun?.inputTexture).toBe(false);
+      const { result: out, info } = await runWithInfo(engine, 'conv2d', gx, w, { padding: 1, algorithm: 'direct' });
+      expect(info.variant).toBe('taps4');
       const viaTexture = await engine.conv2d(x, w, { padding: 1, algorithm: 'direct' });
       expect(Array.from(out.data)).toEqual(Array.from(viaTexture.data));
     } finally {
@@ -145,7 +145,7 @@ const CASES_1D: Case1d[] = [
   ['flip', [1, 2, 12], [2, 2, 4], { flip: true }],
 ];
 
-describe.each(['direct', 'im2col', 'tiled', 'auto'] as const)('conv1d on llvmpipe, algorithm %s', (algorithm) => {
+describe.each(['auto', ...ALGORITHM_NAMES])('conv1d on llvmpipe, algorithm %s', (algorithm) => {
   it.each(CASES_1D)('%s', async (name, is, ws, options) => {
     const x = randomTensor(is, 11 + (is[2] ?? 0));
     const w = randomTensor(ws, 23 + (ws[2] ?? 0));

@@ -4,7 +4,7 @@
  * batched planes, the 'valid' operand swap, and impulse responses that pin the flip.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Boundary, ConvEngine, HostTensor, Mode } from '../src/index.js';
+import { ALGORITHM_NAMES, type Boundary, type ConvEngine, type HostTensor, type Mode } from '../src/index.js';
 import { checkOp, randomTensor } from './support/compare.js';
 import { useEngine } from './support/engines.js';
 
@@ -15,7 +15,7 @@ beforeAll(async () => {
 
 const MODES: Mode[] = ['full', 'same', 'valid'];
 const BOUNDARIES: Boundary[] = ['fill', 'wrap', 'symm', 'reflect', 'replicate'];
-const ALGORITHMS = ['direct', 'im2col', 'tiled', 'auto'] as const;
+const ALGORITHMS = ['auto', ...ALGORITHM_NAMES] as const;
 
 describe.each(ALGORITHMS)('convolve2d / correlate2d, algorithm %s', (algorithm) => {
   const image = randomTensor([9, 12], 3);

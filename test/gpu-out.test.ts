@@ -3,7 +3,7 @@
  * reversed correlations, the CPU reference too), and its validation.
  */
 import { describe, expect, it } from 'vitest';
-import { cpu, OptionError, ShapeError, type ConvEngine } from '../src/index.js';
+import { cpu, OptionError, ShapeError, type ConvEngine, type RunInfo } from '../src/index.js';
 import { abs, absOptions, expectClose, randomTensor, reductionLength, type OpName } from './support/compare.js';
 import { useEngine } from './support/engines.js';
 
@@ -19,16 +19,20 @@ const CASES: Case[] = [
 ];
 
 /** Runs `op` with a NaN-filled `out` and checks the result landed in it, matching the CPU reference. */
-async function checkInto(engine: ConvEngine, [op, as, bs, options]: Case, label: string): Promise<void> {
+/** Runs the case into a NaN-filled `out` and checks it; returns the call's RunInfo. */
+async function checkInto(engine: ConvEngine, [op, as, bs, options]: Case, label: string): Promise<RunInfo> {
   const a = randomTensor(as, 10 + as.length);
   const b = randomTensor(bs, 20 + bs.length);
   const ref = cpu[op](a, b, options as never);
   const mag = cpu[op](abs(a), abs(b), absOptions(options) as never);
   const out = new Float32Array(ref.data.length).fill(Number.NaN);
-  const got = await (engine[op] as (a: unknown, b: unknown, o: unknown) => Promise<{ data: Float32Array; shape: number[] }>).call(engine, a, b, { ...options, out });
+  let info: RunInfo | undefined;
+  const onRun = (i: RunInfo) => (info = i);
+  const got = await (engine[op] as (a: unknown, b: unknown, o: unknown) => Promise<{ data: Float32Array; shape: number[] }>).call(engine, a, b, { ...options, out, onRun });
   expect(got.data).toBe(out);
   expect(got.shape).toEqual(ref.shape);
   expectClose(got, ref, mag, reductionLength(op, a, b, options as never), label);
+  return info ?? expect.fail(`${label}: onRun was not called`);
 }
 
 describe('out: host results in the caller\'s array', () => {
@@ -41,10 +45,8 @@ describe('out: host results in the caller\'s array', () => {
 
   it('a job split into pieces assembles them in out', async () => {
     const engine = await useEngine('llvmpipe', { limits: { maxStorageBufferBindingSize: 4096, maxBufferSize: 4096 } });
-    await checkInto(engine, ['conv2d', [3, 2, 12, 12], [5, 2, 3, 3], { padding: 1 }], 'split conv2d into out');
-    expect(engine.lastRun?.pieces).toBeGreaterThan(1);
-    await checkInto(engine, ['correlate2d', [40, 30], [5, 4], { mode: 'same', boundary: 'reflect' }], 'split correlate2d into out');
-    expect(engine.lastRun?.pieces).toBeGreaterThan(1);
+    expect((await checkInto(engine, ['conv2d', [3, 2, 12, 12], [5, 2, 3, 3], { padding: 1 }], 'split conv2d into out')).pieces).toBeGreaterThan(1);
+    expect((await checkInto(engine, ['correlate2d', [40, 30], [5, 4], { mode: 'same', boundary: 'reflect' }], 'split correlate2d into out')).pieces).toBeGreaterThan(1);
   });
 
   it('the CPU reference writes into out as well', () => {

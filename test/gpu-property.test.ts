@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, it } from 'vitest';
-import type { ConvEngine, PaddingMode } from '../src/index.js';
+import { ALGORITHM_NAMES, type Algorithm, type ConvEngine, type PaddingMode } from '../src/index.js';
 import { checkOp, randomTensor } from './support/compare.js';
 import { useEngine } from './support/engines.js';
 
@@ -16,7 +16,7 @@ beforeAll(async () => {
 
 const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
 const params = (numRuns: number) => ({ numRuns, ...(seed === undefined ? {} : { seed }) });
-const algorithm = fc.constantFrom('direct', 'im2col', 'tiled', 'auto' as const);
+const algorithm = fc.constantFrom<Algorithm>('auto', ...ALGORITHM_NAMES);
 
 const conv2dCase = fc
   .record({

@@ -3,7 +3,7 @@
  * every op and algorithm once, with the boundary rules, stride, dilation and groups.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ConvEngine } from '../src/index.js';
+import { ALGORITHM_NAMES, type ConvEngine } from '../src/index.js';
 import { checkOp, randomTensor } from './support/compare.js';
 import { useEngine } from './support/engines.js';
 
@@ -22,7 +22,7 @@ it('runs on SwiftShader in core mode', () => {
   expect(engine.adapterInfo.featureLevel).toBe('core');
 });
 
-describe.each(['direct', 'im2col', 'tiled', 'auto'] as const)('SwiftShader, algorithm %s', (algorithm) => {
+describe.each(['auto', ...ALGORITHM_NAMES])('SwiftShader, algorithm %s', (algorithm) => {
   it('conv2d: groups, stride, dilation, reflect, bias, flip', async () => {
     await checkOp(engine, 'conv2d', randomTensor([2, 4, 11, 9], 1), randomTensor([6, 2, 3, 3], 2), {
       groups: 2, stride: [2, 1], dilation: [1, 2], padding: 2, paddingMode: 'reflect', bias: randomTensor([6], 3).data, algorithm,
@@ -43,14 +43,13 @@ describe.each(['direct', 'im2col', 'tiled', 'auto'] as const)('SwiftShader, algo
   });
   it('direct with weights in a uniform buffer and the input in a texture (the llvmpipe defaults)', async () => {
     const uniform = await uniformWeightsEngine;
-    await checkOp(uniform, 'conv2d', randomTensor([2, 3, 9, 10], 24), randomTensor([5, 3, 3, 3], 25), { padding: 1, paddingMode: 'reflect', algorithm: 'direct' });
-    expect(uniform.lastRun?.inputTexture).toBe(true);
-    await checkOp(uniform, 'conv2d', randomTensor([1, 4, 10, 9], 18), randomTensor([6, 2, 3, 4], 19), { groups: 2, padding: 1, dilation: [1, 2], flip: true, algorithm: 'direct' });
+    await checkOp(uniform, 'conv2d', randomTensor([2, 3, 9, 10], 24), randomTensor([5, 3, 3, 3], 25), { padding: 1, paddingMode: 'reflect', algorithm: 'direct' }, 'texture input', { variant: 'taps4+texture' });
+    await checkOp(uniform, 'conv2d', randomTensor([1, 4, 10, 9], 18), randomTensor([6, 2, 3, 4], 19), { groups: 2, padding: 1, dilation: [1, 2], flip: true, algorithm: 'direct' }, 'uniform weights', { variant: 'rows1+uniform-weights' });
     await checkOp(uniform, 'correlate2d', randomTensor([12, 13], 20), randomTensor([5, 4], 21), { mode: 'same', boundary: 'reflect', algorithm: 'direct' });
   });
   it('conv2d with the register GEMM', async () => {
     const register = await registerEngine;
-    await checkOp(register, 'conv2d', randomTensor([2, 6, 9, 7], 16), randomTensor([18, 3, 3, 2], 17), { groups: 2, padding: 1, algorithm });
+    await checkOp(register, 'conv2d', randomTensor([2, 6, 9, 7], 16), randomTensor([18, 3, 3, 2], 17), { groups: 2, padding: 1, algorithm: 'im2col' }, 'register GEMM', { variant: 'register' });
   });
   it('convolve1d / correlate1d: every mode with a longer kernel', async () => {
     for (const op of ['convolve1d', 'correlate1d'] as const) {

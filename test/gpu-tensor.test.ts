@@ -1,7 +1,7 @@
 /** GPU-resident tensors: upload/read, chaining ops without readback, and their lifecycle. */
 import { describe, expect, it } from 'vitest';
-import { cpu, createEngine, DeviceLostError, GpuTensor, OptionError, ShapeError } from '../src/index.js';
-import { abs, checkOp, expectClose, randomTensor } from './support/compare.js';
+import { ALGORITHM_NAMES, cpu, createEngine, DeviceLostError, GpuTensor, OptionError, ShapeError } from '../src/index.js';
+import { abs, checkOp, expectClose, randomTensor, runWithInfo } from './support/compare.js';
 import { useEngine } from './support/engines.js';
 
 describe('GpuTensor', () => {
@@ -17,7 +17,7 @@ describe('GpuTensor', () => {
     g.destroy();
   });
 
-  it.each(['direct', 'im2col', 'tiled'] as const)('chains two conv2d layers on the GPU (%s) and matches the host path', async (algorithm) => {
+  it.each(ALGORITHM_NAMES)('chains two conv2d layers on the GPU (%s) and matches the host path', async (algorithm) => {
     const engine = await useEngine('llvmpipe');
     const x = randomTensor([1, 3, 12, 11], 2);
     const w1 = randomTensor([8, 3, 3, 3], 3);
@@ -61,8 +61,8 @@ describe('GpuTensor', () => {
     const w = randomTensor([3, 2, 3, 3], 11);
     const gx = await engine.upload(x);
     // The output (4,800 bytes) does not fit: the job splits over output channels.
-    const y = await engine.conv2d(gx, w, { padding: 1 });
-    expect(engine.lastRun?.pieces).toBeGreaterThan(1);
+    const { result: y, info } = await runWithInfo(engine, 'conv2d', gx, w, { padding: 1 });
+    expect(info.pieces).toBeGreaterThan(1);
     expectClose(y, cpu.conv2d(x, w, { padding: 1 }), cpu.conv2d(abs(x), abs(w), { padding: 1 }), 18);
     // A tensor larger than one binding cannot be uploaded.
     await expect(engine.upload(randomTensor([2000], 12))).rejects.toThrow(/exceed what one buffer binding allows/);

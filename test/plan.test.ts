@@ -1,16 +1,20 @@
-/** Host logic without a GPU: dispatch fitting, planners, size classes, uniform encoding. */
+/** Host logic without a GPU: dispatch fitting, planners, the registry and 'auto', size classes, uniform encoding. */
 import { describe, expect, it } from 'vitest';
+import type { AlgorithmContext } from '../src/algorithms/algorithm.js';
 import { planIm2col } from '../src/algorithms/im2col.js';
-import { chooseAlgorithm } from '../src/algorithms/select.js';
+import { ALGORITHM_NAMES, REGISTRY } from '../src/algorithms/registry.js';
+import { candidates, choose } from '../src/algorithms/select.js';
 import { planTiled } from '../src/algorithms/tiled.js';
-import { ResourceError } from '../src/errors.js';
+import { OptionError, ResourceError } from '../src/errors.js';
+import type { ConvGeometry } from '../src/geometry.js';
 import { fitGrid } from '../src/gpu/dispatch.js';
-import { encodeParams, PARAMS_BYTES } from '../src/gpu/params.js';
+import type { AdapterInfo } from '../src/gpu/device.js';
+import { BOUNDARY_CODE, encodeParams, paramsBytes } from '../src/gpu/params.js';
 import { specKey } from '../src/gpu/pipelines.js';
 import { sizeClass } from '../src/gpu/pool.js';
 import type { PlanLimits } from '../src/gpu/recorder.js';
-import { convJob, normalizeConv2d, type ConvGeometry } from '../src/plan.js';
-import { PARAMS_FIELDS } from '../src/shaders.generated.js';
+import { convJob, normalizeConv2d } from '../src/ops/conv.js';
+import { PARAMS_LAYOUT, WGSL, WGSL_CONSTS } from '../src/shaders.generated.js';
 
 const LIMITS: PlanLimits = {
   maxStorageBufferBindingSize: 128 << 20,
@@ -20,6 +24,14 @@ const LIMITS: PlanLimits = {
   maxComputeInvocationsPerWorkgroup: 256,
   maxUniformBufferBindingSize: 65536,
 };
+
+const GPU: AdapterInfo = { vendor: 'nvidia', architecture: '', device: '', description: '', isSoftware: false, featureLevel: 'core', source: 'hardware' };
+const LLVMPIPE: AdapterInfo = { ...GPU, vendor: 'mesa', description: 'llvmpipe (LLVM 15.0.6, 256 bits)', isSoftware: true, featureLevel: 'compatibility', source: 'llvmpipe' };
+
+function context(limits: PlanLimits = LIMITS, adapter: AdapterInfo = GPU): AlgorithmContext {
+  const deviceLimits = { maxTextureDimension2D: 8192, maxTextureArrayLayers: 256 } as GPUSupportedLimits;
+  return { limits, deviceLimits, adapter, preferences: {}, hostInput: true };
+}
 
 function geometry(input: number[], weight: number[], options = {}): ConvGeometry {
   const x = { data: new Float32Array(input.reduce((a, b) => a * b)), shape: input };
@@ -78,23 +90,48 @@ describe('planTiled', () => {
     expect(planTiled(geometry([1, 2, 3, 50], [3, 2, 1, 3]), LIMITS)).toMatchObject({ RY: 1, WG_Y: 1 });
     expect(planTiled(geometry([1, 2, 4, 50], [3, 2, 1, 3]), LIMITS)).toMatchObject({ RY: 4, WG_X: 16, WG_Y: 4 });
   });
-  it('gives up (null) for strides too large for any tile, and auto falls back to direct', () => {
+  it('gives up (null) for strides too large for any tile; an explicit tiled then rejects and auto runs direct', () => {
     const g = geometry([1, 1, 20000, 3], [1, 1, 1, 1], { stride: [4000, 1] });
-    expect(planTiled(g, { ...LIMITS, maxComputeWorkgroupStorageSize: 64 })).toBeNull();
-    expect(chooseAlgorithm('tiled', g, { ...LIMITS, maxComputeWorkgroupStorageSize: 64 }).algorithm).toBe('direct');
+    const small = { ...LIMITS, maxComputeWorkgroupStorageSize: 64 };
+    expect(planTiled(g, small)).toBeNull();
+    expect(() => choose('conv2d', 'tiled', g, context(small))).toThrow(OptionError);
+    expect(() => choose('conv2d', 'tiled', g, context(small))).toThrow(/algorithm 'tiled' cannot run input \[1, 1, 20000, 3\], weight \[1, 1, 1, 1\] on this device: not even a 1×1 tile/);
+    expect(choose('conv2d', 'auto', g, context(small))).toMatchObject({ name: 'direct', reason: expect.stringMatching(/tiled n\/a/) as unknown as string });
   });
 });
 
-describe('chooseAlgorithm (auto)', () => {
-  it('dense layers → im2col; image filters and depthwise → tiled', () => {
-    expect(chooseAlgorithm('auto', geometry([1, 64, 56, 56], [64, 64, 3, 3], { padding: 1 }), LIMITS).algorithm).toBe('im2col');
-    expect(chooseAlgorithm('auto', geometry([1, 1, 64, 64], [1, 1, 3, 3], { padding: 1 }), LIMITS).algorithm).toBe('tiled');
-    expect(chooseAlgorithm('auto', geometry([1, 32, 28, 28], [32, 1, 3, 3], { groups: 32, padding: 1 }), LIMITS).algorithm).toBe('tiled');
+describe('the registry and choose()', () => {
+  it('lists every algorithm once, each module under its own name', () => {
+    expect(ALGORITHM_NAMES).toEqual(Object.keys(REGISTRY));
+    for (const name of ALGORITHM_NAMES) expect(REGISTRY[name].name).toBe(name);
   });
-  it('software adapters prefer direct for image filters, still im2col for dense layers', () => {
-    expect(chooseAlgorithm('auto', geometry([1, 1, 64, 64], [1, 1, 3, 3], { padding: 1 }), LIMITS, 'direct').algorithm).toBe('direct');
-    expect(chooseAlgorithm('auto', geometry([1, 64, 56, 56], [64, 64, 3, 3], { padding: 1 }), LIMITS, 'direct').algorithm).toBe('im2col');
-    expect(chooseAlgorithm('tiled', geometry([1, 1, 64, 64], [1, 1, 3, 3], { padding: 1 }), LIMITS, 'direct').algorithm).toBe('tiled');
+  it('an explicit algorithm that applies runs with its own plan, reason "requested"', () => {
+    const g = geometry([1, 1, 64, 64], [1, 1, 3, 3], { padding: 1 });
+    for (const name of ALGORITHM_NAMES) expect(choose('conv2d', name, g, context())).toMatchObject({ name, reason: 'requested' });
+  });
+  it('auto on GPUs: dense layers → im2col; image filters and depthwise → tiled', () => {
+    expect(choose('conv2d', 'auto', geometry([1, 64, 56, 56], [64, 64, 3, 3], { padding: 1 }), context()).name).toBe('im2col');
+    expect(choose('conv2d', 'auto', geometry([1, 1, 64, 64], [1, 1, 3, 3], { padding: 1 }), context()).name).toBe('tiled');
+    expect(choose('conv2d', 'auto', geometry([1, 32, 28, 28], [32, 1, 3, 3], { groups: 32, padding: 1 }), context()).name).toBe('tiled');
+  });
+  it('auto on llvmpipe: direct for image filters, still im2col (implicit GEMM) for dense layers', () => {
+    expect(choose('conv2d', 'auto', geometry([1, 1, 64, 64], [1, 1, 3, 3], { padding: 1 }), context(LIMITS, LLVMPIPE)).name).toBe('direct');
+    expect(choose('conv2d', 'auto', geometry([1, 64, 56, 56], [64, 64, 3, 3], { padding: 1 }), context(LIMITS, LLVMPIPE))).toMatchObject({
+      name: 'im2col', plan: { variant: 'implicit' },
+    });
+  });
+  it('candidates(): every algorithm with its variant and cost, or the reason it cannot run', () => {
+    const g = geometry([1, 1, 20000, 3], [1, 1, 1, 1], { stride: [4000, 1] });
+    const all = candidates(g, context({ ...LIMITS, maxComputeWorkgroupStorageSize: 64 }));
+    expect(all.map((c) => c.algorithm)).toEqual(ALGORITHM_NAMES);
+    expect(all.find((c) => c.algorithm === 'tiled')).toMatchObject({ reason: expect.stringMatching(/1×1 tile/) as unknown as string });
+    expect(all.find((c) => c.algorithm === 'direct')).toMatchObject({ variant: 'rows1', cost: 15 }); // 5×3 outputs of one multiply-add
+  });
+  it('variants(): what an autotuner would time', () => {
+    const g = geometry([1, 64, 56, 56], [64, 64, 3, 3], { padding: 1 });
+    expect(REGISTRY.im2col.variants?.(g, context()).map((p) => p.variant)).toEqual(['shared', 'register', 'uniform', 'implicit']);
+    expect(REGISTRY.tiled.variants?.(g, context()).map((p) => p.variant)).toContain('16x16 KB4');
+    expect(REGISTRY.direct.variants?.(g, context(LIMITS, LLVMPIPE)).map((p) => p.variant)).toEqual(['taps2', 'taps2+texture']);
   });
 });
 
@@ -106,14 +143,25 @@ describe('host helpers', () => {
     expect(sizeClass((9 << 20) + 4, 1 << 30)).toBe(12 << 20);
     expect(sizeClass(1000, 1000)).toBe(1000);
   });
-  it('encodes Params in the WGSL field order and types', () => {
-    const buf = encodeParams({ N: 3, padTop: -2, fill: 0.5 });
-    expect(buf.byteLength).toBe(PARAMS_BYTES);
+  it('encodes each family\'s Params at the offsets read from its WGSL (geometry first, then the family\'s fields)', () => {
+    const buf = encodeParams('direct', { N: 3, padTop: -2, fill: 0.5, tapStride: 7 });
+    expect(buf.byteLength).toBe(paramsBytes('direct'));
     const view = new DataView(buf);
-    const at = (name: string) => PARAMS_FIELDS.findIndex(([n]) => n === name) * 4;
+    const at = (name: string) => PARAMS_LAYOUT.direct.fields.find(([n]) => n === name)?.[1] as number;
     expect(view.getUint32(at('N'), true)).toBe(3);
     expect(view.getInt32(at('padTop'), true)).toBe(-2);
     expect(view.getFloat32(at('fill'), true)).toBe(0.5);
+    expect(view.getUint32(at('tapStride'), true)).toBe(7);
+    // The geometry struct is 80 bytes (a multiple of 16, as a uniform struct member must be).
+    expect(at('total')).toBe(80);
+    for (const layout of Object.values(PARAMS_LAYOUT)) expect(layout.bytes % 16).toBe(0);
+  });
+  it('reads the boundary codes and workgroup sizes from the WGSL', () => {
+    expect(BOUNDARY_CODE).toEqual({ fill: 0, wrap: 1, symm: 2, reflect: 3, replicate: 4 });
+    expect(WGSL.common).toMatch(/const BOUNDARY_REPLICATE: u32 = 4u;/);
+    expect(WGSL_CONSTS.direct.WG).toBe(64);
+    expect(WGSL.direct).toMatch(/@workgroup_size\(WG\)/);
+    expect(WGSL_CONSTS.tiled.KB_MAX).toBe(4);
   });
   it('specKey ignores constant order', () => {
     expect(specKey({ family: 'tiled', constants: { A: 1, B: 2 } })).toBe(specKey({ family: 'tiled', constants: { B: 2, A: 1 } }));

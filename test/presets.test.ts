@@ -20,7 +20,7 @@ import {
   quantize,
   quantizeAll,
   unsharpKernel,
-} from '../src/presets.js';
+} from '../src/presets/index.js';
 
 const sum = (k: HostTensor) => k.data.reduce((a, b) => a + b, 0);
 

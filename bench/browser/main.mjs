@@ -4,7 +4,7 @@
  * measurement loop and the report are the same modules the Node runner uses (bench/lib/); only the
  * way the device is opened, the progress shown and the results saved differ.
  *
- * URL parameters preset the form: ?quick=0|1&filter=RE&repeats=N&peers=0|1&autorun=1
+ * URL parameters preset the form: ?quick=0|1&filter=RE&repeats=N&runs=N&peers=0|1&autorun=1
  */
 import { createEngine, cpu } from '../../dist/index.js';
 import { buildCases, filterCases } from '../lib/cases.mjs';
@@ -17,6 +17,7 @@ const form = /** @type {HTMLFormElement} */ ($('form'));
 const quickEl = /** @type {HTMLInputElement} */ ($('quick'));
 const filterEl = /** @type {HTMLInputElement} */ ($('filter'));
 const repeatsEl = /** @type {HTMLInputElement} */ ($('repeats'));
+const runsEl = /** @type {HTMLInputElement} */ ($('runs'));
 const peersEl = /** @type {HTMLInputElement} */ ($('peers'));
 const runEl = /** @type {HTMLButtonElement} */ ($('run'));
 const progressEl = /** @type {HTMLProgressElement} */ ($('progress'));
@@ -27,6 +28,7 @@ const params = new URLSearchParams(location.search);
 if (params.has('quick')) quickEl.checked = params.get('quick') !== '0';
 if (params.has('filter')) filterEl.value = params.get('filter') ?? '';
 if (params.has('repeats')) repeatsEl.value = params.get('repeats') ?? '';
+if (params.has('runs')) runsEl.value = params.get('runs') ?? '';
 if (params.has('peers')) peersEl.checked = params.get('peers') !== '0';
 
 /** @param {string} m */
@@ -53,6 +55,8 @@ async function run() {
       config.repeats = repeats;
       config.minRepeats = Math.min(config.minRepeats, repeats);
     }
+    const runs = Number(runsEl.value);
+    if (Number.isInteger(runs) && runs > 0) config.runs = runs;
     const shapes = (await (await fetch(new URL('../bench-shapes.json', import.meta.url))).json()).shapes;
     const cases = filterCases(buildCases(shapes, { quick }), filterEl.value || undefined);
     if (!cases.length) throw new Error(`no case matches the filter ${filterEl.value}`);
@@ -74,7 +78,7 @@ async function run() {
       peers = await loadTf({ device, wasmPaths: '/node_modules/@tensorflow/tfjs-backend-wasm/dist/' });
       for (const [k, v] of Object.entries(peers.available)) if (v) log(`${LABELS[k]}: ${v}`);
     }
-    progressEl.max = cases.length * CONTENDERS.length;
+    progressEl.max = config.runs * cases.length * CONTENDERS.length;
     const { cases: results, failures } = await runSuite(cases, config, {
       engine,
       kernelEngine,
@@ -90,7 +94,7 @@ async function run() {
     });
     const nav = /** @type {Navigator & { deviceMemory?: number }} */ (navigator);
     const report = {
-      schema: 'webgpu-conv-bench/1',
+      schema: 'webgpu-conv-bench/2',
       date: new Date(started).toISOString(),
       durationS: Math.round((Date.now() - started) / 100) / 10,
       runner: 'browser',

@@ -1,12 +1,16 @@
 // @ts-check
 /**
  * The benchmark cases: the fixed conv2d shape suite a–h (bench/bench-shapes.json, ids kept so runs
- * compare across machines) and three sweeps that show how cost grows with work. Pure data and shape
- * math, shared by the Node runner and the browser page.
+ * compare across machines) and three sweeps that show how cost grows with work. Data and shape
+ * math, shared by the Node runner and the browser page; the inputs come from the library's seeded
+ * generator (dist/testing.js).
  *
  * Layouts are PyTorch's: input NCHW (conv1d: NCL), weight OIHW (K, C/groups, KH, KW).
  * FLOPs = 2·N·K·OH·OW·(C/groups)·KH·KW (a multiply and an add per tap; bias not counted).
  */
+import { randomTensor } from '../../dist/testing.js';
+
+/** @typedef {import('../../dist/index.js').HostTensor} HostTensor */
 
 /**
  * @typedef {object} Shape One entry of bench-shapes.json.
@@ -210,35 +214,14 @@ export function filterCases(cases, filter) {
 }
 
 /**
- * Deterministic pseudo-random float32 data in [-1, 1) (mulberry32), the same on every machine.
- * @param {number} n
- * @param {number} seed
- * @returns {Float32Array}
- */
-export function randomData(n, seed) {
-  let s = seed >>> 0;
-  const data = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    data[i] = ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-  }
-  return data;
-}
-
-/**
- * The input and weight tensors of a case (seeded by the case id).
+ * The input and weight tensors of a case: deterministic pseudo-random values in [-1, 1] from the
+ * library's seeded generator (`randomTensor`, mulberry32, the one the tests use), seeded by the case
+ * id, so the same on every machine.
  * @param {BenchCase} c
- * @returns {{ input: { data: Float32Array, shape: number[] }, weight: { data: Float32Array, shape: number[] } }}
+ * @returns {{ input: HostTensor, weight: HostTensor }}
  */
 export function caseTensors(c) {
   let seed = 17;
   for (const ch of c.id) seed = Math.imul(seed, 31) + ch.charCodeAt(0);
-  const size = /** @param {number[]} s */ (s) => s.reduce((a, b) => a * b, 1);
-  return {
-    input: { data: randomData(size(c.inputShape), seed), shape: c.inputShape },
-    weight: { data: randomData(size(c.weightShape), seed ^ 0x5bd1e995), shape: c.weightShape },
-  };
+  return { input: randomTensor(c.inputShape, seed), weight: randomTensor(c.weightShape, seed ^ 0x5bd1e995) };
 }

@@ -16,6 +16,7 @@ import type { AlgorithmContext, ConvAlgorithm, ConvOperands, PlanBase } from './
 /** Default cap on the patch-matrix scratch buffer, below the device limits. */
 export const IM2COL_BUDGET_BYTES = 256 << 20;
 const { WG } = WGSL_CONSTS.im2col;
+const GEMM_WG = WGSL_CONSTS.gemm.WG;
 
 /** One chunk: pairs [pair0, pair0 + pairs) × output columns [col0, col0 + cols). */
 export interface Im2colChunk {
@@ -117,7 +118,7 @@ function encodePatches(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: Pa
   if (plan.inputIsPatchMatrix) return;
   const J = reductionLength(g);
   const total = c.pairs * J * Math.ceil(c.cols / WGSL_CONSTS.im2col.VW);
-  const constants = { BOUNDARY: BOUNDARY_CODE[g.boundary], FLIP: Number(g.flip), WG };
+  const constants = { BOUNDARY: BOUNDARY_CODE[g.boundary], FLIP: Number(g.flip) };
   rec.dispatch({ family: 'im2col', constants }, { ...geometryParams(g), ...chunkParams(c), total }, [b.input, col], Math.ceil(total / WG));
 }
 
@@ -143,7 +144,7 @@ function encodeGemm(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: Patch
       const RM = Math.min(RM_MAX, Math.ceil(Kg / 4) * 4);
       const total = Math.ceil(c.cols / RN) * Math.ceil(Kg / RM) * c.pairs;
       const spec = { family: 'gemm' as const, entryPoint: 'mainRegister', constants: { ...gemmConstants(g, plan), RM } };
-      rec.dispatch(spec, { ...base, ...chunkParams(c), total }, bindings, Math.ceil(total / WG));
+      rec.dispatch(spec, { ...base, ...chunkParams(c), total }, bindings, Math.ceil(total / GEMM_WG));
     } else {
       const spec = { family: 'gemm' as const, constants: gemmConstants(g, plan) };
       rec.dispatch(spec, { ...base, ...chunkParams(c) }, bindings, Math.ceil(c.cols / TN) * Math.ceil(Kg / TM) * c.pairs);
@@ -163,7 +164,7 @@ function encodeUniformGemm(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan
   const count = g.groups * u.windows * u.slices;
   const windows = rec.scratch(count * UNIFORM_WINDOW_BYTES, 'gemm.uniform-windows', BufferUsage.UNIFORM);
   const packTotal = count * (UNIFORM_WINDOW_BYTES / 4);
-  rec.dispatch({ family: 'gemm', entryPoint: 'packUniform', constants: {} }, { ...base, mW: u.mW, total: packTotal }, [windows, b.weight], Math.ceil(packTotal / WG));
+  rec.dispatch({ family: 'gemm', entryPoint: 'packUniform', constants: {} }, { ...base, mW: u.mW, total: packTotal }, [windows, b.weight], Math.ceil(packTotal / GEMM_WG));
 
   // Implicit patches need no patch matrix, hence no chunks (1×1 stride-1 layers read the input as is).
   const fromInput = implicit && !plan.inputIsPatchMatrix;
@@ -186,7 +187,7 @@ function encodeUniformGemm(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan
           const w = (grp * u.windows + mw) * u.slices + s;
           const window = { buffer: windows.buffer, offset: w * UNIFORM_WINDOW_BYTES, size: UNIFORM_WINDOW_BYTES };
           const slice = { n0, m0, mW: u.mW, j0: s * u.SL, jLen: Math.min(u.SL, J - s * u.SL) };
-          rec.dispatch(spec, { ...base, ...chunkParams(c), ...slice, total }, [col, null, b.bias, b.output, window], Math.ceil(total / WG));
+          rec.dispatch(spec, { ...base, ...chunkParams(c), ...slice, total }, [col, null, b.bias, b.output, window], Math.ceil(total / GEMM_WG));
         }
       }
     }

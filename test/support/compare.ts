@@ -9,7 +9,10 @@
  * subnormals to zero. NaN matches only NaN and ±Inf only the same infinity.
  */
 import { expect } from 'vitest';
-import { cpu, type ConvEngine, type HostTensor } from '../../src/index.js';
+import { cpu, type ConvEngine, type GpuTensor, type HostTensor, type RunInfo } from '../../src/index.js';
+
+/** Deterministic pseudo-random tensors (mulberry32), shared with the benchmarks: see src/testing.ts. */
+export { randomTensor } from '../../src/testing.js';
 
 export const U = 2 ** -24;
 export const gamma = (n: number): number => (n * U) / (1 - n * U);
@@ -29,12 +32,33 @@ export function absOptions(o: AnyOptions): AnyOptions {
   return r;
 }
 
-/** The reduction length of one output element of `op`. */
+/**
+ * The reduction length of one output element of `op`: how many products its sum may hold that are
+ * not exact zeros.
+ *
+ * conv2d / conv1d sum every weight of one output channel (the padding, whatever its mode, is
+ * already in the padded input), plus the bias.
+ *
+ * The SciPy / NumPy filters sum all K taps (K = the kernel's element count) of the extended input.
+ * Taps that fall outside it contribute exact zeros only when the extension is zeros — NumPy's 1-D
+ * ops always, the 2-D ops with boundary 'fill' and fillValue 0; then at most min(plane, K) products
+ * are nonzero (the input plane's element count), which is the tighter bound for a small image.
+ * With any other boundary ('wrap', 'symm', 'reflect', 'replicate' read image values) or a nonzero
+ * fillValue every one of the K taps contributes, so L = K even when the image is smaller than the
+ * kernel (a 1×1 image under a 2×6 kernel in 'full' mode sums 12 products, not 1). Mode 'valid' reads
+ * no tap outside the image, so the boundary is moot there and min() stays right — including
+ * SciPy's swapped 'valid', where the kernel contains the image and each output sums plane products.
+ */
 export function reductionLength(op: OpName, a: HostTensor, b: HostTensor, o: AnyOptions): number {
   const bias = o.bias ? 1 : 0;
   if (op === 'conv2d' || op === 'conv1d') return b.data.length / (b.shape[0] as number) + bias;
-  const plane = op === 'convolve2d' || op === 'correlate2d' ? a.shape.slice(-2) : a.shape.slice(-1);
-  return Math.min(plane.reduce((x, y) => x * y, 1), b.data.length);
+  const K = b.data.length;
+  const twoD = op === 'convolve2d' || op === 'correlate2d';
+  const plane = (twoD ? a.shape.slice(-2) : a.shape.slice(-1)).reduce((x, y) => x * y, 1);
+  const mode = o.mode ?? (op === 'correlate1d' ? 'valid' : 'full');
+  const zeroExtension = !twoD || ((o.boundary ?? 'fill') === 'fill' && ((o.fillValue as number | undefined) ?? 0) === 0);
+  if (mode !== 'valid' && !zeroExtension) return K;
+  return Math.min(plane, K);
 }
 
 /** Asserts `actual` equals `ref` in shape and, element by element, within the derived tolerance. */
@@ -56,26 +80,28 @@ export function expectClose(actual: HostTensor, ref: HostTensor, magnitude: Host
   }
 }
 
-/** Runs `op` on the GPU engine and on the CPU reference and compares them. Returns the GPU result. */
-export async function checkOp(engine: ConvEngine, op: OpName, a: HostTensor, b: HostTensor, options: AnyOptions = {}, label = op): Promise<HostTensor> {
-  const ref = (cpu[op] as CpuOp)(a, b, options);
-  const mag = (cpu[op] as CpuOp)(abs(a), abs(b), absOptions(options));
-  const got = await (engine[op] as (a: HostTensor, b: HostTensor, o?: AnyOptions) => Promise<HostTensor>).call(engine, a, b, options);
-  expectClose(got, ref, mag, reductionLength(op, a, b, options), label);
-  return got;
+/** Runs `op` on the GPU engine and returns its result with the call's RunInfo (the `onRun` report). */
+export async function runWithInfo(engine: ConvEngine, op: OpName, a: HostTensor | GpuTensor, b: HostTensor | GpuTensor, options: AnyOptions = {}): Promise<{ result: HostTensor; info: RunInfo }> {
+  let info: RunInfo | undefined;
+  const call = engine[op] as (a: HostTensor | GpuTensor, b: HostTensor | GpuTensor, o?: AnyOptions) => Promise<HostTensor>;
+  const result = await call.call(engine, a, b, { ...options, onRun: (i: RunInfo) => (info = i) });
+  if (!info) return expect.fail(`${op}: onRun was not called`);
+  return { result, info };
 }
 
-/** Deterministic pseudo-random tensor with values in [-1, 1) (mulberry32). */
-export function randomTensor(shape: number[], seed: number): HostTensor {
-  let s = seed >>> 0;
-  const n = shape.reduce((x, y) => x * y, 1);
-  const data = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    data[i] = ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-  }
-  return { data, shape };
+/**
+ * Runs `op` on the GPU engine and on the CPU reference and compares them. Asserts that the
+ * requested algorithm (when not 'auto') is the one that ran, and that the call's RunInfo matches
+ * `expected` (e.g. `{ variant: 'implicit' }`). Returns the GPU result.
+ */
+export async function checkOp(
+  engine: ConvEngine, op: OpName, a: HostTensor, b: HostTensor, options: AnyOptions = {}, label: string = op, expected: Partial<RunInfo> = {},
+): Promise<HostTensor> {
+  const ref = (cpu[op] as CpuOp)(a, b, options);
+  const mag = (cpu[op] as CpuOp)(abs(a), abs(b), absOptions(options));
+  const { result, info } = await runWithInfo(engine, op, a, b, options);
+  const requested = options.algorithm ?? 'auto';
+  expect(info, `${label}: what ran`).toMatchObject({ op, ...(requested === 'auto' ? {} : { algorithm: requested }), ...expected });
+  expectClose(result, ref, mag, reductionLength(op, a, b, options), label);
+  return result;
 }

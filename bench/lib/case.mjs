@@ -1,0 +1,291 @@
+// @ts-check
+/**
+ * One case in one run of the suite: the CPU reference (computed first, to check every result
+ * against), our algorithms (warmed up, then timed round-robin), the CPU reference timed, the TF.js
+ * peers, and the ratios of that run. See suite.mjs for the rules.
+ */
+import { checkResult, fullReference, sampleReference } from './check.mjs';
+import { caseTensors } from './cases.mjs';
+import { OUR_ALGORITHMS, PEERS, TFJS_BACKEND } from './contenders.mjs';
+import { tfRunner, tfUnsupported } from './peers.mjs';
+import { runRatios } from './summary.mjs';
+import { blank, errorText, finishMeasurement, measure, predictSkip, timedRun, warmUp } from './timing.mjs';
+
+/** @typedef {import('./cases.mjs').BenchCase} BenchCase */
+/** @typedef {import('./check.mjs').Reference} Reference */
+/** @typedef {import('./timing.mjs').Measurement} Measurement */
+/** @typedef {import('./timing.mjs').SuiteConfig} SuiteConfig */
+/** @typedef {import('./suite.mjs').SuiteEnv} SuiteEnv */
+/** @typedef {import('./suite.mjs').CaseRun} CaseRun */
+/** @typedef {import('../../dist/index.js').ConvEngine} ConvEngine */
+/** @typedef {import('../../dist/index.js').RunInfo} RunInfo */
+
+/**
+ * What carries from case to case within one run of the suite.
+ * @typedef {object} RunState
+ * @property {number} run        1-based index of this run of the suite
+ * @property {number} runs       how many runs there are
+ * @property {Map<string, number>} rates  last measured ms per FLOP per sweep group and contender (predicts the next point)
+ * @property {number} cpuRate    observed speed of the CPU reference (FLOP/s), to predict whether it fits in cpuLimitMs
+ * @property {number} done       contenders finished so far (progress)
+ * @property {number} total      contenders in all runs
+ */
+
+/**
+ * Runs one case once.
+ * @param {BenchCase} c
+ * @param {SuiteConfig} config
+ * @param {SuiteEnv} env
+ * @param {RunState} state
+ * @returns {Promise<{ run: CaseRun, failures: string[] }>}
+ */
+export async function runCase(c, config, env, state) {
+  const caseStart = performance.now();
+  const otherStart = env.otherCpuSeconds?.();
+  const { input, weight } = caseTensors(c);
+  const cpuOp = env.cpu[c.op];
+  /** @type {Measurement[]} */
+  const results = [];
+  /** @type {string[]} */
+  const failures = [];
+  const progress = (/** @type {string} */ contender) => env.progress({ done: state.done, total: state.total, caseId: c.id, contender });
+
+  // --- the reference: computed once, timed as the CPU reference's first run --------------------
+  /** @type {Reference} */
+  let reference;
+  const cpuM = blank('cpu-ref', 'reference');
+  const predictedCpu = ((2 * c.flops) / state.cpuRate) * 1000; // values + magnitude pass
+  progress('cpu-ref');
+  if (predictedCpu / 2 <= config.cpuLimitMs) {
+    const t0 = performance.now();
+    const values = cpuOp(input, weight, c.options).data;
+    const t = performance.now() - t0;
+    state.cpuRate = c.flops / (t / 1000);
+    reference = fullReference(cpuOp, input, weight, c.options, c.reduction, values);
+    cpuM.warmupMs.push(t);
+  } else {
+    reference = sampleReference(c, input.data, weight.data, config.samples);
+    cpuM.status = 'skipped';
+    cpuM.reason = `predicted ${(predictedCpu / 2000).toFixed(0)} s per run (> ${config.cpuLimitMs / 1000} s); results checked on ${reference.ref.length} sampled outputs computed directly`;
+  }
+  const check = /** @param {Measurement} m @param {Float32Array} got */ (m, got) => {
+    const r = checkResult(got, reference);
+    if (!m.check) m.check = { ...r, checks: 1 };
+    else {
+      m.check.checks++;
+      m.check.maxAbsErr = Math.max(m.check.maxAbsErr, r.maxAbsErr);
+      m.check.worst = Math.max(m.check.worst, r.worst);
+      if (!r.ok && m.check.ok) {
+        m.check.ok = false;
+        if (r.firstBad !== undefined) m.check.firstBad = r.firstBad;
+      }
+    }
+    return r.ok;
+  };
+
+  // --- our algorithms: warmed up one after another, then timed round-robin -------------------
+  /** @typedef {{ alg: string, m: Measurement, run: () => Promise<Float32Array>, runs: number }} Ours */
+  /** @type {Ours[]} */
+  const ours = [];
+  /**
+   * Runs `fn` and marks `m` failed if it raised an error or new uncaptured WebGPU errors came; an
+   * explicit algorithm that cannot run the shape (OptionError) is not applicable, not a failure.
+   */
+  const guarded = async (/** @type {Measurement} */ m, /** @type {string} */ alg, /** @type {() => Promise<void>} */ fn) => {
+    const errorsBefore = env.gpuErrors.length;
+    try {
+      await fn();
+    } catch (e) {
+      const name = e instanceof Error ? e.name : '';
+      if (name === 'OptionError' && alg !== 'auto') {
+        m.status = 'not-applicable';
+        m.reason = /** @type {Error} */ (e).message;
+      } else {
+        m.status = name === 'ResourceError' ? 'unsupported' : 'failed';
+        m.reason = errorText(e);
+      }
+    }
+    if (env.gpuErrors.length > errorsBefore) {
+      m.status = 'failed';
+      m.reason = `uncaptured WebGPU error: ${env.gpuErrors.slice(errorsBefore).join(' | ')}`;
+    }
+    return m.status === 'ok';
+  };
+  for (const alg of OUR_ALGORITHMS) {
+    const id = `ours-${alg}`;
+    progress(id);
+    state.done++;
+    const m = blank(id, 'ours');
+    results.push(m);
+    const skip = predictSkip(state.rates, c, id, config);
+    if (skip) {
+      m.status = 'skipped';
+      m.reason = skip;
+      continue;
+    }
+    // What ran, as the library reports it (once per op, before its promise resolves).
+    const record = (/** @type {RunInfo} */ info) => {
+      m.algorithm = info.algorithm;
+      m.variant = info.variant;
+      m.pieces = info.pieces;
+      m.dispatches = info.dispatches;
+      const more = /** @type {{ reason?: string, inputTexture?: boolean }} */ (info);
+      if (typeof more.reason === 'string') m.why = more.reason;
+      if (typeof more.inputTexture === 'boolean') m.inputTexture = more.inputTexture;
+    };
+    /** @type {number | undefined} */
+    let kernelMs;
+    const opts = /** @type {any} */ ({ ...c.options, algorithm: alg, onRun: record });
+    const kernelOpts = /** @type {any} */ ({ ...c.options, algorithm: alg, onRun: (/** @type {RunInfo} */ info) => (kernelMs = info.kernelMs) });
+    // Host tensors in, host tensor out (the default `output: 'host'`): upload + conv + readback.
+    const runOn = async (/** @type {ConvEngine} */ e, /** @type {any} */ o) => {
+      const r = c.op === 'conv1d' ? await e.conv1d(input, weight, o) : await e.conv2d(input, weight, o);
+      return /** @type {{ data: Float32Array }} */ (/** @type {unknown} */ (r)).data;
+    };
+    const run = () => runOn(env.engine, opts);
+    let runs = 0;
+    await guarded(m, alg, async () => {
+      runs = await warmUp(m, config, run, (got) => check(m, got), env, undefined, c.group !== 'shapes');
+    });
+    if (m.status === 'ok' && runs > 0) ours.push({ alg, m, run, runs });
+    const ke = env.kernelEngine;
+    if (ke && m.status === 'ok' && runs > 0) {
+      await guarded(m, alg, async () => {
+        for (let i = 0; i < Math.min(config.kernelRuns, runs); i++) {
+          kernelMs = undefined;
+          check(m, await runOn(ke, kernelOpts));
+          if (kernelMs !== undefined) m.kernelMs.push(kernelMs);
+        }
+      });
+    }
+  }
+  // Round-robin: round i times run i of every algorithm, so that a drift of the machine (another
+  // process, the heap, clocks) shifts them alike and their ratios stay fair. Each round starts from
+  // a collected heap and with the next algorithm (the first run after a collection is the slowest).
+  const rounds = Math.max(0, ...ours.map((o) => o.runs));
+  for (let i = 0; i < rounds; i++) {
+    /** @type {any} */ (globalThis).gc?.();
+    for (let j = 0; j < ours.length; j++) {
+      const o = /** @type {Ours} */ (ours[(i + j) % ours.length]);
+      if (i >= o.runs || o.m.status !== 'ok') continue;
+      await guarded(o.m, o.alg, () => timedRun(o.m, o.run, (got) => check(o.m, got), env));
+    }
+  }
+  for (const m of results) {
+    if (m.status !== 'failed' && m.check && !m.check.ok) m.status = 'wrong';
+    finishMeasurement(m, c, state.rates);
+    if (m.status === 'wrong' || m.status === 'failed') failures.push(failureText(c, m, state));
+  }
+
+  // --- the CPU reference, timed -------------------------------------------------------------------
+  progress('cpu-ref');
+  state.done++;
+  results.push(cpuM);
+  if (cpuM.status === 'ok') {
+    await measure(cpuM, { ...config, warmup: 0 }, async () => cpuOp(input, weight, c.options).data, (got) => check(cpuM, got), env, /** @type {number} */ (cpuM.warmupMs[0]));
+    finishMeasurement(cpuM, c, state.rates);
+  }
+
+  // --- TF.js peers ----------------------------------------------------------------------------------
+  for (const id of PEERS) {
+    progress(id);
+    state.done++;
+    results.push(await runPeer(id, c, config, env, state, input.data, weight.data, check));
+  }
+
+  const ratios = runRatios(results);
+  /** @type {CaseRun} */
+  const run = {
+    run: state.run,
+    reference: reference.positions ? 'sampled' : 'full',
+    results,
+    ...ratios,
+    wallS: (performance.now() - caseStart) / 1000,
+  };
+  const auto = results.find((r) => r.id === 'ours-auto');
+  if (auto?.algorithm) run.autoAlgorithm = auto.algorithm;
+  if (auto?.variant) run.autoVariant = auto.variant;
+  const otherEnd = env.otherCpuSeconds?.();
+  if (otherStart !== undefined && otherEnd !== undefined) run.otherCpuS = Math.max(0, otherEnd - otherStart);
+  return { run, failures };
+}
+
+/**
+ * One TF.js peer on the case: its backend selected, inputs made resident, then measured.
+ * @param {string} id
+ * @param {BenchCase} c
+ * @param {SuiteConfig} config
+ * @param {SuiteEnv} env
+ * @param {RunState} state
+ * @param {Float32Array} input
+ * @param {Float32Array} weight
+ * @param {(m: Measurement, got: Float32Array) => boolean} check
+ * @returns {Promise<Measurement>}
+ */
+async function runPeer(id, c, config, env, state, input, weight, check) {
+  const m = blank(id, 'peer');
+  const peers = env.peers;
+  const why = !peers ? 'TF.js not loaded' : peers.available[id] || tfUnsupported(c);
+  if (why || !peers) {
+    m.status = 'unsupported';
+    m.reason = why;
+    return m;
+  }
+  const skip = predictSkip(state.rates, c, id, config);
+  if (skip) {
+    m.status = 'skipped';
+    m.reason = skip;
+    return m;
+  }
+  const tf = peers.tf;
+  const errorsBefore = env.gpuErrors.length;
+  /** @type {ReturnType<typeof tfRunner> | undefined} */
+  let runner;
+  try {
+    await tf.setBackend(TFJS_BACKEND[id]);
+    runner = tfRunner(tf, c, input, weight);
+    const r = runner;
+    await measure(m, config, () => r.run(), (got) => check(m, r.layout(got)), env, undefined, c.group !== 'shapes');
+    if (id === 'tfjs-webgpu' && peers.webgpuTimestamps && m.status === 'ok') {
+      const runs = Math.min(config.kernelRuns, Math.max(1, m.timesMs.length));
+      for (let i = 0; i < runs; i++) {
+        const k = await r.time();
+        if (k > 0) m.kernelMs.push(k);
+      }
+    }
+  } catch (e) {
+    m.status = 'failed';
+    m.reason = errorText(e);
+  } finally {
+    runner?.dispose();
+  }
+  if (env.gpuErrors.length > errorsBefore) {
+    m.status = 'failed';
+    m.reason = `uncaptured WebGPU error: ${env.gpuErrors.slice(errorsBefore).join(' | ')}`.slice(0, 600);
+  }
+  if (m.status !== 'failed' && m.check && !m.check.ok) {
+    m.status = 'wrong';
+    m.reason = `result differs from the CPU reference: ${m.check.firstBad}`;
+  }
+  finishMeasurement(m, c, state.rates);
+  return m;
+}
+
+/**
+ * A failure of ours, described in full (the case id first: `--merge-into` drops a rerun case's
+ * earlier failures by it).
+ * @param {BenchCase} c
+ * @param {Measurement} m
+ * @param {RunState} state
+ */
+function failureText(c, m, state) {
+  const g = c.geo;
+  const alg = m.id.slice(5);
+  return (
+    `${c.id} (${state.runs > 1 ? `run ${state.run} of ${state.runs}; ` : ''}${c.name}; ${c.op} input [${c.inputShape.join(',')}] weight [${c.weightShape.join(',')}] ` +
+    `options ${JSON.stringify(c.options)}) algorithm '${alg}'${m.algorithm && m.algorithm !== alg ? ` (ran ${m.algorithm})` : ''}: ` +
+    (m.status === 'wrong'
+      ? `WRONG RESULT, max |err| ${m.check?.maxAbsErr.toExponential(3)}, ${m.check?.worst.toExponential(3)}× the tolerance (L=${(g.C / g.groups) * g.KH * g.KW}); first bad ${m.check?.firstBad}`
+      : `FAILED: ${m.reason}`)
+  );
+}
