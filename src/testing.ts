@@ -1,7 +1,4 @@
-/**
- * Seeded pseudo-random data: deterministic tensors for tests and benchmarks (`webgpu-conv/testing`),
- * the same sequence on every machine and in every JavaScript engine.
- */
+/** Seeded pseudo-random data (`webgpu-conv/testing`): deterministic tensors for tests and benchmarks. */
 import type { HostTensor } from './types.js';
 
 /**
