@@ -13,6 +13,7 @@ import { ConvError, DeviceLostError, EngineDestroyedError, GPUOperationError, Op
 import { describeShape, outputSize } from './geometry.js';
 import { BufferUsage, MapMode } from './gpu/constants.js';
 import type { AdapterInfo } from './gpu/device.js';
+import { forgetBindGroups } from './gpu/pipelines.js';
 import type { BufferPool } from './gpu/pool.js';
 import { Recorder, type Binding, type PlanLimits } from './gpu/recorder.js';
 import { GpuTensor } from './gpu/tensor.js';
@@ -216,7 +217,10 @@ async function runPiece(
   try {
     const [vErr, oErr] = await Promise.all([device.popErrorScope(), device.popErrorScope()]);
     if (oErr) throw new ResourceError(`${where}: the GPU ran out of memory: ${oErr.message}`);
-    if (vErr) throw new GPUOperationError(`${where}: WebGPU validation error: ${vErr.message}`);
+    if (vErr) {
+      forgetBindGroups(device);
+      throw new GPUOperationError(`${where}: WebGPU validation error: ${vErr.message}`);
+    }
     let data: Float32Array = new Float32Array(0);
     if (staging) {
       await staging.mapAsync(MapMode.READ, 0, outBytes);

@@ -52,15 +52,17 @@ describe('GPU errors inside an operation', () => {
     await engine.conv2d(t([1, 1, 6, 6]), t([1, 1, 3, 3]));
     const device = engine.device;
     const original = device.createBindGroup.bind(device);
-    // Sabotage one call: bind groups lose their last entry, which WebGPU rejects as a validation error.
+    // Sabotage one call of a new shape (a repeated one would reuse its cached bind groups): bind
+    // groups lose their last entry, which WebGPU rejects as a validation error.
     device.createBindGroup = (d: GPUBindGroupDescriptor) => original({ ...d, entries: [...d.entries].slice(0, -1) });
-    const err = await engine.conv2d(t([1, 1, 6, 6]), t([1, 1, 3, 3]), { algorithm: 'direct' }).catch((e: unknown) => e);
+    const err = await engine.conv2d(t([1, 1, 7, 7]), t([1, 1, 3, 3]), { algorithm: 'direct' }).catch((e: unknown) => e);
     device.createBindGroup = original;
     expect(err).toBeInstanceOf(GPUOperationError);
-    expect((err as Error).message).toMatch(/conv2d \(direct; input \[1, 1, 6, 6\], weight \[1, 1, 3, 3\]\)/);
+    expect((err as Error).message).toMatch(/conv2d \(direct; input \[1, 1, 7, 7\], weight \[1, 1, 3, 3\]\)/);
     const s = engine.stats();
     expect(s.bytesPooled).toBe(s.bytesAllocated);
-    await checkOp(engine, 'conv2d', t([1, 1, 6, 6]), t([1, 1, 3, 3]), { algorithm: 'direct' });
+    // The same call again works: the invalid bind group was not kept in the cache.
+    await checkOp(engine, 'conv2d', t([1, 1, 7, 7]), t([1, 1, 3, 3]), { algorithm: 'direct' });
   });
 });
 

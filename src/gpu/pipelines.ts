@@ -64,7 +64,7 @@ export type BindResource = { buffer: GPUBuffer; offset: number; size: number } |
 
 /** Bind groups kept per pipeline, most recently used last; the oldest go beyond this many. */
 const BIND_GROUPS_PER_PIPELINE = 32;
-const bindGroups = new WeakMap<GPUComputePipeline, Map<string, GPUBindGroup>>();
+const bindGroups = new WeakMap<GPUDevice, WeakMap<GPUComputePipeline, Map<string, GPUBindGroup>>>();
 const ids = new WeakMap<object, number>();
 let nextId = 1;
 
@@ -79,8 +79,10 @@ function idOf(o: object): number {
  * the same buffers, ranges and views again (pooled buffers come back to the same calls).
  */
 export function getBindGroup(device: GPUDevice, pipeline: GPUComputePipeline, entries: ReadonlyArray<[number, BindResource]>, label: string): GPUBindGroup {
-  let cache = bindGroups.get(pipeline);
-  if (!cache) bindGroups.set(pipeline, (cache = new Map()));
+  let byPipeline = bindGroups.get(device);
+  if (!byPipeline) bindGroups.set(device, (byPipeline = new WeakMap()));
+  let cache = byPipeline.get(pipeline);
+  if (!cache) byPipeline.set(pipeline, (cache = new Map()));
   let key = '';
   for (const [binding, r] of entries) {
     key += 'buffer' in r ? `${binding}:${idOf(r.buffer)}@${r.offset}+${r.size};` : `${binding}:v${idOf(r)};`;
@@ -98,4 +100,12 @@ export function getBindGroup(device: GPUDevice, pipeline: GPUComputePipeline, en
   }
   cache.set(key, group);
   return group;
+}
+
+/**
+ * Drops every cached bind group of `device`: after a validation error one of them may be invalid
+ * (WebGPU reports it only asynchronously), and a cached invalid group would fail every later call.
+ */
+export function forgetBindGroups(device: GPUDevice): void {
+  bindGroups.delete(device);
 }
