@@ -4,7 +4,7 @@
  * counts not divisible by 4, kernels 1×1…11×11 and non-square, sizes just above a tile (16, 32).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ALGORITHM_NAMES, type Conv1dOptions, type Conv2dOptions, type ConvEngine } from '../src/index.js';
+import { ALGORITHM_NAMES, type Conv1dOptions, type Conv2dOptions, type ConvEngine, type RunInfo } from '../src/index.js';
 import { checkOp, randomTensor, runWithInfo } from './support/compare.js';
 import { useEngine } from './support/engines.js';
 
@@ -105,6 +105,11 @@ describe('conv2d on llvmpipe, direct reading weights and input from storage (uni
 });
 
 describe('direct on llvmpipe reads host inputs from a texture where it packs taps', () => {
+  it('layers of one channel per group with ≤ 64 taps read plain weights (faster there); larger kernels pack taps', async () => {
+    const x = randomTensor([1, 4, 12, 10], 34);
+    await checkOp(engine, 'conv2d', x, randomTensor([4, 1, 3, 3], 35), { padding: 1, groups: 4, algorithm: 'direct' }, 'depthwise 3×3', { variant: 'rows4+uniform-weights' });
+    await checkOp(engine, 'conv2d', x, randomTensor([4, 1, 9, 9], 36), { padding: 4, groups: 4, algorithm: 'direct' }, 'depthwise 9×9', { variant: 'taps4+texture' });
+  });
   it('host input of a unit-stride layer: texture; GpuTensor input, strided layer, option off: storage', async () => {
     const x = randomTensor([2, 3, 9, 11], 31);
     const w = randomTensor([4, 3, 3, 3], 32);
@@ -123,9 +128,12 @@ describe('direct on llvmpipe reads host inputs from a texture where it packs tap
     }
   });
   it('keeps concurrent calls of the same size apart (one shared texture)', async () => {
-    const w = randomTensor([2, 1, 3, 3], 33);
-    const xs = [0, 1, 2, 3, 4, 5].map((i) => randomTensor([1, 1, 16, 20], 40 + i));
-    const outs = await Promise.all(xs.map((x) => engine.conv2d(x, w, { padding: 1, algorithm: 'direct' })));
+    const w = randomTensor([2, 2, 3, 3], 33);
+    const xs = [0, 1, 2, 3, 4, 5].map((i) => randomTensor([1, 2, 16, 20], 40 + i));
+    const variants: string[] = [];
+    const onRun = (i: RunInfo) => variants.push(i.variant);
+    const outs = await Promise.all(xs.map((x) => engine.conv2d(x, w, { padding: 1, algorithm: 'direct', onRun })));
+    expect(variants).toEqual(xs.map(() => 'taps4+texture'));
     for (let i = 0; i < xs.length; i++) {
       const x = xs[i]!;
       const one = await engine.conv2d(x, w, { padding: 1, algorithm: 'direct' });

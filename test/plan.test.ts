@@ -131,7 +131,10 @@ describe('the registry and choose()', () => {
     const g = geometry([1, 64, 56, 56], [64, 64, 3, 3], { padding: 1 });
     expect(REGISTRY.im2col.variants?.(g, context()).map((p) => p.variant)).toEqual(['shared', 'register', 'uniform', 'implicit']);
     expect(REGISTRY.tiled.variants?.(g, context()).map((p) => p.variant)).toContain('16x16 KB4');
-    expect(REGISTRY.direct.variants?.(g, context(LIMITS, LLVMPIPE)).map((p) => p.variant)).toEqual(['taps2', 'taps2+texture']);
+    expect(REGISTRY.direct.variants?.(g, context(LIMITS, LLVMPIPE)).map((p) => p.variant)).toEqual(['taps2', 'taps2+texture', 'rows4']);
+    const dw = geometry([1, 32, 28, 28], [32, 1, 3, 3], { groups: 32, padding: 1 });
+    expect(REGISTRY.direct.plan(dw, context(LIMITS, LLVMPIPE))).toMatchObject({ plan: { variant: 'rows4+uniform-weights' } });
+    expect(REGISTRY.direct.plan(dw, context(LIMITS, { ...LLVMPIPE, description: 'SwiftShader Device (Subzero)' }))).toMatchObject({ plan: { variant: 'taps4' } });
   });
 });
 
