@@ -120,7 +120,7 @@ async function hostData(x: Operand): Promise<Float32Array> {
   return x instanceof GpuTensor ? (await x.read()).data : x;
 }
 
-function uploadPooled(state: DeviceState, data: Float32Array, label: string, held: GPUBuffer[]): Binding {
+export function uploadPooled(state: DeviceState, data: Float32Array, label: string, held: GPUBuffer[]): Binding {
   const size = Math.max(4, data.byteLength);
   // COPY_SRC: the direct kernel may copy small weights into a uniform binding.
   const buffer = state.pool.acquire(size, BufferUsage.STORAGE | BufferUsage.COPY_DST | BufferUsage.COPY_SRC, label);
@@ -130,7 +130,7 @@ function uploadPooled(state: DeviceState, data: Float32Array, label: string, hel
 }
 
 /** The binding of an operand: a GpuTensor's own buffer, or host data uploaded to a pooled one. */
-function operandBinding(state: DeviceState, x: Operand, label: string, held: GPUBuffer[]): Binding {
+export function operandBinding(state: DeviceState, x: Operand, label: string, held: GPUBuffer[]): Binding {
   return x instanceof GpuTensor ? { buffer: x.buffer, size: Math.max(4, x.size * 4) } : uploadPooled(state, x, label, held);
 }
 
@@ -141,57 +141,48 @@ function algorithmState(state: DeviceState, choice: Choice): unknown {
   return s;
 }
 
-/** Where a piece's result goes: a GPU buffer (`target`, nothing read back), the caller's array, or a new one. */
-interface Destination {
+/** Where a result goes: a GPU buffer (`target`, nothing read back), the caller's array, or a new one. */
+export interface Destination {
   target?: GPUBuffer;
   into?: Float32Array | undefined;
-  /** Reverse the output planes on the GPU first. */
-  reverse: boolean;
+}
+
+/** What one submission reports back. */
+export interface Submitted {
+  /** The result read back (empty with `dest.target`). */
+  data: Float32Array;
+  dispatches: number;
+  /** GPU time of the compute pass (with `profile` and `timestamp-query`). */
+  kernelMs?: number;
 }
 
 /**
- * Runs one piece that fits the device: upload, dispatches, readback (unless `dest.target`); GPU
- * errors become typed errors. Returns the piece's output (empty with `dest.target`).
+ * Records one command buffer on `state`: `record` uploads what it needs (into pooled buffers it
+ * pushes on `held`) and records its work with `rec` into `output` (`outBytes` bytes: `dest.target`, or
+ * a pooled buffer that is then read back); then submit, error scopes, readback. WebGPU errors become
+ * typed errors naming `where`. The pooled and scratch buffers go back to the pool once submitted.
  */
-async function runPiece(
-  host: ExecutionHost, state: DeviceState, op: string, piece: Piece, choice: Choice, info: RunInfo, dest: Destination,
-): Promise<Float32Array> {
-  const g = piece.geometry;
-  const outBytes = outputSize(g) * 4;
-  const where = `${op} (${choice.name}; ${describeShape(g)})`;
+export async function submitRecorded(
+  host: ExecutionHost, state: DeviceState, where: string, label: string, outBytes: number, dest: Destination,
+  record: (rec: Recorder, output: Binding, held: GPUBuffer[]) => void,
+): Promise<Submitted> {
   const { device, pool } = state;
   const held: GPUBuffer[] = [];
-  const staging = dest.target ? undefined : pool.acquire(outBytes, BufferUsage.MAP_READ | BufferUsage.COPY_DST, `${op}.readback`);
+  const staging = dest.target ? undefined : pool.acquire(outBytes, BufferUsage.MAP_READ | BufferUsage.COPY_DST, `${label}.readback`);
   let timestamps: GPUBuffer | undefined;
   let rec: Recorder | undefined;
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');
   try {
-    const biasBytes = g.K * 4;
-    const bias = piece.bias
-      ? uploadPooled(state, piece.bias, `${op}.bias`, held)
-      : { buffer: pool.acquire(biasBytes, BufferUsage.STORAGE | BufferUsage.COPY_DST, `${op}.bias`), size: biasBytes };
-    if (!piece.bias) held.push(bias.buffer);
-    const final = { buffer: dest.target ?? pool.acquire(outBytes, BufferUsage.STORAGE | BufferUsage.COPY_SRC, `${op}.output`), size: outBytes };
-    if (!dest.target) held.push(final.buffer);
-    const encoder = device.createCommandEncoder({ label: `webgpu-conv.${op}.encoder` });
-    if (!piece.bias) encoder.clearBuffer(bias.buffer, 0, biasBytes);
+    const output = { buffer: dest.target ?? pool.acquire(outBytes, BufferUsage.STORAGE | BufferUsage.COPY_SRC, `${label}.output`), size: outBytes };
+    if (!dest.target) held.push(output.buffer);
+    const encoder = device.createCommandEncoder({ label: `webgpu-conv.${label}.encoder` });
     const qs = state.querySet;
     const writes = qs ? { querySet: qs, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } : undefined;
-    rec = new Recorder(device, pool, host.planLimits, encoder, `${op}.${choice.name}`, writes);
-    // An algorithm that uploads the host input itself gets a stand-in binding (never read) and the data.
-    const ownsInput = choice.plan.ownsInputUpload === true && !(piece.input instanceof GpuTensor);
-    const operands: ConvOperands = {
-      input: ownsInput ? bias : operandBinding(state, piece.input, `${op}.input`, held),
-      weight: operandBinding(state, piece.weight, `${op}.weight`, held),
-      bias,
-      output: dest.reverse ? rec.scratch(outBytes, `${op}.unreversed`) : final,
-      hostInput: ownsInput ? (piece.input as Float32Array) : undefined,
-    };
-    choice.algorithm.encode(rec, g, operands, choice.plan, algorithmState(state, choice));
-    if (dest.reverse) encodeReverse(rec, g, operands.output, final);
+    rec = new Recorder(device, pool, host.planLimits, encoder, label, writes);
+    record(rec, output, held);
     rec.end();
-    if (staging) encoder.copyBufferToBuffer(final.buffer, 0, staging, 0, outBytes);
+    if (staging) encoder.copyBufferToBuffer(output.buffer, 0, staging, 0, outBytes);
     if (qs) {
       const resolved = pool.acquire(16, BufferUsage.QUERY_RESOLVE | BufferUsage.COPY_SRC, 'timestamps.resolve');
       held.push(resolved);
@@ -200,8 +191,6 @@ async function runPiece(
       encoder.copyBufferToBuffer(resolved, 0, timestamps, 0, 16);
     }
     device.queue.submit([encoder.finish()]);
-    info.dispatches += rec.dispatches;
-    host.count(choice.name, rec.dispatches);
   } catch (cause) {
     // A synchronous throw while encoding (a bug or a lost device): nothing was submitted.
     device.popErrorScope().catch(() => undefined);
@@ -221,27 +210,58 @@ async function runPiece(
       forgetBindGroups(device);
       throw new GPUOperationError(`${where}: WebGPU validation error: ${vErr.message}`);
     }
-    let data: Float32Array = new Float32Array(0);
+    const result: Submitted = { data: new Float32Array(0), dispatches: rec.dispatches };
     if (staging) {
       await staging.mapAsync(MapMode.READ, 0, outBytes);
       const mapped = staging.getMappedRange(0, outBytes);
       if (dest.into) dest.into.set(new Float32Array(mapped));
-      data = dest.into ?? new Float32Array(mapped.slice(0));
+      result.data = dest.into ?? new Float32Array(mapped.slice(0));
       staging.unmap();
     }
     if (timestamps) {
       await timestamps.mapAsync(MapMode.READ, 0, 16);
       const [t0, t1] = new BigInt64Array(timestamps.getMappedRange(0, 16));
       timestamps.unmap();
-      if (t0 !== undefined && t1 !== undefined && t1 >= t0) info.kernelMs = (info.kernelMs ?? 0) + Number(t1 - t0) / 1e6;
+      if (t0 !== undefined && t1 !== undefined && t1 >= t0) result.kernelMs = Number(t1 - t0) / 1e6;
     }
-    return data;
+    return result;
   } catch (cause) {
     throw host.translate(state, where, cause);
   } finally {
     if (staging) pool.release(staging);
     if (timestamps) pool.release(timestamps);
   }
+}
+
+/**
+ * Runs one piece that fits the device: upload, the algorithm's dispatches (and the plane reversal
+ * on the GPU when `reverse`), readback unless `dest.target`. Returns the piece's output.
+ */
+async function runPiece(
+  host: ExecutionHost, state: DeviceState, op: string, piece: Piece, choice: Choice, info: RunInfo, dest: Destination & { reverse: boolean },
+): Promise<Float32Array> {
+  const g = piece.geometry;
+  const outBytes = outputSize(g) * 4;
+  const where = `${op} (${choice.name}; ${describeShape(g)})`;
+  const done = await submitRecorded(host, state, where, `${op}.${choice.name}`, outBytes, dest, (rec, final, held) => {
+    const biasBytes = g.K * 4;
+    const bias = piece.bias ? uploadPooled(state, piece.bias, `${op}.bias`, held) : rec.zeros(biasBytes, `${op}.bias`);
+    // An algorithm that uploads the host input itself gets a stand-in binding (never read) and the data.
+    const ownsInput = choice.plan.ownsInputUpload === true && !(piece.input instanceof GpuTensor);
+    const operands: ConvOperands = {
+      input: ownsInput ? bias : operandBinding(state, piece.input, `${op}.input`, held),
+      weight: operandBinding(state, piece.weight, `${op}.weight`, held),
+      bias,
+      output: dest.reverse ? rec.scratch(outBytes, `${op}.unreversed`) : final,
+      hostInput: ownsInput ? (piece.input as Float32Array) : undefined,
+    };
+    choice.algorithm.encode(rec, g, operands, choice.plan, algorithmState(state, choice));
+    if (dest.reverse) encodeReverse(rec, g, operands.output, final);
+  });
+  info.dispatches += done.dispatches;
+  if (done.kernelMs !== undefined) info.kernelMs = (info.kernelMs ?? 0) + done.kernelMs;
+  host.count(choice.name, done.dispatches);
+  return done.data;
 }
 
 /** Maps a failure to the typed error that explains it: destroyed engine, lost device, or as is. */

@@ -61,6 +61,14 @@ export class Recorder {
     return { buffer, size };
   }
 
+  /** A scratch storage buffer of `bytes` zeros (cleared before the first dispatch). */
+  zeros(bytes: number, label: string): Binding {
+    if (this.pass) throw new Error('Recorder.zeros: clears must be recorded before the first dispatch');
+    const b = this.scratch(bytes, label, BufferUsage.COPY_DST);
+    this.encoder.clearBuffer(b.buffer, 0, b.size);
+    return b;
+  }
+
   /** Copies `bytes` bytes from `src` to `dst` (both from offset 0). Only before the first dispatch. */
   copy(src: GPUBuffer, dst: GPUBuffer, bytes: number): void {
     if (this.pass) throw new Error('Recorder.copy: copies must be recorded before the first dispatch');
