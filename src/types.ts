@@ -75,7 +75,10 @@ export interface ConvCommonOptions extends OutputOptions {
   paddingMode?: PaddingMode;
   /** `true` computes a true convolution (kernel rotated 180°). Default `false` (cross-correlation). */
   flip?: boolean;
-  /** Default `'auto'`. */
+  /**
+   * Default `'auto'` (the applicable algorithm of least estimated cost). A named algorithm that
+   * cannot run the call's shape on this device rejects with `OptionError` saying why.
+   */
   algorithm?: Algorithm;
 }
 
@@ -107,7 +110,10 @@ export interface Filter2dOptions extends OutputOptions {
   boundary?: Boundary;
   /** Value outside the image when `boundary` is `'fill'`. Default 0. */
   fillValue?: number;
-  /** Default `'auto'`. */
+  /**
+   * Default `'auto'` (the applicable algorithm of least estimated cost). A named algorithm that
+   * cannot run the call's shape on this device rejects with `OptionError` saying why.
+   */
   algorithm?: Algorithm;
 }
 
@@ -115,6 +121,9 @@ export interface Filter2dOptions extends OutputOptions {
 export interface Filter1dOptions extends OutputOptions {
   /** Default `'full'` for convolve1d, `'valid'` for correlate1d (as NumPy). */
   mode?: Mode;
-  /** Default `'auto'`. */
+  /**
+   * Default `'auto'` (the applicable algorithm of least estimated cost). A named algorithm that
+   * cannot run the call's shape on this device rejects with `OptionError` saying why.
+   */
   algorithm?: Algorithm;
 }
