@@ -3,32 +3,23 @@
  * describes the canonical operation). Pure functions: no GPU, testable anywhere.
  */
 import { OptionError, ShapeError } from '../errors.js';
+import type { ConvGeometry } from '../geometry.js';
 import type { Boundary, Conv1dOptions, Conv2dOptions, PaddingMode } from '../types.js';
 import { checkKeys, checkTensor, fmt, nonNegativeInt, oneOf, positiveInt, positivePair } from '../validate.js';
 import { commonOptions, operand, outOption, OUTPUT_KEYS, PADDING_MODES, type CommonParams, type ConvJob, type TensorArg } from './job.js';
 
-/** Validated, normalised `conv2d`/`conv1d` arguments (conv1d has H = KH = 1). */
-export interface ConvParams extends CommonParams {
-  N: number;
-  C: number;
-  H: number;
-  W: number;
-  K: number;
-  KH: number;
-  KW: number;
-  groups: number;
+/** Validated, normalised `conv2d`/`conv1d` arguments (conv1d has H = KH = 1); sizes as in ConvGeometry. */
+export interface ConvParams extends CommonParams, Pick<ConvGeometry, 'N' | 'C' | 'H' | 'W' | 'K' | 'KH' | 'KW' | 'groups' | 'OH' | 'OW' | 'flip'> {
   stride: [number, number];
   dilation: [number, number];
   /** Explicit padding: top, bottom, left, right. */
   pad: [number, number, number, number];
   paddingMode: PaddingMode;
-  flip: boolean;
   bias: Float32Array | undefined;
-  OH: number;
-  OW: number;
   /** The validated `out` option. */
   out: Float32Array | undefined;
 }
+
 const CONV_KEYS = ['bias', 'stride', 'padding', 'dilation', 'groups', 'paddingMode', 'flip', ...OUTPUT_KEYS];
 
 function commonConvOptions(op: string, o: Conv2dOptions | Conv1dOptions, C: number, K: number, Cw: number) {
