@@ -17,9 +17,11 @@ import { BufferPool } from './gpu/pool.js';
 import type { PlanLimits } from './gpu/recorder.js';
 import { GpuTensor, type GpuTensorOwner } from './gpu/tensor.js';
 import { makeJob, type OpName, type OpOptions } from './ops/index.js';
-import type { TensorArg } from './ops/job.js';
+import { operand, type TensorArg } from './ops/job.js';
 import { bindingLimit } from './split.js';
-import type { Conv1dOptions, Conv2dOptions, Filter1dOptions, Filter2dOptions, HostTensor } from './types.js';
+import type { Conv1dOptions, Conv2dOptions, Fft2Options, FftOpName, FftOptions, Filter1dOptions, Filter2dOptions, HostTensor } from './types.js';
+import { runFft } from './fft/run.js';
+import { normalizeFft } from './ops/fft.js';
 import { checkTensor } from './validate.js';
 
 /** Default `poolCapBytes`. */
@@ -152,6 +154,26 @@ export class ConvEngine implements GpuTensorOwner {
   /** NumPy `correlate` on [L] or [B,L] signals with an [M] kernel (default mode 'valid'). */
   async correlate1d<O extends Filter1dOptions>(signal: TensorArg, kernel: TensorArg, options?: O): Promise<OpResult<O>> {
     return this.run('correlate1d', signal, kernel, options) as Promise<OpResult<O>>;
+  }
+
+  /** numpy.fft.fft over the last complex axis: x [..., L, 2] → [..., n, 2] (default n = L). */
+  fft<O extends FftOptions>(x: TensorArg, options?: O): Promise<OpResult<O>> { return this.runFft('fft', x, options) as Promise<OpResult<O>>; }
+  /** numpy.fft.ifft (scaled by 1/n): x [..., L, 2] → [..., n, 2]. */
+  ifft<O extends FftOptions>(x: TensorArg, options?: O): Promise<OpResult<O>> { return this.runFft('ifft', x, options) as Promise<OpResult<O>>; }
+  /** numpy.fft.rfft: x [..., L] → [..., ⌊n/2⌋+1, 2]. */
+  rfft<O extends FftOptions>(x: TensorArg, options?: O): Promise<OpResult<O>> { return this.runFft('rfft', x, options) as Promise<OpResult<O>>; }
+  /** numpy.fft.irfft: X [..., M, 2] → [..., n] (default n = 2(M − 1)). */
+  irfft<O extends FftOptions>(x: TensorArg, options?: O): Promise<OpResult<O>> { return this.runFft('irfft', x, options) as Promise<OpResult<O>>; }
+  /** numpy.fft.rfft2: x [..., H, W] → [..., H, ⌊W/2⌋+1, 2]. */
+  rfft2<O extends Fft2Options>(x: TensorArg, options?: O): Promise<OpResult<O>> { return this.runFft('rfft2', x, options) as Promise<OpResult<O>>; }
+  /** numpy.fft.irfft2: X [..., H, M, 2] → [..., H, W] (default W = 2(M − 1)). */
+  irfft2<O extends Fft2Options>(x: TensorArg, options?: O): Promise<OpResult<O>> { return this.runFft('irfft2', x, options) as Promise<OpResult<O>>; }
+
+  private async runFft(op: FftOpName, x: TensorArg, options: FftOptions | Fft2Options | undefined): Promise<HostTensor | GpuTensor> {
+    const spec = normalizeFft(op, x, options);
+    const state = await this.ready(op);
+    if (x instanceof GpuTensor) this.checkOwned(op, x, state);
+    return runFft(this.host, state, spec, operand(x));
   }
 
   /**

@@ -9,9 +9,10 @@
 import type { AlgorithmContext, AlgorithmPreferences, AnyAlgorithm, ConvOperands } from './algorithms/algorithm.js';
 import { REGISTRY, type ConcreteAlgorithm } from './algorithms/registry.js';
 import { choose, type Choice } from './algorithms/select.js';
-import { ConvError, DeviceLostError, EngineDestroyedError, GPUOperationError, OptionError, ResourceError } from './errors.js';
+import { ConvError, DeviceLostError, EngineDestroyedError, GPUOperationError, ResourceError } from './errors.js';
 import { describeShape, outputSize } from './geometry.js';
 import { BufferUsage, MapMode } from './gpu/constants.js';
+import { releaseFftStateFor } from './fft/state.js';
 import type { AdapterInfo } from './gpu/device.js';
 import { forgetBindGroups } from './gpu/pipelines.js';
 import type { BufferPool } from './gpu/pool.js';
@@ -38,6 +39,7 @@ export function releaseDeviceState(state: DeviceState): void {
   state.querySet?.destroy();
   for (const [name, s] of state.algorithmStates) (REGISTRY[name] as AnyAlgorithm).releaseState?.(s);
   state.algorithmStates.clear();
+  releaseFftStateFor(state.device);
 }
 
 /** What execution needs from the engine. */
@@ -65,24 +67,19 @@ export function algorithmContext(host: ExecutionHost, state: DeviceState, hostIn
 /** Runs `job`; resolves to its result as the job asks (host tensor, caller's array, or GpuTensor). */
 export async function execute(host: ExecutionHost, state: DeviceState, op: string, job: ConvJob): Promise<HostTensor | GpuTensor> {
   const g = job.geometry;
-  // Chosen before any GPU work: an explicit algorithm that cannot run the shape rejects here.
-  const whole = choose(op, job.algorithm, g, algorithmContext(host, state, !(job.input instanceof GpuTensor)));
   const limit = bindingLimit(host.planLimits);
   let pieces: Piece[];
   let choices: Choice[];
   if (fits(g, limit)) {
+    // Chosen before any GPU work: an explicit algorithm that cannot run the shape rejects here.
     pieces = [{ geometry: g, input: job.input, weight: job.weight, bias: job.bias, n0: 0, k0: 0, oy0: 0 }];
-    choices = [whole];
+    choices = [choose(op, job.algorithm, g, algorithmContext(host, state, !(job.input instanceof GpuTensor)))];
   } else {
-    // Splitting is not a fallback: each piece runs the chosen algorithm (or, for 'auto', its own choice).
+    // Splitting is not a fallback: every piece is planned with the requested algorithm (an explicit
+    // one that cannot run a piece rejects before any piece runs; 'auto' chooses per piece).
     pieces = splitJob({ ...job, input: await hostData(job.input), weight: await hostData(job.weight) }, limit);
     const ctx = algorithmContext(host, state, true);
-    choices = pieces.map((p) => {
-      const outcome = whole.algorithm.plan(p.geometry, ctx);
-      if ('plan' in outcome) return { ...whole, plan: outcome.plan };
-      if (job.algorithm !== 'auto') throw new OptionError(`${op}: algorithm '${whole.name}' cannot run a piece (${describeShape(p.geometry)}) of the split job: ${outcome.reason as string}`);
-      return choose(op, 'auto', p.geometry, ctx);
-    });
+    choices = pieces.map((p) => choose(op, job.algorithm, p.geometry, ctx));
   }
   const first = choices[0] as Choice;
   const ran = [...new Set(choices.map((c) => c.name))];
@@ -254,6 +251,7 @@ async function runPiece(
       bias,
       output: dest.reverse ? rec.scratch(outBytes, `${op}.unreversed`) : final,
       hostInput: ownsInput ? (piece.input as Float32Array) : undefined,
+      weightKey: piece.weight instanceof GpuTensor ? piece.weight : undefined,
     };
     choice.algorithm.encode(rec, g, operands, choice.plan, algorithmState(state, choice));
     if (dest.reverse) encodeReverse(rec, g, operands.output, final);

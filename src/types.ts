@@ -127,3 +127,52 @@ export interface Filter1dOptions extends OutputOptions {
    */
   algorithm?: Algorithm;
 }
+
+/** The FFT ops (`engine.fft` …, `cpu.fft` …). */
+export type FftOpName = 'fft' | 'ifft' | 'rfft' | 'irfft' | 'rfft2' | 'irfft2';
+
+/** What one FFT call ran, reported to its `onRun` callback. */
+export interface FftRunInfo {
+  op: FftOpName;
+  /**
+   * How the transforms ran: `'workgroup'` (each transform inside workgroup memory, one dispatch),
+   * `'fourstep'` (two workgroup passes with a twiddle between), `'multipass'` (one global Stockham
+   * stage per radix) or `'bluestein'` (chirp-z through a fast length). Two-dimensional calls whose
+   * row and column transforms ran differently report `'rows+columns'`, e.g. `'workgroup+bluestein'`.
+   */
+  variant: string;
+  /** Always 1: an FFT call is never split. */
+  pieces: 1;
+  /** Compute dispatches recorded. */
+  dispatches: number;
+  /** GPU time of the compute pass in milliseconds (only with `profile` and `timestamp-query`). */
+  kernelMs?: number;
+}
+
+/** Options shared by the FFT ops. */
+export interface FftCommonOptions {
+  /** Default `'host'`. With `'gpu'` the op resolves to a `GpuTensor`. */
+  output?: OutputLocation;
+  /** A host result written into this array (exactly the result's element count). Not with `'gpu'`. */
+  out?: Float32Array;
+  /** Called once with what the call ran. Default: none. (The CPU reference ignores it.) */
+  onRun?: (info: FftRunInfo) => void;
+}
+
+/** Options of `fft`, `ifft`, `rfft`, `irfft` (NumPy `numpy.fft`, norm `'backward'`). */
+export interface FftOptions extends FftCommonOptions {
+  /**
+   * Length of the transform along the last axis: the input is cropped or zero-padded to it (for
+   * `irfft`: the spectrum to ⌊n/2⌋+1 values). Default: the input's length (`irfft`: 2·(M − 1)).
+   */
+  n?: number;
+}
+
+/** Options of `rfft2`, `irfft2`. */
+export interface Fft2Options extends FftCommonOptions {
+  /**
+   * `[H, W]`, the transform's shape over the last two (real) axes: the input is cropped or
+   * zero-padded to it. Default: the input's (`irfft2`: `[H, 2·(M − 1)]`).
+   */
+  s?: readonly [number, number];
+}

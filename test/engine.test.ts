@@ -6,15 +6,15 @@ import { describe, expect, it } from 'vitest';
 import {
   ALGORITHM_NAMES,
   ConvError,
-  cpu,
   createEngine,
   EngineDestroyedError,
   OptionError,
   ShapeError,
   type ConvEngine,
   type HostTensor,
+  type RunInfo,
 } from '../src/index.js';
-import { abs, expectClose, randomTensor } from './support/compare.js';
+import { expectMatchesReference, randomTensor } from './support/compare.js';
 import { useEngine } from './support/engines.js';
 
 const t = (shape: number[]): HostTensor => randomTensor(shape, 1);
@@ -34,7 +34,7 @@ const INVALID: Array<[string, typeof ShapeError | typeof OptionError, RegExp, Ca
   ['output size ≤ 0', ShapeError, /smaller than the dilated kernel size 5/, (e) => e.conv2d(t([1, 1, 4, 4]), t([1, 1, 3, 3]), { dilation: 2 })],
   ['bias length', ShapeError, /bias has length 3, expected K=2/, (e) => e.conv2d(t([1, 1, 3, 3]), t([2, 1, 1, 1]), { bias: new Float32Array(3) })],
   ['unknown paddingMode', OptionError, /paddingMode must be one of 'zeros', 'reflect', 'replicate', 'circular', got 'mirror'/, (e) => e.conv2d(t([1, 1, 3, 3]), t([1, 1, 1, 1]), { paddingMode: 'mirror' as never })],
-  ['unknown algorithm', OptionError, /algorithm must be one of/, (e) => e.conv2d(t([1, 1, 3, 3]), t([1, 1, 1, 1]), { algorithm: 'fft' as never })],
+  ['unknown algorithm', OptionError, /algorithm must be one of/, (e) => e.conv2d(t([1, 1, 3, 3]), t([1, 1, 1, 1]), { algorithm: 'no-such-algorithm' as never })],
   ['unknown option key', OptionError, /unknown option 'padding_mode'/, (e) => e.conv2d(t([1, 1, 3, 3]), t([1, 1, 1, 1]), { padding_mode: 'zeros' } as never)],
   ["'same' with stride 2", OptionError, /padding='same' is not supported for strided convolutions/, (e) => e.conv2d(t([1, 1, 5, 5]), t([1, 1, 3, 3]), { padding: 'same', stride: 2 })],
   ['reflect padding ≥ size', OptionError, /'reflect' needs padding < input size, got padding 3 for size 3/, (e) => e.conv2d(t([1, 1, 3, 3]), t([1, 1, 3, 3]), { padding: 3, paddingMode: 'reflect' })],
@@ -142,10 +142,14 @@ describe('lifecycle', () => {
     const jobs = Array.from({ length: 24 }, (_, i) => {
       const x = randomTensor([1, 1, 5 + (i % 4), 6], 100 + i);
       const w = randomTensor([1, 1, 3, 3], 200 + i);
-      return { x, w, p: engine.conv2d(x, w, { padding: 1, algorithm: ALGORITHM_NAMES[i % ALGORITHM_NAMES.length] }) };
+      const options = { padding: 1, algorithm: ALGORITHM_NAMES[i % ALGORITHM_NAMES.length] };
+      let info: RunInfo | undefined;
+      return { x, w, options, info: () => info, p: engine.conv2d(x, w, { ...options, onRun: (r) => (info = r) }) };
     });
-    for (const [i, { x, w, p }] of jobs.entries()) {
-      expectClose(await p, cpu.conv2d(x, w, { padding: 1 }), cpu.conv2d(abs(x), abs(w), { padding: 1 }), 9, `job ${i}`);
+    for (const [i, { x, w, options, info, p }] of jobs.entries()) {
+      const result = await p;
+      expect(info()?.algorithm, `job ${i}`).toBe(options.algorithm);
+      expectMatchesReference('conv2d', x, w, options, info() as RunInfo, result, `job ${i}`);
     }
   });
 });

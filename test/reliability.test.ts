@@ -14,8 +14,9 @@ import {
   GPUOperationError,
   type ConvEngine,
   type HostTensor,
+  type RunInfo,
 } from '../src/index.js';
-import { abs, absOptions, checkOp, expectClose, gamma, randomTensor } from './support/compare.js';
+import { abs, absOptions, checkOp, expectClose, expectMatchesReference, gamma, randomTensor } from './support/compare.js';
 import { useEngine } from './support/engines.js';
 
 const t = (shape: number[], seed = 1): HostTensor => randomTensor(shape, seed);
@@ -79,14 +80,17 @@ describe('load and memory', () => {
       if (kind === 3) return { op: 'correlate2d' as const, a: t([2, 6, 6 + (i % 5)], i), b: t([2, 3], 1000 + i), o: { mode: 'full' as const, boundary: 'wrap' as const, algorithm } };
       return { op: 'correlate1d' as const, a: t([20 + (i % 9)], i), b: t([5], 1000 + i), o: { mode: 'full' as const, algorithm } };
     });
-    const results = await Promise.all(calls.map((c) => (engine[c.op] as (a: HostTensor, b: HostTensor, o: object) => Promise<HostTensor>).call(engine, c.a, c.b, c.o)));
-    type Ref = (a: HostTensor, b: HostTensor, o: object) => HostTensor;
+    // Each call's own RunInfo says what ran (FFT results are compared normwise).
+    const infos: Array<RunInfo | undefined> = [];
+    const results = await Promise.all(
+      calls.map((c, i) => (engine[c.op] as (a: HostTensor, b: HostTensor, o: object) => Promise<HostTensor>).call(engine, c.a, c.b, { ...c.o, onRun: (r: RunInfo) => (infos[i] = r) })),
+    );
     results.forEach((got, i) => {
       const c = calls[i];
       if (!c) return;
-      const ref = (cpu[c.op] as Ref)(c.a, c.b, c.o);
-      const mag = (cpu[c.op] as Ref)(abs(c.a), abs(c.b), c.o);
-      expectClose(got, ref, mag, c.b.data.length, `call ${i} ${c.op}`);
+      const info = infos[i] ?? expect.fail(`call ${i}: onRun was not called`);
+      if (c.o.algorithm !== 'auto') expect(info.algorithm).toBe(c.o.algorithm);
+      expectMatchesReference(c.op, c.a, c.b, c.o, info, got, `call ${i} ${c.op}`);
     });
   });
 

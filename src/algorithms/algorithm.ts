@@ -59,6 +59,11 @@ export interface ConvOperands {
   output: Binding;
   /** The input's host data, when the plan `ownsInputUpload`. */
   hostInput?: Float32Array | undefined;
+  /**
+   * The weight's identity when it is GPU-resident (its GpuTensor, whose contents never change):
+   * algorithms may cache what they derive from it (FFT: the weight spectra). Undefined for host data.
+   */
+  weightKey?: object | undefined;
 }
 
 export interface ConvAlgorithm<P extends PlanBase = PlanBase, S = undefined> {

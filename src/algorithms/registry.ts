@@ -5,6 +5,7 @@
  */
 import type { AnyAlgorithm } from './algorithm.js';
 import { direct } from './direct.js';
+import { fft } from './fft.js';
 import { im2col } from './im2col.js';
 import { tiled } from './tiled.js';
 
@@ -13,6 +14,7 @@ export const REGISTRY = {
   direct,
   im2col,
   tiled,
+  fft,
 } as const satisfies Record<string, AnyAlgorithm>;
 
 /** A concrete algorithm's name (what `'auto'` resolves to). */

@@ -15,8 +15,8 @@ export type TensorArg = HostTensor | GpuTensor;
 export type Operand = Float32Array | GpuTensor;
 export const operand = (t: TensorArg): Operand => ('data' in t ? t.data : t);
 
-/** `'auto'` and every registered algorithm. */
-export const ALGORITHMS: readonly Algorithm[] = ['auto', ...ALGORITHM_NAMES];
+/** `'auto'` and every registered algorithm (a function: the registry's modules may import this one). */
+export const algorithmChoices = (): readonly Algorithm[] => ['auto', ...ALGORITHM_NAMES];
 export const PADDING_MODES = ['zeros', 'reflect', 'replicate', 'circular'] as const satisfies readonly PaddingMode[];
 export const BOUNDARIES = ['fill', 'wrap', 'symm', 'reflect', 'replicate'] as const satisfies readonly Boundary[];
 export const MODES = ['full', 'same', 'valid'] as const satisfies readonly Mode[];
@@ -56,7 +56,7 @@ export function commonOptions(op: string, o: { algorithm?: unknown; output?: unk
   const onRun = o.onRun;
   if (onRun !== undefined && typeof onRun !== 'function') throw new OptionError(`${op}: onRun must be a function, got ${fmt(onRun)}`);
   return {
-    algorithm: oneOf(op, 'algorithm', o.algorithm ?? 'auto', ALGORITHMS),
+    algorithm: oneOf(op, 'algorithm', o.algorithm ?? 'auto', algorithmChoices()),
     output: outputOption(op, o),
     onRun: onRun as CommonParams['onRun'],
   };

@@ -9,6 +9,7 @@
  * subnormals to zero. NaN matches only NaN and ±Inf only the same infinity.
  */
 import { expect } from 'vitest';
+import { expectFftClose } from './fft-bound.js';
 import { cpu, type ConvEngine, type GpuTensor, type HostTensor, type RunInfo } from '../../src/index.js';
 
 /** Deterministic pseudo-random tensors (mulberry32), shared with the benchmarks: see src/testing.ts. */
@@ -90,6 +91,17 @@ export async function runWithInfo(engine: ConvEngine, op: OpName, a: HostTensor 
 }
 
 /**
+ * Asserts `result` of `op(a, b, options)`, run as `info` reports, equals the CPU reference within
+ * the derived tolerance: normwise for FFT (test/support/fft-bound.ts), elementwise otherwise.
+ */
+export function expectMatchesReference(op: OpName, a: HostTensor, b: HostTensor, options: AnyOptions, info: RunInfo, result: HostTensor, label: string = op): void {
+  const ref = (cpu[op] as CpuOp)(a, b, options);
+  if (info.algorithm === 'fft') return expectFftClose(op, a, b, options, info, result, ref, label);
+  const mag = (cpu[op] as CpuOp)(abs(a), abs(b), absOptions(options));
+  expectClose(result, ref, mag, reductionLength(op, a, b, options), label);
+}
+
+/**
  * Runs `op` on the GPU engine and on the CPU reference and compares them. Asserts that the
  * requested algorithm (when not 'auto') is the one that ran, and that the call's RunInfo matches
  * `expected` (e.g. `{ variant: 'implicit' }`). Returns the GPU result.
@@ -97,11 +109,9 @@ export async function runWithInfo(engine: ConvEngine, op: OpName, a: HostTensor 
 export async function checkOp(
   engine: ConvEngine, op: OpName, a: HostTensor, b: HostTensor, options: AnyOptions = {}, label: string = op, expected: Partial<RunInfo> = {},
 ): Promise<HostTensor> {
-  const ref = (cpu[op] as CpuOp)(a, b, options);
-  const mag = (cpu[op] as CpuOp)(abs(a), abs(b), absOptions(options));
   const { result, info } = await runWithInfo(engine, op, a, b, options);
   const requested = options.algorithm ?? 'auto';
   expect(info, `${label}: what ran`).toMatchObject({ op, ...(requested === 'auto' ? {} : { algorithm: requested }), ...expected });
-  expectClose(result, ref, mag, reductionLength(op, a, b, options), label);
+  expectMatchesReference(op, a, b, options, info, result, label);
   return result;
 }

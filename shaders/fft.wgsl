@@ -1,0 +1,411 @@
+// Fast Fourier transforms (src/fft/): Stockham autosort, mixed radix 2, 3, 4, 5, 7, 8.
+//
+// Complex values are vec2<f32> (re, im). A batch of `count` transforms of length n is addressed by
+// a three-level layout: transform t, element i lives at
+//   base(t) + i·stride,   base(t) = (t mod nb0)·s0 + ((t / nb0) mod nb1)·s1 + (t / (nb0·nb1))·s2
+// (input: is0, is1, is2, istr; output: os0, os1, os2, ostr), so rows, columns and the four-step
+// passes of a long transform (of rows or of columns) are all the same kernels. Twiddles come from tables of roots of unity computed in
+// float64 on the host (`tw`: e^{−2πij/n}, j < n); the inverse direction conjugates them. No sin/cos
+// is evaluated here.
+//
+// Stage of radix R after stages whose radices multiply to ns (Stockham, Govindaraju et al. 2008):
+// butterfly j < n/R reads x[j + r·n/R], r < R, multiplies by w_n^{r·(j mod ns)·n/(ns·R)}, takes a
+// DFT of length R and writes x'[(j / ns)·ns·R + (j mod ns) + r·ns].
+
+struct Params {
+  g: Geometry,
+  total: u32,    // per-element kernels: threads needed
+  wgTotal: u32,
+  n: u32,        // transform length
+  count: u32,    // transforms
+  perWg: u32,    // workgroup kernels: transforms per workgroup
+  tpt: u32,      // workgroup kernels: threads per transform
+  mfast: u32,    // workgroup kernels: 1 = load/store with the transform index fastest (strided data)
+  nb0: u32, nb1: u32,
+  is0: u32, is1: u32, is2: u32, istr: u32,
+  os0: u32, os1: u32, os2: u32, ostr: u32,
+  inv: u32,      // 0: forward (e^(−2πi…)), 1: inverse (e^(+2πi…)), unnormalised
+  radLo: u32,    // workgroup kernels: the radices, 4 bits each, first stage lowest; 0 ends
+  radHi: u32,
+  ns: u32,       // stage kernel: product of the earlier stages' radices
+  radix: u32,    // stage kernel: this stage's radix
+  twN: u32,      // workgroup kernels: post-twiddle by tw2[(t mod nb0)·i] when nonzero (four-step)
+  scale: f32,    // multiplies every output
+  m: u32,        // Bluestein: the convolution length
+  half: u32,     // real transforms: W/2
+  rows: u32,     // pad: destination rows per plane
+  srcRows: u32, srcCols: u32, dstCols: u32,
+  mode: u32,     // pad: PAD_COPY, PAD_EXPAND or PAD_TAKE
+}
+@group(0) @binding(0) var<uniform> P: Params;
+
+// Invocations per workgroup of every entry point (the host reads it).
+const WG: u32 = 64u;
+// Longest transform done in workgroup memory.
+const MAX_WG_N: u32 = 2048u;
+// pad modes: copy; real → complex (imaginary 0); complex → real part.
+const PAD_COPY: u32 = 0u;
+const PAD_EXPAND: u32 = 1u;
+const PAD_TAKE: u32 = 2u;
+
+// Workgroup memory in complex values: two halves of the workgroup's transforms, ping-pong (the host
+// sets it from maxComputeWorkgroupStorageSize).
+override SHARED: u32 = 4096u;
+var<workgroup> sh: array<vec2<f32>, SHARED>;
+
+@group(0) @binding(1) var<storage, read> src: array<vec2<f32>>;
+@group(0) @binding(2) var<storage, read_write> dst: array<vec2<f32>>;
+@group(0) @binding(3) var<storage, read> tw: array<vec2<f32>>;
+@group(0) @binding(4) var<storage, read> tw2: array<vec2<f32>>;
+@group(0) @binding(5) var<storage, read> srcF: array<f32>;
+@group(0) @binding(6) var<storage, read_write> dstF: array<f32>;
+
+const SQRT_HALF: f32 = 0.70710678118654757;
+const SIN_60: f32 = 0.86602540378443860;
+const COS5 = array<f32, 5>(1.0, 0.30901699437494745, -0.80901699437494734, -0.80901699437494745, 0.30901699437494723);
+const SIN5 = array<f32, 5>(0.0, 0.95105651629515353, 0.58778525229247325, -0.58778525229247303, -0.95105651629515364);
+const COS7 = array<f32, 7>(1.0, 0.62348980185873359, -0.22252093395631434, -0.90096886790241903, -0.90096886790241915, -0.22252093395631459, 0.62348980185873337);
+const SIN7 = array<f32, 7>(0.0, 0.78183148246802980, 0.97492791218182362, 0.43388373911755823, -0.43388373911755801, -0.97492791218182362, -0.78183148246802991);
+
+fn cmul(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> { return vec2<f32>(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x); }
+fn conjIf(w: vec2<f32>, c: bool) -> vec2<f32> { return select(w, vec2<f32>(w.x, -w.y), c); }
+// a·(−i) forward, a·(+i) inverse.
+fn rot(a: vec2<f32>) -> vec2<f32> {
+  return select(vec2<f32>(a.y, -a.x), vec2<f32>(-a.y, a.x), P.inv == 1u);
+}
+fn twiddle(j: u32) -> vec2<f32> { return conjIf(tw[j], P.inv == 1u); }
+fn inBase(t: u32) -> u32 {
+  let u = t / P.nb0;
+  return (t % P.nb0) * P.is0 + (u % P.nb1) * P.is1 + (u / P.nb1) * P.is2;
+}
+fn outBase(t: u32) -> u32 {
+  let u = t / P.nb0;
+  return (t % P.nb0) * P.os0 + (u % P.nb1) * P.os1 + (u / P.nb1) * P.os2;
+}
+
+// DFT of length 4 of v[o], v[o+s], v[o+2s], v[o+3s], in place.
+fn dft4(v: ptr<function, array<vec2<f32>, 8>>, o: u32, s: u32) {
+  let a = v[o]; let b = v[o + s]; let c = v[o + 2u * s]; let d = v[o + 3u * s];
+  let t0 = a + c; let t1 = a - c; let t2 = b + d; let t3 = rot(b - d);
+  v[o] = t0 + t2; v[o + s] = t1 + t3; v[o + 2u * s] = t0 - t2; v[o + 3u * s] = t1 - t3;
+}
+
+// DFT of length R ∈ {2, 3, 4, 5, 7, 8} of v[0..R), in place.
+fn dft(R: u32, v: ptr<function, array<vec2<f32>, 8>>) {
+  let inv = P.inv == 1u;
+  switch R {
+    case 1u: {}
+    case 2u: { let a = v[0]; let b = v[1]; v[0] = a + b; v[1] = a - b; }
+    case 3u: {
+      let a = v[0]; let t = v[1] + v[2]; let d = rot(v[1] - v[2]) * SIN_60; let m = a - 0.5 * t;
+      v[0] = a + t; v[1] = m + d; v[2] = m - d;
+    }
+    case 4u: { dft4(v, 0u, 1u); }
+    case 8u: {
+      // Even and odd halves (radix-4 each), then the radix-2 combination with w8^k.
+      dft4(v, 0u, 2u);
+      dft4(v, 1u, 2u);
+      let s = select(-SQRT_HALF, SQRT_HALF, inv);
+      let o1 = cmul(v[3], vec2<f32>(SQRT_HALF, s));
+      let o2 = rot(v[5]);
+      let o3 = cmul(v[7], vec2<f32>(-SQRT_HALF, s));
+      let e0 = v[0]; let e1 = v[2]; let e2 = v[4]; let e3 = v[6]; let o0 = v[1];
+      v[0] = e0 + o0; v[4] = e0 - o0;
+      v[1] = e1 + o1; v[5] = e1 - o1;
+      v[2] = e2 + o2; v[6] = e2 - o2;
+      v[3] = e3 + o3; v[7] = e3 - o3;
+    }
+    default: {
+      // 5 and 7: y[k] = v0 + Σ_{r ≤ (R−1)/2} (v_r + v_{R−r})·cos(2πrk/R) ∓ i·(v_r − v_{R−r})·sin(2πrk/R).
+      var c: array<f32, 7>;
+      var s: array<f32, 7>;
+      if (R == 5u) { for (var k = 0u; k < 5u; k++) { c[k] = COS5[k]; s[k] = SIN5[k]; } }
+      else { for (var k = 0u; k < 7u; k++) { c[k] = COS7[k]; s[k] = SIN7[k]; } }
+      var sum: array<vec2<f32>, 4>;
+      var dif: array<vec2<f32>, 4>;
+      let h = (R - 1u) / 2u;
+      var y0 = v[0];
+      for (var r = 1u; r <= h; r++) {
+        sum[r] = v[r] + v[R - r];
+        dif[r] = rot(v[r] - v[R - r]);
+        y0 += sum[r];
+      }
+      for (var k = 1u; k <= h; k++) {
+        var re = v[0];
+        var im = vec2<f32>(0.0);
+        for (var r = 1u; r <= h; r++) {
+          let q = (r * k) % R;
+          re += sum[r] * c[q];
+          im += dif[r] * s[q];
+        }
+        v[k] = re + im;
+        v[R - k] = re - im;
+      }
+      v[0] = y0;
+    }
+  }
+}
+
+// Every stage of the workgroup's transforms, ping-ponging between the two halves of `sh` (transform
+// slot m at m·n of a half, invocation li). Returns the offset of the half holding the result.
+fn sharedStages(li: u32) -> u32 {
+  let n = P.n;
+  let tpt = P.tpt;
+  let m = li / tpt;
+  let lt = li % tpt;
+  let busy = m < P.perWg;
+  let half = P.perWg * n;
+  var src0 = 0u;
+  var ns = 1u;
+  var rad = P.radLo;
+  var hi = P.radHi;
+  loop {
+    let R = rad & 15u;
+    if (R == 0u) { break; }
+    let B = n / R;
+    let per = (B + tpt - 1u) / tpt;
+    let step = n / (ns * R);
+    let a = src0 + m * n;
+    let b = (half - src0) + m * n;
+    if (busy) {
+      for (var k = 0u; k < per; k++) {
+        let j = lt + k * tpt;
+        if (j < B) {
+          let kk = j % ns;
+          var v: array<vec2<f32>, 8>;
+          for (var r = 0u; r < R; r++) {
+            let x = sh[a + j + r * B];
+            v[r] = select(x, cmul(x, twiddle(r * kk * step)), r > 0u && kk > 0u);
+          }
+          dft(R, &v);
+          let d = b + (j / ns) * ns * R + kk;
+          for (var r = 0u; r < R; r++) { sh[d + r * ns] = v[r]; }
+        }
+      }
+    }
+    workgroupBarrier();
+    src0 = half - src0;
+    ns *= R;
+    rad = (rad >> 4u) | (hi << 28u);
+    hi = hi >> 4u;
+  }
+  return src0;
+}
+
+// Slot and element of the l-th value a workgroup loads or stores.
+fn slotElem(l: u32) -> vec2<u32> {
+  return select(vec2<u32>(l / P.n, l % P.n), vec2<u32>(l % P.perWg, l / P.perWg), P.mfast == 1u);
+}
+// An output value: scaled, and post-twiddled for the first pass of a four-step transform.
+fn finish(x: vec2<f32>, t: u32, i: u32) -> vec2<f32> {
+  var y = x * P.scale;
+  if (P.twN != 0u) { y = cmul(y, conjIf(tw2[(t % P.nb0) * i], P.inv == 1u)); }
+  return y;
+}
+
+// perWg transforms per workgroup, in workgroup memory: src → dst.
+@compute @workgroup_size(WG)
+fn wg(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+      @builtin(local_invocation_index) li: u32) {
+  let t0 = linearWorkgroup(wid, nwg) * P.perWg;
+  let span = P.perWg * P.n;
+  for (var l = li; l < span; l += WG) {
+    let mi = slotElem(l);
+    let t = t0 + mi.x;
+    if (t < P.count) { sh[mi.x * P.n + mi.y] = src[inBase(t) + mi.y * P.istr]; }
+  }
+  workgroupBarrier();
+  let res = sharedStages(li);
+  for (var l = li; l < span; l += WG) {
+    let mi = slotElem(l);
+    let t = t0 + mi.x;
+    if (t < P.count) { dst[outBase(t) + mi.y * P.ostr] = finish(sh[res + mi.x * P.n + mi.y], t, mi.y); }
+  }
+}
+
+// The same in place (one buffer; input and output layouts may still differ).
+@compute @workgroup_size(WG)
+fn wgInPlace(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+             @builtin(local_invocation_index) li: u32) {
+  let t0 = linearWorkgroup(wid, nwg) * P.perWg;
+  let span = P.perWg * P.n;
+  for (var l = li; l < span; l += WG) {
+    let mi = slotElem(l);
+    let t = t0 + mi.x;
+    if (t < P.count) { sh[mi.x * P.n + mi.y] = dst[inBase(t) + mi.y * P.istr]; }
+  }
+  workgroupBarrier();
+  let res = sharedStages(li);
+  for (var l = li; l < span; l += WG) {
+    let mi = slotElem(l);
+    let t = t0 + mi.x;
+    if (t < P.count) { dst[outBase(t) + mi.y * P.ostr] = finish(sh[res + mi.x * P.n + mi.y], t, mi.y); }
+  }
+}
+
+// One Stockham stage in global memory (radix P.radix after P.ns): one butterfly per invocation.
+@compute @workgroup_size(WG)
+fn stage(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+         @builtin(local_invocation_index) li: u32) {
+  let e = linearWorkgroup(wid, nwg) * WG + li;
+  if (e >= P.total) { return; }
+  let R = P.radix;
+  let n = P.n;
+  let ns = P.ns;
+  let B = n / R;
+  let t = e / B;
+  let j = e % B;
+  let ib = inBase(t);
+  let kk = j % ns;
+  let step = n / (ns * R);
+  var v: array<vec2<f32>, 8>;
+  for (var r = 0u; r < R; r++) {
+    let x = src[ib + (j + r * B) * P.istr];
+    v[r] = select(x, cmul(x, twiddle(r * kk * step)), r > 0u && kk > 0u);
+  }
+  dft(R, &v);
+  let ob = outBase(t) + ((j / ns) * ns * R + kk) * P.ostr;
+  for (var r = 0u; r < R; r++) { dst[ob + r * ns * P.ostr] = v[r] * P.scale; }
+}
+
+// Real forward transform of even length W = 2h, after a complex transform of length h of the real
+// data read as h complex values Z: in place on rows of h + 1 values (row stride P.os1), X[k] =
+// E + w^k·O and X[h−k] = conj(E − w^k·O) with E = (Z[k] + conj Z[h−k])/2, O = −i(Z[k] − conj Z[h−k])/2,
+// w = e^{−2πi/W} (tw2: W-th roots). Invocation k ≤ h/2 of each row.
+@compute @workgroup_size(WG)
+fn rpost(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+         @builtin(local_invocation_index) li: u32) {
+  let e = linearWorkgroup(wid, nwg) * WG + li;
+  if (e >= P.total) { return; }
+  let h = P.half;
+  let per = h / 2u + 1u;
+  let row = e / per;
+  let k = e % per;
+  let b = row * P.os1;
+  if (k == 0u) {
+    let z = dst[b];
+    dst[b] = vec2<f32>(z.x + z.y, 0.0);
+    dst[b + h] = vec2<f32>(z.x - z.y, 0.0);
+    return;
+  }
+  let zk = dst[b + k];
+  let zm = dst[b + h - k];
+  let cm = vec2<f32>(zm.x, -zm.y);
+  let ev = 0.5 * (zk + cm);
+  let d = 0.5 * (zk - cm);
+  let od = vec2<f32>(d.y, -d.x);   // −i·d
+  let wo = cmul(tw2[k], od);
+  let xm = ev - wo;
+  dst[b + k] = ev + wo;
+  dst[b + h - k] = vec2<f32>(xm.x, -xm.y);
+}
+
+// Real inverse transform of even length W = 2h, before a complex inverse transform of length h:
+// rows of h + 1 values (src, stride P.is1; the imaginary parts of X[0] and X[h] ignored, as NumPy)
+// → rows of h values Z[k] = (X[k] + conj X[h−k]) + i·conj(w^k)·(X[k] − conj X[h−k]) (dst, stride
+// P.os1), times P.scale. Invocation k ≤ h/2 of each row writes Z[k] and Z[h−k].
+@compute @workgroup_size(WG)
+fn rpre(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) li: u32) {
+  let e = linearWorkgroup(wid, nwg) * WG + li;
+  if (e >= P.total) { return; }
+  let h = P.half;
+  let per = h / 2u + 1u;
+  let row = e / per;
+  let k = e % per;
+  let sb = row * P.is1;
+  let db = row * P.os1;
+  if (k == 0u) {
+    let a = src[sb].x;
+    let c = src[sb + h].x;
+    dst[db] = vec2<f32>(a + c, a - c) * P.scale;
+    return;
+  }
+  let m = h - k;
+  let xk = src[sb + k];
+  let xm = src[sb + m];
+  let ck = vec2<f32>(xk.x, -xk.y);
+  let cm = vec2<f32>(xm.x, -xm.y);
+  // i·conj(w^j)·d
+  let wk = tw2[k];
+  let wm = tw2[m];
+  let dk = cmul(vec2<f32>(wk.x, -wk.y), xk - cm);
+  let dm = cmul(vec2<f32>(wm.x, -wm.y), xm - ck);
+  dst[db + k] = ((xk + cm) + vec2<f32>(-dk.y, dk.x)) * P.scale;
+  dst[db + m] = ((xm + ck) + vec2<f32>(-dm.y, dm.x)) * P.scale;
+}
+
+// Bluestein, step 1: a[t, i] = x[t, i]·c[i] (i < n), 0 up to m; c = e^{∓πi·i²/n} (tw2, conjugated
+// for the inverse). dst is [count, m] contiguous.
+@compute @workgroup_size(WG)
+fn chirpPre(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+            @builtin(local_invocation_index) li: u32) {
+  let e = linearWorkgroup(wid, nwg) * WG + li;
+  if (e >= P.total) { return; }
+  let t = e / P.m;
+  let i = e % P.m;
+  var y = vec2<f32>(0.0);
+  if (i < P.n) { y = cmul(src[inBase(t) + i * P.istr], conjIf(tw2[i], P.inv == 1u)); }
+  dst[e] = y;
+}
+
+// Bluestein, step 2: pointwise product with the chirp filter's spectrum (tw2, length m), in place.
+@compute @workgroup_size(WG)
+fn spectrumMul(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+               @builtin(local_invocation_index) li: u32) {
+  let e = linearWorkgroup(wid, nwg) * WG + li;
+  if (e >= P.total) { return; }
+  dst[e] = cmul(dst[e], tw2[e % P.m]);
+}
+
+// Bluestein, step 3: X[t, k] = c[k]·a'[t, k]·scale (k < n) from src [count, m] into dst's layout.
+@compute @workgroup_size(WG)
+fn chirpPost(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+             @builtin(local_invocation_index) li: u32) {
+  let e = linearWorkgroup(wid, nwg) * WG + li;
+  if (e >= P.total) { return; }
+  let t = e / P.n;
+  let k = e % P.n;
+  dst[outBase(t) + k * P.ostr] = cmul(src[t * P.m + k], conjIf(tw2[k], P.inv == 1u)) * P.scale;
+}
+
+// Hermitian extension for a complex-to-real transform of odd (or any) length W = P.n: rows of
+// ⌊W/2⌋+1 values (src, stride P.is1) → rows of W values (dst, contiguous), Y[k] = X[k] for
+// k ≤ W/2 and conj X[W − k] beyond; the imaginary parts of X[0] and (even W) X[W/2] dropped.
+@compute @workgroup_size(WG)
+fn hermitian(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+             @builtin(local_invocation_index) li: u32) {
+  let e = linearWorkgroup(wid, nwg) * WG + li;
+  if (e >= P.total) { return; }
+  let n = P.n;
+  let row = e / n;
+  let k = e % n;
+  var y: vec2<f32>;
+  if (2u * k <= n) {
+    y = src[row * P.is1 + k];
+    if (k == 0u || 2u * k == n) { y.y = 0.0; }
+  } else {
+    let x = src[row * P.is1 + n - k];
+    y = vec2<f32>(x.x, -x.y);
+  }
+  dst[e] = y;
+}
+
+// Cropping / zero-padding of [planes, srcRows, srcCols] f32 into [planes, rows, dstCols], times
+// P.scale; PAD_EXPAND reads real values into complex pairs, PAD_TAKE complex pairs' real parts.
+@compute @workgroup_size(WG)
+fn pad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+       @builtin(local_invocation_index) li: u32) {
+  let e = linearWorkgroup(wid, nwg) * WG + li;
+  if (e >= P.total) { return; }
+  let c = e % P.dstCols;
+  let r = (e / P.dstCols) % P.rows;
+  let b = e / (P.dstCols * P.rows);
+  var sc = c;
+  var ok = true;
+  if (P.mode == PAD_EXPAND) { sc = c / 2u; ok = (c & 1u) == 0u; }
+  if (P.mode == PAD_TAKE) { sc = 2u * c; }
+  var y = 0.0;
+  if (ok && r < P.srcRows && sc < P.srcCols) { y = srcF[(b * P.srcRows + r) * P.srcCols + sc] * P.scale; }
+  dstF[e] = y;
+}

@@ -1,0 +1,218 @@
+/**
+ * FFT convolution (shaders/fftconv.wgsl around the transforms of src/fft/): the canonical
+ * cross-correlation at stride 1 as a product of spectra, in tiles (overlap-save) whose transform
+ * sizes minimise the work and fit the device. Per piece the weights are dilated, flipped as the
+ * geometry says, padded and transformed once (or taken from the spectra cache when the weight is a
+ * GpuTensor seen before); then per chunk of (image, tile) pairs: pad the input span (boundary rule
+ * applied), rfft2, multiply-accumulate over the group's channels with the conjugate weight spectra,
+ * irfft2, and crop (subsampling for stride > 1, which computes every stride-1 output: allowed, but
+ * 'auto' never picks it there) with the bias added.
+ *
+ * Error is normwise, not elementwise (see the README's FFT section): one NaN or Inf in a tile's
+ * input span spreads to all of that tile's outputs.
+ */
+// The transforms' own modules, not src/fft/index.ts (whose runner for the public FFT ops imports the executor).
+import { rfft2Cost } from '../fft/cost.js';
+import { nextFastLength } from '../fft/plan.js';
+import { encodeIrfft2, encodeRfft2 } from '../fft/real.js';
+import { createFftState, releaseFftState, type FftState } from '../fft/state.js';
+import { BufferUsage } from '../gpu/constants.js';
+import { BOUNDARY_CODE, geometryParams } from '../gpu/params.js';
+import type { Binding, Recorder } from '../gpu/recorder.js';
+import type { GpuTensor } from '../gpu/tensor.js';
+import { type ConvGeometry } from '../geometry.js';
+import { WGSL_CONSTS } from '../shaders.generated.js';
+import type { AlgorithmContext, ConvAlgorithm, ConvOperands, PlanBase } from './algorithm.js';
+
+const { WG } = WGSL_CONSTS.fftconv;
+
+/** Cap on the scratch one chunk may use (all four spectra and planes together), below the device limits. */
+const FFT_BUDGET_BYTES = 256 << 20;
+
+export interface FftConvPlan extends PlanBase {
+  /** Transform size and stride-1 outputs per tile, per dimension. */
+  FH: number;
+  FW: number;
+  TH: number;
+  TW: number;
+  tilesX: number;
+  tiles: number;
+  /** (image, tile) pairs per chunk, and chunks. */
+  pairsPerChunk: number;
+  chunks: number;
+}
+
+/** Per device: the transforms' tables and the weight spectra of GpuTensor weights seen before. */
+export interface FftConvState {
+  fft: FftState;
+  spectra: Map<string, { tensor: GpuTensor; buffer: GPUBuffer; bytes: number }>;
+  spectraBytes: number;
+}
+
+/** The weight-spectra cache's bounds: entries and bytes (least recently used go first). */
+const SPECTRA_ENTRIES = 16;
+const SPECTRA_BYTES = 128 << 20;
+
+/** Complex bins of a half spectrum of an FH × FW plane. */
+const bins = (FH: number, FW: number): number => FH * (Math.floor(FW / 2) + 1);
+
+/**
+ * Transform size F and stride-1 outputs per tile T along one dimension (`out1` outputs, dilated
+ * kernel `kd`): the fast length of least total work ⌈out1 / T⌉·F·log2 F, T = F − kd + 1, among
+ * one tile and tiles of powers of two from 2·kd on, of at most `maxF` points.
+ */
+function chooseSpan(out1: number, kd: number, maxF: number): { F: number; T: number } | null {
+  const whole = nextFastLength(out1 + kd - 1);
+  const candidates = whole <= maxF ? [whole] : [];
+  for (let f = 2 ** Math.ceil(Math.log2(2 * kd)); f < whole && f <= maxF; f *= 2) candidates.push(nextFastLength(f));
+  let best: { F: number; T: number } | null = null;
+  let bestCost = Infinity;
+  for (const F of candidates) {
+    const T = Math.min(out1, F - kd + 1);
+    const cost = Math.ceil(out1 / T) * F * Math.log2(Math.max(2, F));
+    if (cost < bestCost) [best, bestCost] = [{ F, T }, cost];
+  }
+  return best;
+}
+
+/** Bytes one (image, tile) pair needs: input planes and spectra, output spectra and planes. */
+function pairBytes(g: ConvGeometry, FH: number, FW: number): number {
+  return (g.C + g.K) * (FH * FW * 4 + bins(FH, FW) * 8);
+}
+
+function planFft(g: ConvGeometry, ctx: AlgorithmContext): { plan: FftConvPlan } | { reason: string } {
+  const limit = Math.min(ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize);
+  const KHd = (g.KH - 1) * g.dilationH + 1;
+  const KWd = (g.KW - 1) * g.dilationW + 1;
+  const OH1 = (g.OH - 1) * g.strideH + 1;
+  const OW1 = (g.OW - 1) * g.strideW + 1;
+  const weightPlanes = g.K * (g.C / g.groups);
+  // Shrink the largest transforms allowed until the weight spectra and one pair fit.
+  for (let maxF = 1 << 24; maxF >= 2; maxF = Math.floor(maxF / 2)) {
+    const h = g.OH === 1 && g.H === 1 && g.KH === 1 ? { F: 1, T: 1 } : chooseSpan(OH1, KHd, maxF);
+    const w = chooseSpan(OW1, KWd, maxF);
+    if (!h || !w) continue;
+    const { F: FH, T: TH } = h;
+    const { F: FW, T: TW } = w;
+    const weightBytes = weightPlanes * Math.max(FH * FW * 4, bins(FH, FW) * 8);
+    const perPair = pairBytes(g, FH, FW);
+    const maxPlane = Math.max(g.C, g.K) * bins(FH, FW) * 8;
+    if (weightBytes > limit || maxPlane > limit || perPair > FFT_BUDGET_BYTES) continue;
+    const tilesX = Math.ceil(OW1 / TW);
+    const tiles = tilesX * Math.ceil(OH1 / TH);
+    const pairs = g.N * tiles;
+    const fitPairs = Math.max(1, Math.min(Math.floor(limit / maxPlane), Math.floor(FFT_BUDGET_BYTES / perPair)));
+    const pairsPerChunk = Math.min(pairs, fitPairs);
+    const variant = `${FH}x${FW}${tiles > 1 ? ` tiles${tiles}` : ''}`;
+    return { plan: { variant, FH, FW, TH, TW, tilesX, tiles, pairsPerChunk, chunks: Math.ceil(pairs / pairsPerChunk) } };
+  }
+  return { reason: `the weight spectra (${weightPlanes} planes) do not fit one buffer binding (${limit} bytes) at any transform size` };
+}
+
+const tensorIds = new WeakMap<object, number>();
+let nextTensorId = 1;
+
+/** The weight spectra of `b.weight` for `plan`: cached for GpuTensor weights, else transformed into scratch. */
+function weightSpectra(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPlan, state: FftConvState): Binding {
+  const { FH, FW } = plan;
+  const planes = g.K * (g.C / g.groups);
+  const bytes = planes * bins(FH, FW) * 8;
+  const tensor = b.weightKey as GpuTensor | undefined;
+  let key = '';
+  if (tensor) {
+    for (const [k, e] of state.spectra) if (e.tensor.destroyed) evict(state, k);
+    let id = tensorIds.get(tensor);
+    if (id === undefined) tensorIds.set(tensor, (id = nextTensorId++));
+    key = `${id}:${FH}x${FW}:${g.KH}x${g.KW}:${g.dilationH}x${g.dilationW}:${Number(g.flip)}`;
+    const hit = state.spectra.get(key);
+    if (hit) {
+      // Most recently used last.
+      state.spectra.delete(key);
+      state.spectra.set(key, hit);
+      return { buffer: hit.buffer, size: bytes };
+    }
+  }
+  const real = rec.scratch(planes * FH * FW * 4, 'fft.weights.real');
+  const total = planes * FH * FW;
+  rec.dispatch({ family: 'fftconv', entryPoint: 'padWeights', constants: { FLIP: Number(g.flip) } }, { ...geometryParams(g), FH, FW, total }, [b.weight, real], Math.ceil(total / WG));
+  let spectra: Binding;
+  if (tensor) {
+    const buffer = rec.device.createBuffer({ label: 'webgpu-conv.fft.weight-spectra', size: bytes, usage: BufferUsage.STORAGE });
+    spectra = { buffer, size: bytes };
+    state.spectra.set(key, { tensor, buffer, bytes });
+    state.spectraBytes += bytes;
+    for (const oldest of state.spectra.keys()) {
+      if (oldest === key || (state.spectra.size <= SPECTRA_ENTRIES && state.spectraBytes <= SPECTRA_BYTES)) break;
+      evict(state, oldest);
+    }
+  } else {
+    spectra = rec.scratch(bytes, 'fft.weights.spectra');
+  }
+  encodeRfft2(rec, state.fft, { batch: planes, H: FH, W: FW }, real, spectra);
+  return spectra;
+}
+
+function evict(state: FftConvState, key: string): void {
+  const e = state.spectra.get(key);
+  if (!e) return;
+  state.spectra.delete(key);
+  state.spectraBytes -= e.bytes;
+  e.buffer.destroy();
+}
+
+function encode(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPlan, state: FftConvState): void {
+  const { FH, FW, pairsPerChunk } = plan;
+  const ws = weightSpectra(rec, g, b, plan, state);
+  const nb = bins(FH, FW);
+  const inReal = rec.scratch(pairsPerChunk * g.C * FH * FW * 4, 'fft.input.real');
+  const inSpec = rec.scratch(pairsPerChunk * g.C * nb * 8, 'fft.input.spectra');
+  const outSpec = rec.scratch(pairsPerChunk * g.K * nb * 8, 'fft.output.spectra');
+  const outReal = rec.scratch(pairsPerChunk * g.K * FH * FW * 4, 'fft.output.real');
+  const base = { ...geometryParams(g), FH, FW, TH: plan.TH, TW: plan.TW, tilesX: plan.tilesX, tiles: plan.tiles };
+  const constants = { BOUNDARY: BOUNDARY_CODE[g.boundary] };
+  const pairsTotal = g.N * plan.tiles;
+  for (let pair0 = 0; pair0 < pairsTotal; pair0 += pairsPerChunk) {
+    const pairs = Math.min(pairsPerChunk, pairsTotal - pair0);
+    const chunk = { ...base, pair0, pairs };
+    const padTotal = pairs * g.C * FH * FW;
+    rec.dispatch({ family: 'fftconv', entryPoint: 'padInput', constants }, { ...chunk, total: padTotal }, [b.input, inReal], Math.ceil(padTotal / WG));
+    encodeRfft2(rec, state.fft, { batch: pairs * g.C, H: FH, W: FW }, inReal, inSpec);
+    const macTotal = pairs * g.K * nb;
+    rec.dispatch({ family: 'fftconv', entryPoint: 'mac', constants: {} }, { ...chunk, total: macTotal }, [inSpec, ws, outSpec], Math.ceil(macTotal / WG));
+    encodeIrfft2(rec, state.fft, { batch: pairs * g.K, H: FH, W: FW }, outSpec, outReal);
+    const cropTotal = pairs * g.K * plan.TH * plan.TW;
+    rec.dispatch({ family: 'fftconv', entryPoint: 'crop', constants: {} }, { ...chunk, total: cropTotal }, [outReal, b.bias, b.output], Math.ceil(cropTotal / WG));
+  }
+}
+
+/**
+ * Estimated cost in direct multiply-adds: the transforms (src/fft's measured model), the spectral
+ * multiply-accumulate and the padding and cropping passes. Infinite for strides > 1: FFT computes
+ * every stride-1 output, so 'auto' never picks it there.
+ */
+function cost(g: ConvGeometry, ctx: AlgorithmContext, plan: FftConvPlan): number {
+  if (g.strideH > 1 || g.strideW > 1) return Infinity;
+  const { FH, FW } = plan;
+  const pairs = g.N * plan.tiles;
+  const shape = (batch: number) => ({ batch, H: FH, W: FW });
+  const transforms = rfft2Cost(shape(pairs * g.C), ctx.adapter) + rfft2Cost(shape(g.K * (g.C / g.groups)), ctx.adapter) + rfft2Cost(shape(pairs * g.K), ctx.adapter);
+  // A complex multiply-add is 4 real ones; padding and cropping touch each element once.
+  const mac = 4 * pairs * g.K * (g.C / g.groups) * bins(FH, FW);
+  const passes = pairs * (g.C + g.K) * FH * FW;
+  return transforms + mac + passes;
+}
+
+export const fft: ConvAlgorithm<FftConvPlan, FftConvState> = {
+  name: 'fft',
+  summary: 'products of spectra in overlap-save tiles (rfft2 · conj · irfft2); error normwise; wins for large kernels',
+  plan: planFft,
+  cost,
+  createState: (device) => ({ fft: createFftState(device), spectra: new Map(), spectraBytes: 0 }),
+  releaseState(state) {
+    for (const e of state.spectra.values()) e.buffer.destroy();
+    state.spectra.clear();
+    state.spectraBytes = 0;
+    releaseFftState(state.fft);
+  },
+  encode,
+};

@@ -1,0 +1,126 @@
+/**
+ * Real-input transforms: `batch` real planes H×W ↔ half spectra H×(⌊W/2⌋+1), rows then columns,
+ * no transposes and no host round trip.
+ *
+ * Forward, even W = 2h: the real rows are read as h complex values (z[j] = x[2j] + i·x[2j+1], no
+ * copy), transformed at length h straight into the output rows, and untangled in place (`rpost`);
+ * then the columns in place. Odd W: the rows are expanded to complex (imaginary 0) in scratch,
+ * transformed at length W in place, cropped into the output; then the columns.
+ * Inverse: the columns in place (clobbering src), then even W: `rpre` folds each row into h complex
+ * values in dst, transformed at length h in place — dst's real values are then the interleaved
+ * z; odd W: each row's Hermitian extension in scratch, transformed at length W, real parts into dst.
+ */
+import type { Binding, Recorder } from '../gpu/recorder.js';
+import { checkBinding, columnBatch, contiguousBatch, encodeComplex, planFor } from './complex.js';
+import { FFT_CONSTS, variantOf, type ComplexPlan } from './plan.js';
+import { rootsTable, type FftState } from './state.js';
+
+/** `batch` real planes of H×W (dense f32, row-major) ↔ half spectra H×(⌊W/2⌋+1) complex. 1-D: H = 1. */
+export interface RealFft2Shape {
+  batch: number;
+  H: number;
+  W: number;
+}
+
+const groups = (threads: number): number => Math.ceil(threads / FFT_CONSTS.WG);
+
+/** The plans of a real 2-D transform: its rows (length W/2 for even W, else W) and columns (H > 1). */
+export function realPlans(rec: Recorder, shape: RealFft2Shape): { rows: ComplexPlan; cols: ComplexPlan | undefined } {
+  const { H, W } = shape;
+  return { rows: planFor(rec, W % 2 === 0 ? W / 2 : W), cols: H > 1 ? planFor(rec, H) : undefined };
+}
+
+/** The variant a real transform of `shape` reports: its rows' plan, and its columns' when different. */
+export function realVariant(plans: { rows: ComplexPlan; cols: ComplexPlan | undefined }): string {
+  const r = variantOf(plans.rows);
+  const c = plans.cols ? variantOf(plans.cols) : r;
+  return r === c ? r : `${r}+${c}`;
+}
+
+function checkShape(shape: RealFft2Shape): void {
+  for (const k of ['batch', 'H', 'W'] as const) {
+    if (!Number.isInteger(shape[k]) || shape[k] < 1) throw new Error(`fft: shape.${k} must be a positive integer, got ${shape[k]}`);
+  }
+}
+
+/** Cropping / padding [planes, srcRows, srcCols] f32 into [planes, rows, dstCols] (modes: fft.wgsl). */
+export function encodePad(
+  rec: Recorder, src: Binding, dst: Binding,
+  d: { planes: number; rows: number; srcRows: number; srcCols: number; dstCols: number; mode: number; scale?: number },
+): void {
+  const total = d.planes * d.rows * d.dstCols;
+  rec.dispatch(
+    { family: 'fft', entryPoint: 'pad', constants: {} },
+    { total, rows: d.rows, srcRows: d.srcRows, srcCols: d.srcCols, dstCols: d.dstCols, mode: d.mode, scale: d.scale ?? 1 },
+    [null, null, null, null, src, dst],
+    groups(total),
+  );
+}
+
+/**
+ * Records src f32 [batch,H,W] → dst complex [batch,H,⌊W/2⌋+1] (unnormalised, numpy.fft.rfft2);
+ * src is not modified. src and dst are bindings of different buffers (any offsets WebGPU allows).
+ * Returns the variant (FftRunInfo.variant).
+ */
+export function recordRfft2(rec: Recorder, st: FftState, shape: RealFft2Shape, src: Binding, dst: Binding): string {
+  checkShape(shape);
+  const { batch, H, W } = shape;
+  const Wc = Math.floor(W / 2) + 1;
+  const rows = batch * H;
+  checkBinding(rec, rows * Wc * 8, 'the spectrum');
+  const plans = realPlans(rec, shape);
+  if (W % 2 === 0) {
+    const h = W / 2;
+    encodeComplex(rec, st, plans.rows, contiguousBatch(rows, h, h, Wc), false, 1, src, dst);
+    const total = rows * (Math.floor(h / 2) + 1);
+    rec.dispatch({ family: 'fft', entryPoint: 'rpost', constants: {} }, { total, half: h, os1: Wc }, [null, dst, null, rootsTable(st, W)], groups(total));
+  } else {
+    checkBinding(rec, rows * W * 8, 'the complex rows');
+    const S = rec.scratch(rows * W * 8, 'fft.rows');
+    encodePad(rec, src, S, { planes: rows, rows: 1, srcRows: 1, srcCols: W, dstCols: 2 * W, mode: FFT_CONSTS.PAD_EXPAND });
+    encodeComplex(rec, st, plans.rows, contiguousBatch(rows, W), false, 1, S, S);
+    encodePad(rec, S, dst, { planes: rows, rows: 1, srcRows: 1, srcCols: 2 * W, dstCols: 2 * Wc, mode: FFT_CONSTS.PAD_COPY });
+  }
+  if (plans.cols) encodeComplex(rec, st, plans.cols, columnBatch(batch, H, Wc), false, 1, dst, dst);
+  return realVariant(plans);
+}
+
+/**
+ * Records src complex [batch,H,⌊W/2⌋+1] → dst f32 [batch,H,W], scaled by 1/(H·W) (numpy.fft.irfft2
+ * with s = (H, W); the imaginary parts of the columns 0 and, for even W, W/2 are ignored after the
+ * column transforms, as NumPy). Clobbers src. src and dst are bindings of different buffers.
+ * Returns the variant.
+ */
+export function recordIrfft2(rec: Recorder, st: FftState, shape: RealFft2Shape, src: Binding, dst: Binding): string {
+  checkShape(shape);
+  const { batch, H, W } = shape;
+  const Wc = Math.floor(W / 2) + 1;
+  const rows = batch * H;
+  checkBinding(rec, rows * Wc * 8, 'the spectrum');
+  const plans = realPlans(rec, shape);
+  const scale = 1 / (H * W);
+  if (plans.cols) encodeComplex(rec, st, plans.cols, columnBatch(batch, H, Wc), true, 1, src, src);
+  if (W % 2 === 0) {
+    const h = W / 2;
+    const total = rows * (Math.floor(h / 2) + 1);
+    rec.dispatch({ family: 'fft', entryPoint: 'rpre', constants: {} }, { total, half: h, is1: Wc, os1: h, scale }, [src, dst, null, rootsTable(st, W)], groups(total));
+    encodeComplex(rec, st, plans.rows, contiguousBatch(rows, h), true, 1, dst, dst);
+  } else {
+    checkBinding(rec, rows * W * 8, 'the complex rows');
+    const S = rec.scratch(rows * W * 8, 'fft.rows');
+    rec.dispatch({ family: 'fft', entryPoint: 'hermitian', constants: {} }, { total: rows * W, n: W, is1: Wc }, [src, S], groups(rows * W));
+    encodeComplex(rec, st, plans.rows, contiguousBatch(rows, W), true, 1, S, S);
+    encodePad(rec, S, dst, { planes: rows, rows: 1, srcRows: 1, srcCols: 2 * W, dstCols: W, mode: FFT_CONSTS.PAD_TAKE, scale });
+  }
+  return realVariant(plans);
+}
+
+/** Records src f32 [batch,H,W] → dst complex [batch,H,⌊W/2⌋+1] (unnormalised, numpy.fft.rfft2). src is not modified. */
+export function encodeRfft2(rec: Recorder, state: FftState, shape: RealFft2Shape, src: Binding, dst: Binding): void {
+  recordRfft2(rec, state, shape, src, dst);
+}
+
+/** Records src complex [batch,H,⌊W/2⌋+1] → dst f32 [batch,H,W], scaled by 1/(H·W) (numpy.fft.irfft2 with s=(H,W)). Clobbers src. */
+export function encodeIrfft2(rec: Recorder, state: FftState, shape: RealFft2Shape, src: Binding, dst: Binding): void {
+  recordIrfft2(rec, state, shape, src, dst);
+}

@@ -1,0 +1,75 @@
+/**
+ * The public FFT ops on a device (`engine.fft` …): crop / zero-pad the input on the GPU when `n` /
+ * `s` ask for it, record the transform, submit and read back (or keep a GpuTensor), report
+ * `FftRunInfo`. One command buffer per call, through execute.ts's `submitRecorded`.
+ */
+import { operandBinding, submitRecorded, type DeviceState, type Destination, type ExecutionHost } from '../execute.js';
+import type { Binding, Recorder } from '../gpu/recorder.js';
+import type { GpuTensor } from '../gpu/tensor.js';
+import type { Operand } from '../ops/job.js';
+import type { FftSpec } from '../ops/fft.js';
+import type { FftRunInfo, HostTensor } from '../types.js';
+import { checkBinding, contiguousBatch, encodeComplex, planFor } from './complex.js';
+import { FFT_CONSTS, variantOf } from './plan.js';
+import { encodePad, recordIrfft2, recordRfft2 } from './real.js';
+import { fftStateFor } from './state.js';
+
+/** Records `spec` reading `x` into `output`; returns the variant. */
+function record(rec: Recorder, state: DeviceState, spec: FftSpec, x: Operand, output: Binding, held: GPUBuffer[]): string {
+  const st = fftStateFor(state.device);
+  const { op, batch, H, W, inH, inC } = spec;
+  const xb = operandBinding(state, x, `${op}.input`, held);
+  // Host data was uploaded to a pooled buffer of this call: it may be clobbered; a GpuTensor may not.
+  const own = x instanceof Float32Array;
+  const complexIn = op !== 'rfft' && op !== 'rfft2';
+  // Columns of complex values the transform reads per row, and the f32 per value.
+  const cols = op === 'irfft' || op === 'irfft2' ? Math.floor(W / 2) + 1 : W;
+  const per = complexIn ? 2 : 1;
+  const clobbers = op === 'irfft' || op === 'irfft2';
+  let src = xb;
+  if (inH !== H || inC !== cols || (clobbers && !own)) {
+    const bytes = batch * H * cols * per * 4;
+    checkBinding(rec, bytes, 'the cropped / padded input');
+    src = rec.scratch(bytes, 'fft.input');
+    encodePad(rec, xb, src, { planes: batch, rows: H, srcRows: inH, srcCols: inC * per, dstCols: cols * per, mode: FFT_CONSTS.PAD_COPY });
+  }
+  switch (op) {
+    case 'rfft':
+    case 'rfft2':
+      return recordRfft2(rec, st, { batch, H, W }, src, output);
+    case 'irfft':
+    case 'irfft2':
+      return recordIrfft2(rec, st, { batch, H, W }, src, output);
+    default: {
+      const plan = planFor(rec, W);
+      const inverse = op === 'ifft';
+      encodeComplex(rec, st, plan, contiguousBatch(batch, W), inverse, inverse ? 1 / W : 1, src, output);
+      return variantOf(plan);
+    }
+  }
+}
+
+/** Runs a validated FFT call on `state`'s device. */
+export async function runFft(host: ExecutionHost, state: DeviceState, spec: FftSpec, x: Operand): Promise<HostTensor | GpuTensor> {
+  const size = spec.outShape.reduce((a, b) => a * b, 1);
+  const outBytes = size * 4;
+  const shapeIn = x instanceof Float32Array ? `${x.length} values` : `[${x.shape.join(', ')}]`;
+  const where = `${spec.op} (${shapeIn} → [${spec.outShape.join(', ')}])`;
+  let variant = '';
+  const target = spec.output === 'gpu' ? host.newTensorBuffer(state, outBytes) : undefined;
+  const dest: Destination = target ? { target } : { into: spec.out };
+  let done;
+  try {
+    done = await submitRecorded(host, state, where, `fft.${spec.op}`, outBytes, dest, (rec, output, held) => {
+      variant = record(rec, state, spec, x, output, held);
+    });
+  } catch (e) {
+    target?.destroy();
+    throw e;
+  }
+  const info: FftRunInfo = { op: spec.op, variant, pieces: 1, dispatches: done.dispatches };
+  if (done.kernelMs !== undefined) info.kernelMs = done.kernelMs;
+  const result = target ? host.adoptTensor(state, target, spec.outShape) : { data: done.data, shape: spec.outShape };
+  spec.onRun?.(info);
+  return result;
+}

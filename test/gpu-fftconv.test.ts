@@ -1,0 +1,129 @@
+/**
+ * FFT convolution (`algorithm: 'fft'`) on llvmpipe against the CPU reference, with the normwise
+ * bound of test/support/fft-bound.ts: large kernels (to 127×127 and 65,537 taps), overlap-save
+ * tiles, impulses, large and mixed magnitudes, NaN/Inf, the weight-spectra cache, strides, and
+ * what 'auto' picks. The shared suites (gpu-conv2d, gpu-filters, property) run FFT on every
+ * other shape.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cpu, type ConvEngine, type HostTensor } from '../src/index.js';
+import { checkOp, randomTensor, runWithInfo } from './support/compare.js';
+import { useEngine } from './support/engines.js';
+import { expectFftClose, fftVariant } from './support/fft-bound.js';
+
+let engine: ConvEngine;
+beforeAll(async () => {
+  engine = await useEngine('llvmpipe');
+});
+
+const fft = { algorithm: 'fft' } as const;
+
+describe('FFT convolution, large kernels', () => {
+  it.each([3, 15, 31, 63, 127])('correlate2d and convolve2d, square kernel of side %i, same and full, reflect and fill', async (k) => {
+    const image = randomTensor([k === 127 ? 140 : 96, 90], k);
+    const kernel = randomTensor([k, k], k + 1);
+    await checkOp(engine, 'correlate2d', image, kernel, { mode: 'same', boundary: 'reflect', ...fft }, `correlate2d ${k}`);
+    await checkOp(engine, 'convolve2d', image, kernel, { mode: 'full', boundary: 'fill', fillValue: 0.5, ...fft }, `convolve2d ${k}`);
+  });
+
+  it('conv1d with 65,537 taps (valid) and NumPy convolve with 4,097 taps (full)', async () => {
+    const x = randomTensor([1, 1, 70_000], 5);
+    const w = randomTensor([1, 1, 65_537], 6);
+    await checkOp(engine, 'conv1d', x, w, fft, 'conv1d 65,537 taps');
+    await checkOp(engine, 'convolve1d', randomTensor([20_000], 7), randomTensor([4_097], 8), { mode: 'full', ...fft }, 'convolve1d 4,097 taps');
+  });
+
+  it('long signals run in overlap-save tiles (batched signals, one kernel)', async () => {
+    const signals = randomTensor([3, 200_000], 9);
+    const { info } = await runWithInfo(engine, 'correlate1d', signals, randomTensor([257], 10), { mode: 'same', ...fft });
+    expect(fftVariant(info).tiles).toBeGreaterThan(1);
+    await checkOp(engine, 'correlate1d', signals, randomTensor([257], 10), { mode: 'same', ...fft }, 'tiled 1-D');
+  });
+});
+
+describe('FFT convolution, conv2d layers', () => {
+  it('channels summed in the frequency domain: groups, depthwise, bias, flip, dilation, padding modes', async () => {
+    const x = randomTensor([2, 6, 20, 17], 11);
+    await checkOp(engine, 'conv2d', x, randomTensor([8, 6, 5, 5], 12), { padding: 2, bias: randomTensor([8], 13).data, ...fft });
+    await checkOp(engine, 'conv2d', x, randomTensor([4, 3, 3, 4], 14), { groups: 2, padding: [1, 2], dilation: [2, 1], paddingMode: 'circular', ...fft });
+    await checkOp(engine, 'conv2d', x, randomTensor([12, 1, 7, 7], 15), { groups: 6, padding: 'same', paddingMode: 'reflect', flip: true, ...fft });
+    await checkOp(engine, 'conv2d', x, randomTensor([3, 6, 3, 3], 16), { padding: 1, paddingMode: 'replicate', ...fft });
+  });
+
+  it('stride > 1: computes every stride-1 output and subsamples; auto never picks FFT there', async () => {
+    const x = randomTensor([1, 2, 40, 40], 17);
+    const w = randomTensor([2, 2, 15, 15], 18);
+    await checkOp(engine, 'conv2d', x, w, { stride: 2, padding: 7, ...fft }, 'stride 2');
+    const e = engine.explain('conv2d', x, w, { stride: 2, padding: 7 });
+    expect(e.candidates.find((c) => c.algorithm === 'fft')?.cost).toBe(Infinity);
+    expect(e.algorithm).not.toBe('fft');
+  });
+});
+
+describe('FFT convolution, numerics', () => {
+  it('an impulse kernel returns the image (within the bound)', async () => {
+    const image = randomTensor([33, 47], 19);
+    const impulse = new Float32Array(9 * 9);
+    impulse[4 * 9 + 4] = 1;
+    const got = await checkOp(engine, 'correlate2d', image, { data: impulse, shape: [9, 9] }, { mode: 'same', ...fft }, 'impulse');
+    let worst = 0;
+    for (let i = 0; i < image.data.length; i++) worst = Math.max(worst, Math.abs((got.data[i] as number) - (image.data[i] as number)));
+    expect(worst).toBeLessThan(1e-5);
+  });
+
+  it('large values (1e4) and mixed magnitudes stay within the normwise bound', async () => {
+    const big = randomTensor([64, 64], 20);
+    big.data.forEach((v, i) => (big.data[i] = v * 1e4));
+    const mixed = randomTensor([64, 64], 21);
+    mixed.data.forEach((v, i) => (mixed.data[i] = v * 10 ** ((i % 9) - 4)));
+    await checkOp(engine, 'correlate2d', big, randomTensor([31, 31], 22), { mode: 'same', ...fft }, '1e4');
+    await checkOp(engine, 'correlate2d', mixed, randomTensor([31, 31], 23), { mode: 'same', boundary: 'symm', ...fft }, 'mixed');
+  });
+
+  it('one NaN spreads over its tile (documented); Inf becomes non-finite; other planes stay finite', async () => {
+    const batch = randomTensor([2, 24, 24], 24);
+    batch.data[5 * 24 + 5] = Number.NaN;
+    batch.data[24 * 24 + 3] = Number.POSITIVE_INFINITY;
+    const kernel = randomTensor([5, 5], 25);
+    const options = { mode: 'same' as const, ...fft };
+    const { result, info } = await runWithInfo(engine, 'correlate2d', batch, kernel, options);
+    const ref = cpu.correlate2d(batch, kernel, options);
+    expectFftClose('correlate2d', batch, kernel, options, info, result, ref);
+    // The reference has NaN only where the kernel reaches it (5×5 outputs); FFT spreads it over every
+    // output of the tiles whose input span holds it (at least those, at most the whole plane).
+    const refNaN = ref.data.slice(0, 24 * 24).filter(Number.isNaN).length;
+    const gpuNaN = result.data.slice(0, 24 * 24).filter(Number.isNaN).length;
+    expect(refNaN).toBe(25);
+    expect(gpuNaN).toBeGreaterThan(refNaN);
+    console.log(`one NaN: ${refNaN} NaN outputs in the reference, ${gpuNaN} by FFT (${info.variant})`);
+  });
+});
+
+describe('FFT convolution, weight spectra cache and limits', () => {
+  it('reuses the spectra of a GpuTensor weight (fewer dispatches) and forgets them when it is destroyed', async () => {
+    const x = randomTensor([1, 3, 30, 30], 26);
+    const w = await engine.upload(randomTensor([4, 3, 9, 9], 27));
+    const host: HostTensor = await w.read();
+    const first = await runWithInfo(engine, 'conv2d', x, w, { padding: 4, ...fft });
+    const second = await runWithInfo(engine, 'conv2d', x, w, { padding: 4, ...fft });
+    expect(second.info.dispatches).toBeLessThan(first.info.dispatches);
+    expect(Array.from(second.result.data)).toEqual(Array.from(first.result.data));
+    await checkOp(engine, 'conv2d', x, host, { padding: 4, ...fft }, 'host weights');
+    w.destroy();
+    const w2 = await engine.upload(host);
+    const third = await runWithInfo(engine, 'conv2d', x, w2, { padding: 4, ...fft });
+    expect(third.info.dispatches).toBe(first.info.dispatches);
+    w2.destroy();
+  });
+
+  it('explicit fft whose weight spectra cannot fit one binding rejects with OptionError before any GPU work', async () => {
+    // Input, weights (2,160 bytes) and output (3,840) fit 4 KiB; 60 weight spectra of even 6×4 bins do not.
+    const tiny = await useEngine('llvmpipe', { limits: { maxStorageBufferBindingSize: 4096, maxBufferSize: 4096 } });
+    const x = randomTensor([1, 1, 4, 4], 28);
+    const w = randomTensor([60, 1, 3, 3], 29);
+    const before = tiny.stats().dispatches;
+    await expect(tiny.conv2d(x, w, { padding: 1, ...fft })).rejects.toThrow(/algorithm 'fft' cannot run .*weight spectra/);
+    expect(tiny.stats().dispatches).toBe(before);
+    await checkOp(tiny, 'conv2d', x, w, { padding: 1 }, 'auto runs another algorithm');
+  });
+});
