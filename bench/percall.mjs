@@ -34,7 +34,7 @@ for (let run = 0; run < opts.runs; run++) {
   for (const [name, is, ws, o] of CASES) {
     const x = randomTensor(is, 1);
     const w = randomTensor(ws, 2);
-    const out = new Float32Array(is[0] * ws[0] * is[2] * is[3]);
+    const out = new Float32Array((is[0] ?? 1) * (ws[0] ?? 1) * (is[2] ?? 1) * (is[3] ?? 1));
     for (const [label, options] of [[name, o], [`${name}, out`, { ...o, out }]]) {
       for (let i = 0; i < 20; i++) await engine.conv2d(x, w, /** @type {any} */ (options));
       gc?.();
