@@ -8,6 +8,7 @@ import type { PlanLimits } from '../gpu/recorder.js';
 import { multiplyAdds, type ConvGeometry } from '../geometry.js';
 import { WGSL_CONSTS } from '../shaders.generated.js';
 import type { ConvAlgorithm, PlanBase } from './algorithm.js';
+import { direct } from './direct.js';
 
 export interface TiledPlan extends PlanBase {
   /** Output rows per invocation: 4, or 1 for outputs of fewer than 4 rows. */
@@ -78,10 +79,15 @@ export const tiled: ConvAlgorithm<TiledPlan> = {
     const need = tileBytes(g, 1, 1, 1, 1, 1, 1);
     return { reason: `not even a 1×1 tile fits workgroup memory (${need} bytes needed with stride ${g.strideH}×${g.strideW}, the device allows ${ctx.limits.maxComputeWorkgroupStorageSize})` };
   },
-  // Staging the tile once and reusing it KH·KW times is the standard win on GPUs; on CPU-backed
-  // adapters workgroup memory is ordinary memory and direct measured about 2× faster (llvmpipe and
-  // SwiftShader, shapes a, c, h of the benchmark suite).
-  cost: (g, ctx) => multiplyAdds(g) * (ctx.adapter.isSoftware ? 2 : 0.5),
+  // Staging the tile once and reusing it KH·KW times is the standard win on GPUs. On CPU-backed
+  // adapters workgroup memory is ordinary memory and tiled measured slower than direct on every shape
+  // tried (llvmpipe about 2× on a, c, h; SwiftShader 1.5× at stride 2, 5× on a 256² 15×15 filter and
+  // a 64k-sample conv1d): there it costs twice what direct's own plan costs.
+  cost(g, ctx) {
+    if (!ctx.adapter.isSoftware) return multiplyAdds(g) * 0.5;
+    const own = direct.plan(g, ctx);
+    return 'plan' in own && direct.cost ? 2 * direct.cost(g, ctx, own.plan) : 2 * multiplyAdds(g);
+  },
   variants(g, ctx) {
     const shapes = g.OH < 4 ? FLAT_SHAPES : SHAPES;
     return shapes.map(([wx, wy]) => planShape(g, ctx.limits, wx, wy)).filter((p): p is TiledPlan => p !== null);
