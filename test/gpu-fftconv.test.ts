@@ -41,6 +41,24 @@ describe('FFT convolution, large kernels', () => {
   });
 });
 
+describe('FFT convolution, observed error against the bound', () => {
+  it('2-D kernels 3…127 and 1-D kernels to 65,537 taps: the error stays a small fraction of the bound', async () => {
+    const rows: string[] = [];
+    const cases: Array<[string, 'correlate2d' | 'correlate1d', HostTensor, HostTensor]> = [
+      ...[3, 15, 31, 63, 127].map((k) => [`2-D ${k}×${k}, 160² image`, 'correlate2d', randomTensor([160, 160], 40 + k), randomTensor([k, k], 41 + k)] as [string, 'correlate2d', HostTensor, HostTensor]),
+      ...[513, 4097, 65537].map((m) => [`1-D ${m} taps, 100k samples`, 'correlate1d', randomTensor([100_000], 50 + m), randomTensor([m], 51 + m)] as [string, 'correlate1d', HostTensor, HostTensor]),
+    ];
+    for (const [label, op, a, b] of cases) {
+      const options = { mode: 'valid' as const, ...fft };
+      const { result, info } = await runWithInfo(engine, op, a, b, options);
+      const { worst, relative } = expectFftClose(op, a, b, options, info, result, cpu[op](a, b, options), label);
+      rows.push(`${label.padEnd(28)} ${info.variant.padEnd(18)} ‖Δy‖₂/‖y‖₂ ${relative.toExponential(2)}  error/bound ${worst.toExponential(2)}`);
+      expect(worst).toBeLessThan(1);
+    }
+    console.log(`FFT convolution error (llvmpipe):\n${rows.join('\n')}`);
+  });
+});
+
 describe('FFT convolution, conv2d layers', () => {
   it('channels summed in the frequency domain: groups, depthwise, bias, flip, dilation, padding modes', async () => {
     const x = randomTensor([2, 6, 20, 17], 11);

@@ -123,7 +123,7 @@ function planFft(g: ConvGeometry, ctx: AlgorithmContext): { plan: FftConvPlan } 
     const pairs = g.N * tiles;
     const fitPairs = Math.max(1, Math.min(Math.floor(limit / maxPlane), Math.floor(FFT_BUDGET_BYTES / perPair)));
     const pairsPerChunk = Math.min(pairs, fitPairs);
-    const variant = `${FH}x${FW}${tiles > 1 ? ` tiles${tiles}` : ''}`;
+    const variant = `${FH}x${FW}${tiles > 1 ? ` tiles${tiles}@${TH}x${TW}` : ''}`;
     return { plan: { variant, FH, FW, TH, TW, tilesX, tiles, pairsPerChunk, chunks: Math.ceil(pairs / pairsPerChunk) } };
   }
   return { reason: `the weight spectra (${weightPlanes} planes) do not fit one buffer binding (${limit} bytes) at any transform size` };
