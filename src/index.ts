@@ -5,6 +5,7 @@ export type { Candidate } from './algorithms/select.js';
 export type { GemmVariant } from './algorithms/im2col.js';
 export type { OpName, OpOptions } from './ops/index.js';
 export { GpuTensor } from './gpu/tensor.js';
+export { isFastLength, nextFastLength } from './fft/plan.js';
 export type { TensorArg } from './ops/job.js';
 export type { AdapterChoice, AdapterInfo, DeviceOptions } from './gpu/device.js';
 export type { PlanLimits } from './gpu/recorder.js';

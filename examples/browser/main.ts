@@ -75,7 +75,8 @@ const ui = {
   dropOverlay: el<HTMLDivElement>('drop-overlay'),
 };
 
-const MAX_GRID = 15;
+/** The kernel editor's largest grid (large kernels are where algorithm: 'fft' pays). */
+const MAX_GRID = 63;
 
 // ---------------------------------------------------------------------------------------------
 // State
@@ -178,7 +179,7 @@ async function loadSample(): Promise<void> {
 /** UI ranges for preset parameters (the presets allow more; these keep the sliders useful). */
 const SLIDER: Record<string, { min: number; max: number; step: number }> = {
   'box.size': { min: 1, max: 31, step: 1 },
-  'gaussian.sigma': { min: 0.3, max: 8, step: 0.1 },
+  'gaussian.sigma': { min: 0.3, max: 12, step: 0.1 },
   'unsharp.sigma': { min: 0.3, max: 8, step: 0.1 },
   'unsharp.amount': { min: 0, max: 5, step: 0.1 },
   'motion.length': { min: 1, max: 61, step: 1 },
@@ -264,7 +265,9 @@ function refreshKernelView(): void {
   }
   ui.kernelNote.textContent = notes.join(' ');
   const rows = kernelRows(kernel);
-  ui.grid.style.gridTemplateColumns = `repeat(${KW}, minmax(46px, 1fr))`;
+  // Large grids get narrow cells (the grid scrolls sideways).
+  ui.grid.style.gridTemplateColumns = `repeat(${KW}, minmax(${KW > 15 ? 30 : 46}px, 1fr))`;
+  ui.grid.classList.toggle('large', KW > 15);
   const cells: HTMLInputElement[] = [];
   rows.forEach((row, y) =>
     row.forEach((v, x) => {
