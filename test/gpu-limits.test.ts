@@ -47,6 +47,16 @@ describe('limits', () => {
     expect(info.reason).toMatch(/tiled n\/a/);
   });
 
+  it('im2col rejects (OptionError, no crash) a patch matrix that would need more than 4,096 chunks', async () => {
+    // 8,193 taps: 32,768 floats per binding hold 3 output columns' patches; 12,308 outputs → 4,103 chunks.
+    const tiny = await useEngine('llvmpipe', { limits: { maxStorageBufferBindingSize: 131072, maxBufferSize: 131072 } });
+    const signal = randomTensor([1, 1, 20_500], 42);
+    const taps = randomTensor([1, 1, 8_193], 43);
+    await expect(tiny.conv1d(signal, taps, { algorithm: 'im2col' })).rejects.toThrow(/algorithm 'im2col' cannot run .*patch matrix/);
+    const e = tiny.explain('conv1d', signal, taps);
+    expect(e.candidates.find((c) => c.algorithm === 'im2col')?.reason).toMatch(/4096 chunks/);
+  });
+
   it('shrinks the tile and chunks the kernel to fit workgroup storage', async () => {
     const small = await useEngine('llvmpipe', { limits: { maxComputeWorkgroupStorageSize: 1024 } });
     await checkOp(small, 'conv2d', randomTensor([1, 2, 30, 28], 7), randomTensor([2, 2, 9, 7], 8), { padding: 3, dilation: 2, algorithm: 'tiled' }, 'chunked kernel', {

@@ -13,6 +13,9 @@ import { multiplyAdds, reductionLength, type ConvGeometry } from '../geometry.js
 import { WGSL_CONSTS } from '../shaders.generated.js';
 import type { AlgorithmContext, ConvAlgorithm, ConvOperands, PlanBase } from './algorithm.js';
 
+/** The most chunks a patch-matrix plan may have. */
+const MAX_CHUNKS = 4096;
+
 /** Default cap on the patch-matrix scratch buffer, below the device limits. */
 export const IM2COL_BUDGET_BYTES = 256 << 20;
 const { WG } = WGSL_CONSTS.im2col;
@@ -35,7 +38,7 @@ export interface PatchPlan {
   colBytes: number;
 }
 
-/** Plans the chunks, or returns null when not even one output column's patch fits. */
+/** Plans the chunks, or returns null when not even one output column's patch fits, or it would take more than MAX_CHUNKS chunks. */
 export function planIm2col(g: ConvGeometry, limits: PlanLimits, budgetBytes = IM2COL_BUDGET_BYTES): PatchPlan | null {
   const pairs = g.N * g.groups;
   const J = reductionLength(g);
@@ -45,6 +48,10 @@ export function planIm2col(g: ConvGeometry, limits: PlanLimits, budgetBytes = IM
     g.OH === g.H && g.OW === g.W;
   if (pointwise) return { inputIsPatchMatrix: true, chunks: [{ pair0: 0, pairs, col0: 0, cols: P }], colBytes: 0 };
   const maxElems = Math.floor(Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize, budgetBytes) / 4);
+  // Too many chunks (two dispatches each) is no plan: e.g. a 1-D kernel of 240k taps on 28.8M samples
+  // would need 200k of them.
+  const chunkCount = J * P <= maxElems ? Math.ceil(pairs / Math.min(pairs, Math.floor(maxElems / (J * P)))) : pairs * Math.ceil(P / Math.max(1, Math.floor(maxElems / J)));
+  if (chunkCount > MAX_CHUNKS) return null;
   const chunks: Im2colChunk[] = [];
   if (J * P <= maxElems) {
     const per = Math.min(pairs, Math.floor(maxElems / (J * P)));
@@ -56,7 +63,8 @@ export function planIm2col(g: ConvGeometry, limits: PlanLimits, budgetBytes = IM
       for (let c0 = 0; c0 < P; c0 += cols) chunks.push({ pair0: pair, pairs: 1, col0: c0, cols: Math.min(cols, P - c0) });
     }
   }
-  const colBytes = Math.max(...chunks.map((c) => c.pairs * c.cols * J * 4));
+  let colBytes = 0;
+  for (const c of chunks) colBytes = Math.max(colBytes, c.pairs * c.cols * J * 4);
   return { inputIsPatchMatrix: false, chunks, colBytes };
 }
 
@@ -228,7 +236,7 @@ export const im2col: ConvAlgorithm<Im2colPlan> = {
   plan(g, ctx) {
     const plan = planVariant(g, ctx, (ctx.preferences.gemm as GemmVariant | undefined) ?? defaultGemm(ctx));
     if (plan) return { plan };
-    return { reason: `one output column's patch (${reductionLength(g)} floats) exceeds one buffer binding (${Math.min(ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize)} bytes)` };
+    return { reason: `the patch matrix (${reductionLength(g)} floats per output column) cannot be chunked into at most ${MAX_CHUNKS} chunks of one buffer binding (${Math.min(ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize)} bytes)` };
   },
   // The GEMM's register tiles win for dense layers (at least 16 output channels per group and a
   // reduction of at least 16); elsewhere (image filters, depthwise) it measured several times slower
