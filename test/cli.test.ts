@@ -374,6 +374,12 @@ describe('webgpu-conv filter: pixels equal the CPU reference within 1 LSB', () =
     expectMatches(readPng(join(dir, 's.png')), reference(inputPlanes(images.grey8).planes, { kernels: parsePreset('sobel').kernels, magnitude: true, normalize: true, boundary: 'symm', depth: 8 }));
   });
 
+  it('a large Gaussian with --algorithm fft (within 1 LSB of the CPU reference, --check)', () => {
+    const r = cli('filter', 'grey8.png', '-k', 'gaussian:sigma=3', '--algorithm', 'fft', '-o', 'fft.png', '--check', ...ADAPTER);
+    expect(r.code, r.stderr).toBe(0);
+    expectMatches(readPng(join(dir, 'fft.png')), reference(inputPlanes(images.grey8).planes, { kernels: parsePreset('gaussian:sigma=3').kernels, depth: 8 }));
+  });
+
   it('several inputs and a directory: one PNG each in the output directory', () => {
     const r = cli('filter', 'batch', 'grey16.png', '-k', 'motion:length=5,angle=45', '-o', 'many', ...ADAPTER);
     expect(r.code, r.stderr).toBe(0);
