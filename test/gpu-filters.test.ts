@@ -25,6 +25,10 @@ describe.each(ALGORITHMS)('convolve2d / correlate2d, algorithm %s', (algorithm) 
     ['even 2x4', randomTensor([2, 4], 6)],
     ['1x1', randomTensor([1, 1], 7)],
   ];
+  it('a 1×1 image under a 2×6 kernel, full, reflect: every tap reads the image (the tolerance counts KH·KW products)', async () => {
+    // The case behind FC_SEED=-931687514 of the property test, whose tolerance once counted 1 product.
+    await checkOp(engine, 'convolve2d', randomTensor([2, 1, 1], 30), randomTensor([2, 6], 31), { mode: 'full', boundary: 'reflect', algorithm });
+  });
   for (const op of ['convolve2d', 'correlate2d'] as const) {
     for (const [kname, kernel] of kernels) {
       it(`${op} ${kname}: every mode and boundary, fillValue 0.25`, async () => {
