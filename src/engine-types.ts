@@ -6,6 +6,7 @@ import type { DeviceOptions } from './gpu/device.js';
 import type { PlanLimits } from './gpu/recorder.js';
 import type { GpuTensor } from './gpu/tensor.js';
 import type { OpName } from './ops/index.js';
+import type { TuningEntry } from './tune.js';
 import type { HostTensor } from './types.js';
 
 /** Options of `createEngine`. */
@@ -49,6 +50,11 @@ export interface EngineOptions extends DeviceOptions {
    * `timestamp-query` feature) and report it in the call's `RunInfo.kernelMs` (`onRun`). Default false.
    */
   profile?: boolean;
+  /**
+   * Tune on the first `'auto'` call of each new shape key (see `engine.tune`): that call times every
+   * applicable algorithm and variant, later calls of the key run the winner. Default false.
+   */
+  autotune?: boolean;
 }
 
 /** An op's result type: a GpuTensor when called with `output: 'gpu'`, else a HostTensor. */
@@ -62,6 +68,8 @@ export interface Explanation {
   reason: string;
   /** Every registered algorithm: its variant and cost estimate, or why it cannot run the call. */
   candidates: Candidate[];
+  /** The tuned winner of the call's shape key, with its measured time, when it has been tuned. */
+  tuned?: TuningEntry;
 }
 
 /** Counters of an engine, for monitoring memory and work. */

@@ -4,7 +4,6 @@
  * engine turns the call into a job (src/ops/) and hands it over.
  */
 import type { AlgorithmPreferences } from './algorithms/algorithm.js';
-import { GEMM_VARIANTS } from './algorithms/im2col.js';
 import { ALGORITHM_NAMES, type ConcreteAlgorithm } from './algorithms/registry.js';
 import { candidates, choose } from './algorithms/select.js';
 import { DeviceLostError, EngineDestroyedError, OptionError, ResourceError, ShapeError } from './errors.js';
@@ -17,24 +16,19 @@ import { BufferPool } from './gpu/pool.js';
 import type { PlanLimits } from './gpu/recorder.js';
 import { GpuTensor, type GpuTensorOwner } from './gpu/tensor.js';
 import { makeJob, type OpName, type OpOptions } from './ops/index.js';
+import { normalizeFilter2d } from './ops/filter.js';
+import { gaussianFilter, separableKernel } from './ops/gaussian.js';
+import { Tuner } from './autotune.js';
+import { checkEngineOptions, DEFAULT_POOL_CAP } from './engine-options.js';
+import { tunedChoice, tuneKey, type TuneResult, type TuningExport } from './tune.js';
 import { operand, type TensorArg } from './ops/job.js';
 import { bindingLimit } from './split.js';
-import type { Conv1dOptions, Conv2dOptions, Fft2Options, FftOpName, FftOptions, Filter1dOptions, Filter2dOptions, HostTensor } from './types.js';
+import type { Conv1dOptions, Conv2dOptions, Fft2Options, FftOpName, FftOptions, Filter1dOptions, Filter2dOptions, GaussianBlurOptions, HostTensor } from './types.js';
 import { runFft } from './fft/run.js';
 import { normalizeFft } from './ops/fft.js';
 import { checkTensor } from './validate.js';
 
-/** Default `poolCapBytes`. */
-export const DEFAULT_POOL_CAP = 256 * 1024 * 1024;
 
-const LIMIT_NAMES = [
-  'maxStorageBufferBindingSize',
-  'maxBufferSize',
-  'maxComputeWorkgroupsPerDimension',
-  'maxComputeWorkgroupStorageSize',
-  'maxComputeInvocationsPerWorkgroup',
-  'maxUniformBufferBindingSize',
-] as const satisfies ReadonlyArray<keyof PlanLimits>;
 
 export class ConvEngine implements GpuTensorOwner {
   readonly adapterInfo: AdapterInfo;
@@ -53,34 +47,21 @@ export class ConvEngine implements GpuTensorOwner {
   private readonly tensors = new Set<GpuTensor>();
   private tensorBytes = 0;
   private readonly host: ExecutionHost;
+  /** Tuned winners per shape key ('auto' runs them); see `tune()`. */
+  private readonly tuner: Tuner;
 
   /** Use `createEngine()`. */
   constructor(acquired: AcquiredDevice, options: EngineOptions = {}) {
     this.adapterInfo = acquired.info;
     this.owned = acquired.owned;
     this.options = options;
-    const limits = options.limits ?? {};
-    const planLimits = {} as PlanLimits;
-    for (const name of LIMIT_NAMES) {
-      const given = limits[name];
-      if (given !== undefined && (!Number.isInteger(given) || given < 1)) {
-        throw new OptionError(`createEngine: limits.${name} must be a positive integer, got ${String(given)}`);
-      }
-      planLimits[name] = Math.min(acquired.device.limits[name], given ?? Infinity);
-    }
-    this.planLimits = planLimits;
-    const cap = options.poolCapBytes ?? DEFAULT_POOL_CAP;
-    if (!(cap >= 0)) throw new OptionError(`createEngine: poolCapBytes must be a non-negative number, got ${String(cap)}`);
-    if (options.gemm !== undefined && !GEMM_VARIANTS.includes(options.gemm)) {
-      throw new OptionError(`createEngine: gemm must be one of ${GEMM_VARIANTS.map((v) => `'${v}'`).join(', ')}, got ${String(options.gemm)}`);
-    }
-    for (const name of ['uniformWeights', 'textureInput'] as const) {
-      const v = options[name];
-      if (v !== undefined && typeof v !== 'boolean') throw new OptionError(`createEngine: ${name} must be a boolean, got ${String(v)}`);
-    }
-    this.preferences = Object.freeze({ gemm: options.gemm, uniformWeights: options.uniformWeights, textureInput: options.textureInput });
+    const checked = checkEngineOptions(options, acquired.device.limits);
+    this.planLimits = checked.planLimits;
+    this.preferences = checked.preferences;
     this.state = this.adopt(acquired.device);
+    this.tuner = new Tuner(acquired.info);
     this.host = {
+      tuning: this.tuner.table,
       planLimits: this.planLimits,
       adapterInfo: this.adapterInfo,
       preferences: this.preferences,
@@ -156,6 +137,23 @@ export class ConvEngine implements GpuTensorOwner {
     return this.run('correlate1d', signal, kernel, options) as Promise<OpResult<O>>;
   }
 
+  /**
+   * `convolve2d(image, outer(kernelY, kernelX), options)` for a kernel given by its factors [KH] and
+   * [KW] (host data); runs as a convolve2d call (what `onRun` reports), separably where that is cheapest.
+   */
+  async sepConvolve2d<O extends Filter2dOptions>(image: TensorArg, kernelY: TensorArg, kernelX: TensorArg, options?: O): Promise<OpResult<O>> {
+    const kernel = separableKernel('sepConvolve2d', kernelY, kernelX);
+    normalizeFilter2d(image, kernel, options, 'sepConvolve2d');
+    return this.run('convolve2d', image, kernel, options) as Promise<OpResult<O>>;
+  }
+
+  /** `scipy.ndimage.gaussian_filter` over the last two axes of [H,W] or [B,H,W]; runs as a correlate2d call. */
+  async gaussianBlur<O extends GaussianBlurOptions>(image: TensorArg, options: O): Promise<OpResult<O>> {
+    const blur = gaussianFilter('gaussianBlur', image, options);
+    normalizeFilter2d(image, blur.kernel, blur.options, 'gaussianBlur');
+    return this.run('correlate2d', image, blur.kernel, blur.options) as Promise<OpResult<O>>;
+  }
+
   /** numpy.fft.fft over the last complex axis: x [..., L, 2] → [..., n, 2] (default n = L). */
   fft<O extends FftOptions>(x: TensorArg, options?: O): Promise<OpResult<O>> { return this.runFft('fft', x, options) as Promise<OpResult<O>>; }
   /** numpy.fft.ifft (scaled by 1/n): x [..., L, 2] → [..., n, 2]. */
@@ -185,15 +183,41 @@ export class ConvEngine implements GpuTensorOwner {
   explain<O extends OpName>(op: O, a: TensorArg, b: TensorArg, options?: OpOptions[O]): Explanation {
     if (this.destroyed) throw new EngineDestroyedError('explain');
     const job = makeJob(op, a, b, options);
-    const ctx = algorithmContext(this.host, this.state, !(job.input instanceof GpuTensor));
-    const chosen = choose(op, job.algorithm, job.geometry, ctx);
-    return { op, algorithm: chosen.name, variant: chosen.plan.variant, reason: chosen.reason, candidates: candidates(job.geometry, ctx) };
+    const ctx = algorithmContext(this.host, this.state, !(job.input instanceof GpuTensor), job.weight);
+    const tuned = job.algorithm === 'auto' ? this.tuner.table.get(tuneKey(op, job.geometry, ctx.hostInput)) : undefined;
+    const chosen = (tuned && tunedChoice(tuned, job.geometry, ctx)) || choose(op, job.algorithm, job.geometry, ctx);
+    const explanation: Explanation = { op, algorithm: chosen.name, variant: chosen.plan.variant, reason: chosen.reason, candidates: candidates(job.geometry, ctx) };
+    return tuned ? { ...explanation, tuned } : explanation;
+  }
+
+  /**
+   * Times every applicable algorithm and variant on this call (its own data, results discarded) and
+   * records the fastest for its shape key: later `'auto'` calls of the key run it. Kernel time with
+   * `profile` on an adapter with timestamp queries, else end-to-end wall clock. The job must fit one
+   * buffer binding (OptionError otherwise).
+   */
+  async tune<O extends OpName>(op: O, a: TensorArg, b: TensorArg, options?: OpOptions[O]): Promise<TuneResult> {
+    const job = makeJob(op, a, b, options);
+    const state = await this.ready('tune');
+    for (const x of [job.input, job.weight]) if (x instanceof GpuTensor) this.checkOwned('tune', x, state);
+    return this.tuner.tune(this.host, state, op, job);
+  }
+
+  /** The tuned winners, to save and `importTuning` later (on the same adapter and library version). */
+  exportTuning(): TuningExport {
+    return this.tuner.table.export();
+  }
+
+  /** Adds an export's winners; returns how many (0 when it was made on another adapter or candidate set). */
+  importTuning(data: TuningExport | string): number {
+    return this.tuner.table.import(data);
   }
 
   private async run(op: OpName, a: TensorArg, b: TensorArg, options: OpOptions[OpName] | undefined): Promise<HostTensor | GpuTensor> {
     const job = makeJob(op, a, b, options);
     const state = await this.ready(op);
     for (const x of [job.input, job.weight]) if (x instanceof GpuTensor) this.checkOwned(op, x, state);
+    if (this.options.autotune && job.algorithm === 'auto') await this.tuner.ensure(this.host, state, op, job);
     return execute(this.host, state, op, job);
   }
 

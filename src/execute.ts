@@ -9,8 +9,8 @@
 import type { AlgorithmContext, AlgorithmPreferences, AnyAlgorithm, ConvOperands } from './algorithms/algorithm.js';
 import { REGISTRY, type ConcreteAlgorithm } from './algorithms/registry.js';
 import { choose, type Choice } from './algorithms/select.js';
-import { ConvError, DeviceLostError, EngineDestroyedError, GPUOperationError, ResourceError } from './errors.js';
-import { describeShape, outputSize } from './geometry.js';
+import { ConvError, DeviceLostError, EngineDestroyedError, GPUOperationError, OptionError, ResourceError } from './errors.js';
+import { describeShape, outputSize, type ConvGeometry } from './geometry.js';
 import { BufferUsage, MapMode } from './gpu/constants.js';
 import { releaseFftStateFor } from './fft/state.js';
 import type { AdapterInfo } from './gpu/device.js';
@@ -21,6 +21,7 @@ import { GpuTensor } from './gpu/tensor.js';
 import type { ConvJob, Operand } from './ops/job.js';
 import { encodeReverse, reversePlanes } from './ops/reverse.js';
 import { bindingLimit, fits, placePiece, splitJob, type Piece } from './split.js';
+import { tunedChoice, tuneKey, type TuningTable } from './tune.js';
 import type { HostTensor, RunInfo } from './types.js';
 
 /** One device with everything made on it; replaced as a whole when the device is lost. */
@@ -55,17 +56,35 @@ export interface ExecutionHost {
   residentTensor(state: DeviceState, data: Float32Array, shape: readonly number[]): GpuTensor;
   /** The typed error for a failure on `state`. */
   translate(state: DeviceState, where: string, cause: unknown): Error;
+  /** The tuned winners ('auto' runs the winner of a call's shape key). */
+  readonly tuning?: TuningTable;
   /** Counts a piece run by `algorithm` and its dispatches. */
   count(algorithm: ConcreteAlgorithm, dispatches: number): void;
 }
 
 /** The context algorithms plan in. */
-export function algorithmContext(host: ExecutionHost, state: DeviceState, hostInput: boolean): AlgorithmContext {
-  return { limits: host.planLimits, deviceLimits: state.device.limits, adapter: host.adapterInfo, preferences: host.preferences, hostInput };
+export function algorithmContext(host: ExecutionHost, state: DeviceState, hostInput: boolean, weight?: Operand): AlgorithmContext {
+  const weights = weight instanceof GpuTensor ? undefined : weight;
+  return { limits: host.planLimits, deviceLimits: state.device.limits, adapter: host.adapterInfo, preferences: host.preferences, hostInput, weights };
 }
 
 /** Runs `job`; resolves to its result as the job asks (host tensor, caller's array, or GpuTensor). */
-export async function execute(host: ExecutionHost, state: DeviceState, op: string, job: ConvJob): Promise<HostTensor | GpuTensor> {
+/**
+ * The choice for one geometry: `forced` (tuning), else for 'auto' the tuned winner of its shape key
+ * when there is one and it still applies, else `choose()`.
+ */
+function chooseFor(host: ExecutionHost, op: string, job: ConvJob, g: ConvGeometry, ctx: AlgorithmContext, forced?: Choice): Choice {
+  if (forced) return forced;
+  if (job.algorithm === 'auto') {
+    const entry = host.tuning?.get(tuneKey(op, g, ctx.hostInput));
+    const tuned = entry && tunedChoice(entry, g, ctx);
+    if (tuned) return tuned;
+  }
+  return choose(op, job.algorithm, g, ctx);
+}
+
+/** Runs `job` (with `forced`, that algorithm and plan: what tuning times); resolves to its result as the job asks. */
+export async function execute(host: ExecutionHost, state: DeviceState, op: string, job: ConvJob, forced?: Choice): Promise<HostTensor | GpuTensor> {
   const g = job.geometry;
   const limit = bindingLimit(host.planLimits);
   let pieces: Piece[];
@@ -73,13 +92,13 @@ export async function execute(host: ExecutionHost, state: DeviceState, op: strin
   if (fits(g, limit)) {
     // Chosen before any GPU work: an explicit algorithm that cannot run the shape rejects here.
     pieces = [{ geometry: g, input: job.input, weight: job.weight, bias: job.bias, n0: 0, k0: 0, oy0: 0 }];
-    choices = [choose(op, job.algorithm, g, algorithmContext(host, state, !(job.input instanceof GpuTensor)))];
+    choices = [chooseFor(host, op, job, g, algorithmContext(host, state, !(job.input instanceof GpuTensor), job.weight), forced)];
   } else {
     // Splitting is not a fallback: every piece is planned with the requested algorithm (an explicit
     // one that cannot run a piece rejects before any piece runs; 'auto' chooses per piece).
     pieces = splitJob({ ...job, input: await hostData(job.input), weight: await hostData(job.weight) }, limit);
-    const ctx = algorithmContext(host, state, true);
-    choices = pieces.map((p) => choose(op, job.algorithm, p.geometry, ctx));
+    if (forced) throw new OptionError(`${op}: a job split into ${pieces.length} pieces to fit the device cannot be tuned`);
+    choices = pieces.map((p) => chooseFor(host, op, job, p.geometry, algorithmContext(host, state, true, p.weight)));
   }
   const first = choices[0] as Choice;
   const ran = [...new Set(choices.map((c) => c.name))];

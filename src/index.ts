@@ -1,4 +1,19 @@
-export { createEngine, ConvEngine, DEFAULT_POOL_CAP } from './engine.js';
+/// <reference types="@webgpu/types" preserve="true" />
+// The WebGPU types (GPUDevice, GPUBuffer…) come from @webgpu/types, a dependency: the reference
+// above is kept in dist/index.d.ts, so consumers need no `types` setting of their own.
+
+declare global {
+  // `GpuTensor` and `ConvEngine` have `[Symbol.dispose]()` (for `using`). Declared here as well, so
+  // a consumer whose `lib` lacks esnext.disposable (TypeScript's default for targets below ESNext)
+  // still compiles; it merges with the lib's identical declaration when that is present.
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
+
+export { createEngine, ConvEngine } from './engine.js';
+export { DEFAULT_POOL_CAP } from './engine-options.js';
+export type { TuneCandidate, TuneResult, TuningEntry, TuningExport } from './tune.js';
 export type { EngineOptions, EngineStats, Explanation, OpResult } from './engine-types.js';
 export { ALGORITHM_NAMES } from './algorithms/registry.js';
 export type { Candidate } from './algorithms/select.js';

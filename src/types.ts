@@ -176,3 +176,23 @@ export interface Fft2Options extends FftCommonOptions {
    */
   s?: readonly [number, number];
 }
+
+/**
+ * Options of `gaussianBlur`: `scipy.ndimage.gaussian_filter` over an image's last two axes (the
+ * boundary names map to ndimage's modes as in the README's Gaussian section).
+ */
+export interface GaussianBlurOptions extends OutputOptions {
+  /** σ of both axes, or `[σY, σX]`; ≥ 0 (0 leaves that axis unfiltered, as ndimage). Required. */
+  sigma: number | readonly [number, number];
+  /** The radius per axis is int(truncate·σ + 0.5). Default 4 (ndimage's). */
+  truncate?: number;
+  /**
+   * Default `'reflect'` (ndimage `'mirror'`); `'symm'` is ndimage's `'reflect'`, `'replicate'` its
+   * `'nearest'`, `'wrap'` `'wrap'`, `'fill'` `'constant'` with `fillValue` as cval.
+   */
+  boundary?: Boundary;
+  /** The value outside the image with `boundary: 'fill'`. Default 0. */
+  fillValue?: number;
+  /** Default `'auto'` (separable passes where they are cheapest). */
+  algorithm?: Algorithm;
+}

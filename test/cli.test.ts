@@ -380,6 +380,32 @@ describe('webgpu-conv filter: pixels equal the CPU reference within 1 LSB', () =
     expectMatches(readPng(join(dir, 'fft.png')), reference(inputPlanes(images.grey8).planes, { kernels: parsePreset('gaussian:sigma=3').kernels, depth: 8 }));
   });
 
+  it('--explain says what ran and why; --tuning autotunes new shapes and keeps the table in a file', () => {
+    const r = cli('filter', 'grey8.png', '-k', 'box:size=3', '--explain', '--tuning', 'tuning.json', '-o', 't.png', '--check', ...ADAPTER);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\n {2}ran (direct|im2col|tiled|fft)\/\S+: autotuned: /);
+    const table = JSON.parse(readFileSync(join(dir, 'tuning.json'), 'utf8')) as { entries: Record<string, unknown> };
+    expect(Object.keys(table.entries)).toHaveLength(1);
+    // Read back: the same shape is not tuned again, the file's winner runs.
+    const again = cli('filter', 'grey8.png', '-k', 'box:size=3', '--explain', '--tuning', 'tuning.json', '-o', 't2.png', ...ADAPTER);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/ran \S+: autotuned: /);
+    const bad = cli('filter', 'grey8.png', '-k', 'box:size=3', '--tuning', 'grey8.png', '-o', 't3.png', ...ADAPTER);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--tuning grey8.png: importTuning: not JSON/);
+  });
+
+  it('tune: times the given shapes, prints each winner and writes the table filter --tuning reads', () => {
+    const r = cli('tune', '--tuning', 'tuned.json', '--shape', 'conv2d:1x4x10x10:8x4x3x3:padding=1', 'conv2d:1x1x16x16:1x1x5x5:padding=2', ...ADAPTER);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/conv2d:1x4x10x10:8x4x3x3:padding=1 +(direct|im2col|tiled|fft|\w+)\/\S+ +[\d.]+ ms +\(\d+ candidates timed, wall-clock\)/);
+    const table = JSON.parse(readFileSync(join(dir, 'tuned.json'), 'utf8')) as { entries: Record<string, unknown> };
+    expect(Object.keys(table.entries)).toHaveLength(2);
+    const bad = cli('tune', '--tuning', 'x.json', '--shape', 'conv2d:1x4x10:8x4x3x3', ...ADAPTER);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--shape conv2d:1x4x10:8x4x3x3: the input must be NxCxHxW/);
+  });
+
   it('several inputs and a directory: one PNG each in the output directory', () => {
     const r = cli('filter', 'batch', 'grey16.png', '-k', 'motion:length=5,angle=45', '-o', 'many', ...ADAPTER);
     expect(r.code, r.stderr).toBe(0);

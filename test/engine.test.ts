@@ -4,7 +4,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  ALGORITHM_NAMES,
   ConvError,
   createEngine,
   EngineDestroyedError,
@@ -14,7 +13,7 @@ import {
   type HostTensor,
   type RunInfo,
 } from '../src/index.js';
-import { expectMatchesReference, randomTensor } from './support/compare.js';
+import { expectMatchesReference, GENERAL_ALGORITHMS, randomTensor } from './support/compare.js';
 import { useEngine } from './support/engines.js';
 
 const t = (shape: number[]): HostTensor => randomTensor(shape, 1);
@@ -142,7 +141,7 @@ describe('lifecycle', () => {
     const jobs = Array.from({ length: 24 }, (_, i) => {
       const x = randomTensor([1, 1, 5 + (i % 4), 6], 100 + i);
       const w = randomTensor([1, 1, 3, 3], 200 + i);
-      const options = { padding: 1, algorithm: ALGORITHM_NAMES[i % ALGORITHM_NAMES.length] };
+      const options = { padding: 1, algorithm: GENERAL_ALGORITHMS[i % GENERAL_ALGORITHMS.length] };
       let info: RunInfo | undefined;
       return { x, w, options, info: () => info, p: engine.conv2d(x, w, { ...options, onRun: (r) => (info = r) }) };
     });

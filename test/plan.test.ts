@@ -107,7 +107,9 @@ describe('the registry and choose()', () => {
   });
   it('an explicit algorithm that applies runs with its own plan, reason "requested"', () => {
     const g = geometry([1, 1, 64, 64], [1, 1, 3, 3], { padding: 1 });
-    for (const name of ALGORITHM_NAMES) expect(choose('conv2d', name, g, context())).toMatchObject({ name, reason: 'requested' });
+    // A 3×3 box filter: rank 1, so 'separable' (which plans from the weight's values) applies too.
+    const ctx = { ...context(), weights: new Float32Array(9).fill(1) };
+    for (const name of ALGORITHM_NAMES) expect(choose('conv2d', name, g, ctx)).toMatchObject({ name, reason: 'requested' });
   });
   it('auto on GPUs: dense layers → im2col; image filters and depthwise → tiled', () => {
     expect(choose('conv2d', 'auto', geometry([1, 64, 56, 56], [64, 64, 3, 3], { padding: 1 }), context()).name).toBe('im2col');

@@ -6,7 +6,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  ALGORITHM_NAMES,
   ConvError,
   cpu,
   createEngine,
@@ -16,7 +15,7 @@ import {
   type HostTensor,
   type RunInfo,
 } from '../src/index.js';
-import { abs, absOptions, checkOp, expectClose, expectMatchesReference, gamma, randomTensor } from './support/compare.js';
+import { abs, absOptions, checkOp, expectClose, expectMatchesReference, gamma, GENERAL_ALGORITHMS, randomTensor } from './support/compare.js';
 import { useEngine } from './support/engines.js';
 
 const t = (shape: number[], seed = 1): HostTensor => randomTensor(shape, seed);
@@ -70,7 +69,7 @@ describe('GPU errors inside an operation', () => {
 describe('load and memory', () => {
   it('200 concurrent calls of mixed ops and shapes all equal the CPU reference', async () => {
     const engine = await useEngine('llvmpipe');
-    const algorithms = ['auto', ...ALGORITHM_NAMES] as const;
+    const algorithms = ['auto', ...GENERAL_ALGORITHMS] as const;
     const calls = Array.from({ length: 200 }, (_, i) => {
       const algorithm = algorithms[i % algorithms.length];
       const kind = i % 5;
@@ -103,7 +102,7 @@ describe('load and memory', () => {
         const size = 4 + (i % 29);
         const x = t([1, 2, size, size + (i % 3)], i);
         const w = t([2 + (i % 3), 2, 3, 3], i + 1);
-        await engine.conv2d(x, w, { padding: 1, algorithm: ALGORITHM_NAMES[i % ALGORITHM_NAMES.length] });
+        await engine.conv2d(x, w, { padding: 1, algorithm: GENERAL_ALGORITHMS[i % GENERAL_ALGORITHMS.length] });
         peakPooled = Math.max(peakPooled, engine.stats().bytesPooled);
       }
       const s = engine.stats();
@@ -174,7 +173,7 @@ describe('fuzzing with invalid input', () => {
 });
 
 describe('numerics', () => {
-  it.each(ALGORITHM_NAMES)('large magnitudes (1e3–1e4) and a 4,608-long reduction stay within the float32 bound (%s)', async (algorithm) => {
+  it.each(GENERAL_ALGORITHMS)('large magnitudes (1e3–1e4) and a 4,608-long reduction stay within the float32 bound (%s)', async (algorithm) => {
     const engine = await useEngine('llvmpipe');
     const x = t([1, 512, 6, 6], 50);
     const w = t([4, 512, 3, 3], 51);

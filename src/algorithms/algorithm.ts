@@ -35,6 +35,11 @@ export interface AlgorithmContext {
   preferences: AlgorithmPreferences;
   /** Whether the input is host data (not a GpuTensor): an algorithm may then upload it its own way. */
   hostInput: boolean;
+  /**
+   * The weight [K, C/groups, KH, KW] when it is host data (undefined for a GpuTensor), for plans
+   * that depend on its values (separable: the rank-1 test). Read only; plans must not keep it.
+   */
+  weights?: Float32Array | undefined;
 }
 
 /** What every plan says about itself. */

@@ -7,6 +7,7 @@ import type { AnyAlgorithm } from './algorithm.js';
 import { direct } from './direct.js';
 import { fft } from './fft.js';
 import { im2col } from './im2col.js';
+import { separable } from './separable.js';
 import { tiled } from './tiled.js';
 
 /** Every algorithm by its name, in the order `'auto'` breaks cost ties. */
@@ -15,6 +16,7 @@ export const REGISTRY = {
   im2col,
   tiled,
   fft,
+  separable,
 } as const satisfies Record<string, AnyAlgorithm>;
 
 /** A concrete algorithm's name (what `'auto'` resolves to). */

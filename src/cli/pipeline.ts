@@ -4,7 +4,7 @@
  * mapped (abs / offset / normalize), clamped and rounded to the output depth. With `check`, the
  * CPU reference does the same and the two are compared.
  */
-import { cpu, type Algorithm, type Boundary, type ConvEngine, type Filter2dOptions, type HostTensor, type Mode } from '../index.js';
+import { cpu, type Algorithm, type Boundary, type ConvEngine, type Filter2dOptions, type HostTensor, type Mode, type RunInfo } from '../index.js';
 import {
   applyMapping,
   combineResults,
@@ -49,6 +49,8 @@ export interface FilterOutcome {
   maxLsbDiff: number | undefined;
   /** "13×13", or "3×3 ×2" for a two-kernel magnitude. */
   kernelLabel: string;
+  /** Per GPU call: the algorithm and variant that ran, and why ("fft/64x64: auto: least estimated cost …"). */
+  ran: string[];
 }
 
 type Filter2d = (image: HostTensor, kernel: HostTensor, options?: Filter2dOptions) => HostTensor | Promise<HostTensor>;
@@ -58,10 +60,13 @@ interface Computed {
   OH: number;
   OW: number;
   ms: number;
+  ran: string[];
 }
 
 async function compute(op: Filter2d, planes: HostTensor, s: FilterSettings): Promise<Computed> {
-  const options: Filter2dOptions = { mode: s.mode, boundary: s.boundary, fillValue: s.fillValue, algorithm: s.algorithm };
+  const ran: string[] = [];
+  const onRun = (i: RunInfo) => ran.push(`${i.algorithm}/${i.variant}: ${i.reason}`);
+  const options: Filter2dOptions = { mode: s.mode, boundary: s.boundary, fillValue: s.fillValue, algorithm: s.algorithm, onRun };
   const results: Float32Array[] = [];
   let OH = 0;
   let OW = 0;
@@ -77,7 +82,7 @@ async function compute(op: Filter2d, planes: HostTensor, s: FilterSettings): Pro
   const t0 = performance.now();
   const values = combineResults(results, s.filter.combine);
   ms += performance.now() - t0;
-  return { values, OH, OW, ms };
+  return { values, OH, OW, ms, ran };
 }
 
 /** Copies the alpha plane to the output grid, following SciPy's alignment of `mode` (edges clamp). */
@@ -140,7 +145,7 @@ export async function filterRaster(engine: ConvEngine, img: RasterImage, s: Filt
   };
   const k = s.filter.kernels[0] as HostTensor;
   const kernelLabel = `${k.shape[0]}×${k.shape[1]}${s.filter.kernels.length > 1 ? ` ×${s.filter.kernels.length}` : ''}`;
-  const outcome: FilterOutcome = { output, gpuMs: gpu.ms, cpuMs: undefined, maxAbsDiff: undefined, maxLsbDiff: undefined, kernelLabel };
+  const outcome: FilterOutcome = { output, gpuMs: gpu.ms, cpuMs: undefined, maxAbsDiff: undefined, maxLsbDiff: undefined, kernelLabel, ran: gpu.ran };
   if (s.check) {
     const cpuOp: Filter2d = s.correlate ? cpu.correlate2d : cpu.convolve2d;
     const ref = await compute(cpuOp, planes, s);

@@ -1,5 +1,5 @@
 /**
- * The `webgpu-conv` command line: `filter`, `gallery`, `info`, `bench`. Argument parsing is
+ * The `webgpu-conv` command line: `filter`, `gallery`, `tune`, `info`, `bench`. Argument parsing is
  * commander's; every error ends as one line on stderr and an exit code (0 ok, 1 runtime, 2 usage).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -9,6 +9,7 @@ import { runBench } from './commands/bench.js';
 import { runFilter, type FilterCommandOptions } from './commands/filter.js';
 import { runGallery, DEFAULT_BANK, type GalleryCommandOptions } from './commands/gallery.js';
 import { runInfo, type InfoCommandOptions } from './commands/info.js';
+import { runTune, type TuneCommandOptions } from './commands/tune.js';
 import { describeError, EXIT, exitCodeOf, oneLine } from './errors.js';
 import { packageVersion } from './paths.js';
 
@@ -62,7 +63,9 @@ function addFilterOptions(cmd: Command): Command {
     .addOption(new Option('--fill-value <v>', 'value outside the image for --boundary fill (full scale = 1)').argParser(numberArg('--fill-value')).default(0))
     .option('--correlate', 'cross-correlate (apply the kernel as written) instead of convolving (kernel rotated 180°)')
     .addOption(new Option('--algorithm <name>', 'GPU algorithm').choices(['auto', ...ALGORITHM_NAMES]).default('auto'))
-    .addOption(new Option('--adapter <which>', 'WebGPU adapter in Node: auto (hardware, else llvmpipe, else SwiftShader), hardware, llvmpipe or swiftshader').choices(['auto', 'hardware', 'llvmpipe', 'swiftshader']).default('auto'));
+    .addOption(new Option('--adapter <which>', 'WebGPU adapter in Node: auto (hardware, else llvmpipe, else SwiftShader), hardware, llvmpipe or swiftshader').choices(['auto', 'hardware', 'llvmpipe', 'swiftshader']).default('auto'))
+    .option('--tuning <file>', "autotune: 'auto' times every algorithm on shapes new to FILE and runs the fastest; the table is read from and written to FILE")
+    .option('--explain', 'print, per GPU call, the algorithm and variant that ran and why');
 }
 
 /** Builds the commander program (one per run: commander keeps parse state). */
@@ -103,13 +106,24 @@ export function buildProgram(): Command {
   const gallery = program
     .command('gallery')
     .description('filter one image with a bank of presets: a PNG per preset, an index.html contact sheet and a table of GPU/CPU times (what npm start runs)')
-    .argument('[image]', 'PNG or JPEG image (default: the bundled sample photograph)')
+    .argument('[image]', 'PNG or JPEG image (default: the sample photograph in a clone of the repository, else a generated test pattern)')
     .option('-o, --output <dir>', 'output directory', 'out')
     .option('-p, --presets <list>', 'semicolon-separated kernel specs', DEFAULT_BANK.join(';'));
   addFilterOptions(gallery)
     .addHelpText('after', `\nPresets:\n${presetsHelp()}\n\nExample:\n  $ ${NAME} gallery photo.jpg -o sheet/ -p 'gaussian:sigma=3;sobel;emboss'`)
     .action(async (image: string | undefined, opts: GalleryCommandOptions) => {
       process.exitCode = await runGallery(image, opts);
+    });
+
+  program
+    .command('tune')
+    .description("autotune conv2d shapes (the benchmark suite a–h, or --shape) and write the table that 'filter/gallery --tuning' and engine.importTuning read")
+    .requiredOption('--tuning <file>', 'the tuning table to read (if it exists) and write')
+    .option('--shape <spec...>', 'conv2d:NxCxHxW:KxCgxKHxKW[:padding=P,stride=S,dilation=D,groups=G] (repeatable)')
+    .addOption(new Option('--adapter <which>', 'which adapter to tune on').choices(['auto', 'hardware', 'llvmpipe', 'swiftshader']).default('auto'))
+    .option('-q, --quiet', 'print nothing but errors')
+    .action(async (opts: TuneCommandOptions) => {
+      process.exitCode = await runTune(opts);
     });
 
   program

@@ -98,13 +98,69 @@ interface NodeWebGPU {
   create(flags: string[]): GPU;
 }
 
+/**
+ * Dawn's node bindings, an optional peer dependency (browser installs do not download Dawn). The
+ * specifier is a variable, and the comments tell Vite and webpack to leave the import alone, so a
+ * browser bundle neither follows nor warns about it; browsers never reach this function.
+ */
 async function loadNodeWebGPU(): Promise<NodeWebGPU> {
   const specifier = 'webgpu';
   try {
-    return (await import(/* @vite-ignore */ specifier)) as NodeWebGPU;
+    return (await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier)) as NodeWebGPU;
   } catch (cause) {
-    throw new NoAdapterError(`WebGPU is not available: the 'webgpu' package (Dawn's node bindings) could not be loaded. Install it with \`npm install webgpu\`.`, { cause });
+    throw new NoAdapterError(
+      "WebGPU is not available in Node: the 'webgpu' package (Dawn's node bindings, an optional peer dependency of webgpu-conv) could not be loaded. " +
+        'Install webgpu: `npm install webgpu` (or `npm install -g webgpu` next to a global webgpu-conv).',
+      { cause },
+    );
   }
+}
+
+/**
+ * Node's built-in modules without an `import` a bundler would see (and externalize with a warning
+ * for the browser build): `process.getBuiltinModule` exists from Node 20.16 (engines asks ≥ 20.19).
+ */
+function nodeFs(): typeof import('node:fs') {
+  return process.getBuiltinModule('node:fs');
+}
+
+/**
+ * True in Node itself; false in a page whose bundler defines a `process` polyfill (those have no
+ * `process.versions.node`) and in Deno (which has one, but also `navigator.gpu`).
+ */
+export function isNode(g: object = globalThis): boolean {
+  const p = (g as { process?: { versions?: { node?: unknown } } }).process;
+  return typeof p?.versions?.node === 'string' && !('Deno' in g);
+}
+
+/**
+ * Whether the Vulkan loader would find any driver (an ICD manifest), on Linux. Without one, Dawn's
+ * Vulkan backend prints "Warning: vkCreateInstance: Found no drivers!" straight to stderr from native
+ * code, so the hardware probe is skipped instead (on Linux Dawn's hardware adapters are Vulkan ones).
+ * Other platforms: always true.
+ */
+export function hasVulkanDriver(env: Record<string, string | undefined> = process.env): boolean {
+  if (process.platform !== 'linux') return true;
+  if (env.VK_ICD_FILENAMES || env.VK_DRIVER_FILES || env.VK_ADD_DRIVER_FILES) return true;
+  const fs = nodeFs();
+  const home = env.HOME ?? '';
+  const config = (env.XDG_CONFIG_DIRS || '/etc/xdg').split(':');
+  const data = (env.XDG_DATA_DIRS || '/usr/local/share:/usr/share').split(':');
+  const dirs = [
+    ...config.map((d) => `${d}/vulkan/icd.d`),
+    '/usr/local/etc/vulkan/icd.d',
+    '/etc/vulkan/icd.d',
+    `${env.XDG_DATA_HOME || `${home}/.local/share`}/vulkan/icd.d`,
+    ...data.map((d) => `${d}/vulkan/icd.d`),
+  ];
+  for (const dir of dirs) {
+    try {
+      if (fs.readdirSync(dir).some((f) => f.endsWith('.json'))) return true;
+    } catch {
+      // missing or unreadable: the loader skips it too
+    }
+  }
+  return false;
 }
 
 /**
@@ -130,14 +186,15 @@ async function nodeAdapter(
 ): Promise<GPUAdapter | null> {
   if (source === 'llvmpipe') {
     process.env.EGL_PLATFORM ??= 'surfaceless';
-    // Mesa complains on stderr when this is unset (headless machines, CI).
-    process.env.XDG_RUNTIME_DIR ??= (await import('node:os')).tmpdir();
+    // Mesa complains on stderr when this is unset (headless machines, CI). Linux only, so
+    // os.tmpdir() is TMPDIR or /tmp.
+    process.env.XDG_RUNTIME_DIR ??= process.env.TMPDIR || '/tmp';
     return nodeInstance(lib, source).requestAdapter({ ...base, featureLevel: 'compatibility' });
   }
+  if (source === 'hardware' && !hasVulkanDriver()) throw new Error('no Vulkan driver installed, no ICD manifest in the loader\'s directories');
   if (source === 'swiftshader') {
-    const fs = await import('node:fs');
     if (!process.env.VK_ICD_FILENAMES) {
-      if (!fs.existsSync(SWIFTSHADER_ICD)) return null;
+      if (!nodeFs().existsSync(SWIFTSHADER_ICD)) return null;
       process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
     }
   }
@@ -170,14 +227,14 @@ export async function acquireDevice(options: DeviceOptions = {}): Promise<Acquir
   const base: GPURequestAdapterOptions = { ...options.adapterOptions };
   if (options.powerPreference) base.powerPreference = options.powerPreference;
 
-  const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
-  if (nav?.gpu && typeof process === 'undefined') {
-    const adapter = await nav.gpu.requestAdapter(base);
+  // Node (Dawn) or not (navigator.gpu) is decided by `process.versions.node`, not by
+  // `typeof process`: pages often get a `process` polyfill from their bundler, without it.
+  if (!isNode()) {
+    const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+    if (!gpu) throw new NoAdapterError(`This browser does not expose WebGPU (navigator.gpu is missing). ${HOW_TO}`);
+    const adapter = await gpu.requestAdapter(base);
     if (!adapter) throw new NoAdapterError(`navigator.gpu.requestAdapter() returned null: this browser has WebGPU but no usable adapter. ${HOW_TO}`);
     return { device: await openDevice(adapter), owned: true, info: describe(adapter, 'browser', false) };
-  }
-  if (typeof process === 'undefined') {
-    throw new NoAdapterError(`This browser does not expose WebGPU (navigator.gpu is missing). ${HOW_TO}`);
   }
 
   const lib = await loadNodeWebGPU();

@@ -10,10 +10,21 @@
  */
 import { expect } from 'vitest';
 import { expectFftClose } from './fft-bound.js';
-import { cpu, type ConvEngine, type GpuTensor, type HostTensor, type RunInfo } from '../../src/index.js';
+import { expectSeparableClose } from './separable-bound.js';
+import { ALGORITHM_NAMES, cpu, OptionError, type ConvEngine, type GpuTensor, type HostTensor, type RunInfo } from '../../src/index.js';
 
 /** Deterministic pseudo-random tensors (mulberry32), shared with the benchmarks: see src/testing.ts. */
 export { randomTensor } from '../../src/testing.js';
+
+/**
+ * Algorithms that run only some weights of their ops, not every geometry: 'separable' (a rank-1-only
+ * algorithm: kernels of rank ≤ 1, one input channel per group). `checkOp` runs an explicit request
+ * of one of these where `engine.explain` says it can and otherwise asserts that the call rejects
+ * with OptionError; any other algorithm that stops running fails the shared suites.
+ */
+export const NOT_GENERAL: ReadonlySet<string> = new Set(['separable']);
+/** The algorithms that run every geometry (suites that need a result from each iterate these). */
+export const GENERAL_ALGORITHMS = ALGORITHM_NAMES.filter((a) => !NOT_GENERAL.has(a));
 
 export const U = 2 ** -24;
 export const gamma = (n: number): number => (n * U) / (1 - n * U);
@@ -100,6 +111,10 @@ export function expectMatchesReference(op: OpName, a: HostTensor, b: HostTensor,
     expectFftClose(op, a, b, options, info, result, ref, label);
     return;
   }
+  if (info.algorithm === 'separable') {
+    expectSeparableClose(op, a, b, options, result, ref, label);
+    return;
+  }
   const mag = (cpu[op] as CpuOp)(abs(a), abs(b), absOptions(options));
   expectClose(result, ref, mag, reductionLength(op, a, b, options), label);
 }
@@ -112,9 +127,25 @@ export function expectMatchesReference(op: OpName, a: HostTensor, b: HostTensor,
 export async function checkOp(
   engine: ConvEngine, op: OpName, a: HostTensor, b: HostTensor, options: AnyOptions = {}, label: string = op, expected: Partial<RunInfo> = {},
 ): Promise<HostTensor> {
-  const { result, info } = await runWithInfo(engine, op, a, b, options);
   const requested = options.algorithm ?? 'auto';
+  if (NOT_GENERAL.has(requested as string) && !canRun(engine, op, a, b, options)) {
+    await expect(runWithInfo(engine, op, a, b, options), `${label}: ${String(requested)} cannot run it`).rejects.toBeInstanceOf(OptionError);
+    // Nothing ran: the reference stands in for callers that use the result.
+    return (cpu[op] as CpuOp)(a, b, options);
+  }
+  const { result, info } = await runWithInfo(engine, op, a, b, options);
   expect(info, `${label}: what ran`).toMatchObject({ op, ...(requested === 'auto' ? {} : { algorithm: requested }), ...expected });
   expectMatchesReference(op, a, b, options, info, result, label);
   return result;
+}
+
+/** Whether `engine.explain` says the call's explicit algorithm can run it (false: OptionError). */
+function canRun(engine: ConvEngine, op: OpName, a: HostTensor, b: HostTensor, options: AnyOptions): boolean {
+  try {
+    engine.explain(op, a, b, options);
+    return true;
+  } catch (e) {
+    if (e instanceof OptionError) return false;
+    throw e;
+  }
 }

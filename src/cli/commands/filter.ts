@@ -8,7 +8,7 @@ import { describeError, EXIT, RuntimeError, UsageError } from '../errors.js';
 import { describeRaster, encodePng, readImageFile, type RasterImage } from '../image.js';
 import { resolveKernel } from '../kernel.js';
 import { filterRaster, type FilterSettings } from '../pipeline.js';
-import { describeAdapter, diff, ms, openEngine, type CommonFilterOptions } from './common.js';
+import { describeAdapter, diff, ms, openEngine, saveTuning, type CommonFilterOptions } from './common.js';
 
 /** Options of `filter` as commander parses them. */
 export interface FilterCommandOptions extends CommonFilterOptions {
@@ -117,7 +117,7 @@ export function filterSettings(opts: FilterCommandOptions, filter: ResolvedFilte
   };
 }
 
-async function processOne(engine: ConvEngine, job: Job, settings: FilterSettings, image?: RasterImage): Promise<string> {
+async function processOne(engine: ConvEngine, job: Job, settings: FilterSettings, explain: boolean, image?: RasterImage): Promise<string> {
   const img = image ?? readImageFile(job.input);
   const r = await filterRaster(engine, img, settings);
   writeOutput(job.output, encodePng(r.output));
@@ -128,6 +128,7 @@ async function processOne(engine: ConvEngine, job: Job, settings: FilterSettings
       throw new RuntimeError(`check failed for '${job.input}': GPU and CPU results differ by ${r.maxLsbDiff} LSB (max |GPU − CPU| ${diff(r.maxAbsDiff)})`);
     }
   }
+  if (explain) for (const ran of r.ran) line += `\n  ran ${ran}`;
   return line;
 }
 
@@ -139,7 +140,7 @@ export async function runFilter(inputs: string[], opts: FilterCommandOptions): P
   const jobs = planOutputs(files, inputs, opts.output);
   // With one input, a bad image fails before a GPU is opened.
   const first = jobs.length === 1 ? readImageFile((jobs[0] as Job).input) : undefined;
-  const engine = await openEngine(opts.adapter);
+  const engine = await openEngine(opts.adapter, opts.tuning);
   // The adapter line goes out with the first result, so a run that fails prints only its error.
   let header = `adapter: ${describeAdapter(engine.adapterInfo)}\n`;
   const say = (line: string) => {
@@ -157,7 +158,7 @@ export async function runFilter(inputs: string[], opts: FilterCommandOptions): P
     for (const job of jobs) {
       bar?.update({ file: basename(job.input) });
       try {
-        const line = await processOne(engine, job, settings, job === jobs[0] ? first : undefined);
+        const line = await processOne(engine, job, settings, opts.explain === true, job === jobs[0] ? first : undefined);
         if (bar) lines.push(line);
         else say(line);
       } catch (e) {
@@ -173,6 +174,7 @@ export async function runFilter(inputs: string[], opts: FilterCommandOptions): P
     bar?.stop();
     for (const line of lines) say(line);
     if (jobs.length > 1) say(`${jobs.length - failures} of ${jobs.length} images written to ${opts.output}`);
+    if (opts.tuning) saveTuning(engine, opts.tuning);
   } finally {
     engine.destroy();
   }

@@ -10,9 +10,9 @@ import { kernelRows, type ResolvedFilter } from '../../presets/index.js';
 import { EXIT, RuntimeError, UsageError } from '../errors.js';
 import { describeRaster, encodePng, readImageFile } from '../image.js';
 import { resolveKernel } from '../kernel.js';
-import { SAMPLE_IMAGE } from '../paths.js';
+import { samplePhoto, testPattern } from '../sample.js';
 import { filterRaster, type FilterOutcome, type FilterSettings } from '../pipeline.js';
-import { describeAdapter, diff, ms, openEngine, type CommonFilterOptions } from './common.js';
+import { describeAdapter, diff, ms, openEngine, saveTuning, type CommonFilterOptions } from './common.js';
 import { contactSheet } from './sheet.js';
 
 /** The presets `npm start` shows. */
@@ -70,8 +70,11 @@ export async function runGallery(image: string | undefined, opts: GalleryCommand
   const specs = opts.presets.split(';').map((s) => s.trim()).filter(Boolean);
   if (!specs.length) throw new UsageError('--presets is empty: give kernel specs separated by semicolons');
   const filters = specs.map((s) => resolveKernel(s));
-  const input = image ?? SAMPLE_IMAGE;
-  const img = readImageFile(input);
+  // No image: the sample photograph in a clone of the repository; the npm package leaves it out,
+  // so there a generated test pattern stands in.
+  const photo = image ?? samplePhoto();
+  const input = photo ?? 'test-pattern.png';
+  const img = photo === undefined ? testPattern() : readImageFile(photo);
   const outDir = opts.output;
   try {
     mkdirSync(outDir, { recursive: true });
@@ -79,16 +82,22 @@ export async function runGallery(image: string | undefined, opts: GalleryCommand
     throw new RuntimeError(`cannot create the output directory '${outDir}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   const inputCopy = `input${extname(input).toLowerCase() || '.png'}`;
-  copyFileSync(input, join(outDir, inputCopy));
+  if (photo === undefined) {
+    const color = Uint16Array.from(img.color, (v) => Math.round(v * 255));
+    writeFileSync(join(outDir, inputCopy), encodePng({ width: img.width, height: img.height, colorChannels: img.colorChannels, color, alpha: undefined, depth: 8 }));
+  } else {
+    copyFileSync(photo, join(outDir, inputCopy));
+  }
 
-  const engine: ConvEngine = await openEngine(opts.adapter);
+  const engine: ConvEngine = await openEngine(opts.adapter, opts.tuning);
   const entries: GalleryEntry[] = [];
   let adapterLine = '';
   try {
     adapterLine = describeAdapter(engine.adapterInfo);
     process.stdout.write(`adapter: ${adapterLine}\n`);
     const shown = relative(process.cwd(), input);
-    process.stdout.write(`image:   ${shown.startsWith('..') || isAbsolute(shown) ? input : shown} (${img.width}×${img.height} ${describeRaster(img)})\n`);
+    const name = photo === undefined ? 'a generated test pattern (no image given, and the sample photo is not in the npm package: `webgpu-conv gallery photo.jpg` uses yours)' : shown.startsWith('..') || isAbsolute(shown) ? input : shown;
+    process.stdout.write(`image:   ${name} (${img.width}×${img.height} ${describeRaster(img)})\n`);
     process.stdout.write(`filter:  ${opts.correlate ? 'correlation' : 'convolution'}, mode ${opts.mode}, boundary ${opts.boundary}, algorithm ${opts.algorithm}\n\n`);
     for (const [i, filter] of filters.entries()) {
       const settings: FilterSettings = {
@@ -110,6 +119,7 @@ export async function runGallery(image: string | undefined, opts: GalleryCommand
       writeFileSync(join(outDir, file), encodePng(outcome.output));
       entries.push({ filter, file, outcome, mapping: mappingLabel(settings) });
     }
+    if (opts.tuning) saveTuning(engine, opts.tuning);
   } finally {
     engine.destroy();
   }

@@ -1,0 +1,130 @@
+// Separable convolution (src/algorithms/separable.ts): a rank-1 kernel w[k] = a_k·b_kᵀ (factors
+// computed on the host, flipped there when FLIP) as two 1-D passes over one chunk of (n, k) planes:
+//   rows — T[p, r, ox] = Σ_kx b_k[kx] · x̃[n, g, r − padTop, ox·sW − padLeft + kx·dW]
+//          for every extended input row r < R = (OH − 1)·sH + (KH − 1)·dH + 1 the column pass reads,
+//          x̃ the input extended in both dimensions by the boundary rule (a 'fill' row is the fill
+//          value all along, so it gives fill·Σ b);
+//   cols — out[n, k, oy, ox] = bias[k] + Σ_ky a_k[ky] · T[p, oy·sH + ky·dH, ox].
+// In exact arithmetic that is the canonical sum Σ_ky Σ_kx x̃ · a_k[ky]·b_k[kx]. The factors are
+// packed per output channel k: a_k at k·(KH + KW), then b_k.
+
+struct Params {
+  g: Geometry,
+  total: u32,    // invocations of the dispatch
+  wgTotal: u32,
+  R: u32,        // rows of the intermediate per plane
+  plane0: u32,   // the chunk's first (n, k) plane, n·K + k
+}
+@group(0) @binding(0) var<uniform> P: Params;
+
+// Invocations per workgroup (the host reads it).
+const WG: u32 = 64u;
+// Outputs per invocation along a row.
+const OB: u32 = 4u;
+
+@group(0) @binding(1) var<storage, read> inp: array<f32>;
+@group(0) @binding(2) var<storage, read> fac: array<f32>;
+@group(0) @binding(3) var<storage, read_write> rowsOut: array<f32>;
+
+// x̃ at row iy (already mapped by the boundary rule, −1: fill) and column x of input plane `plane`.
+fn inputAt(plane: u32, iy: i32, x: i32) -> f32 {
+  let ix = boundaryIndex(x, i32(P.g.W));
+  if (iy < 0 || ix < 0) { return P.g.fill; }
+  return inp[(plane * P.g.H + u32(iy)) * P.g.W + u32(ix)];
+}
+
+@compute @workgroup_size(WG)
+fn rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) li: u32) {
+  let t = linearWorkgroup(wid, nwg) * WG + li;
+  if (t >= P.total) { return; }
+  let blocks = (P.g.OW + OB - 1u) / OB;
+  let ox0 = (t % blocks) * OB;
+  let r = (t / blocks) % P.R;
+  let pl = t / (blocks * P.R);
+  let p = P.plane0 + pl;
+  let k = p % P.g.K;
+  let plane = (p / P.g.K) * P.g.C + k / P.g.Kg;
+  let iy = boundaryIndex(i32(r) - P.g.padTop, i32(P.g.H));
+  let fb = k * (P.g.KH + P.g.KW) + P.g.KH;
+  let x0 = i32(ox0 * P.g.sW) - P.g.padLeft;
+  var acc = vec4<f32>(0.0);
+  if (P.g.sW == 1u && P.g.dW == 1u && iy >= 0 && x0 >= 0 && x0 + i32(P.g.KW) + 3 < i32(P.g.W)) {
+    // Inside the image (most of it): no boundary rule, the window slides one column per tap.
+    let row = (plane * P.g.H + u32(iy)) * P.g.W + u32(x0);
+    var v = vec4<f32>(inp[row], inp[row + 1u], inp[row + 2u], inp[row + 3u]);
+    for (var kx = 0u; kx < P.g.KW; kx++) {
+      acc += fac[fb + kx] * v;
+      v = vec4<f32>(v.yzw, inp[row + kx + 4u]);
+    }
+  } else if (P.g.sW == 1u && P.g.dW == 1u) {
+    // The window slides one column per tap.
+    var v = vec4<f32>(inputAt(plane, iy, x0), inputAt(plane, iy, x0 + 1), inputAt(plane, iy, x0 + 2), inputAt(plane, iy, x0 + 3));
+    for (var kx = 0u; kx < P.g.KW; kx++) {
+      acc += fac[fb + kx] * v;
+      v = vec4<f32>(v.yzw, inputAt(plane, iy, x0 + i32(kx) + 4));
+    }
+  } else {
+    let sw = i32(P.g.sW);
+    for (var kx = 0u; kx < P.g.KW; kx++) {
+      let x = x0 + i32(kx * P.g.dW);
+      acc += fac[fb + kx] * vec4<f32>(inputAt(plane, iy, x), inputAt(plane, iy, x + sw), inputAt(plane, iy, x + 2 * sw), inputAt(plane, iy, x + 3 * sw));
+    }
+  }
+  let o = (pl * P.R + r) * P.g.OW + ox0;
+  for (var i = 0u; i < OB; i++) {
+    if (ox0 + i < P.g.OW) { rowsOut[o + i] = acc[i]; }
+  }
+}
+
+@group(0) @binding(1) var<storage, read> rowsIn: array<f32>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read_write> outp: array<f32>;
+
+// Output rows per invocation of the column pass: RB_MAX with unit stride and dilation down the
+// columns (then each intermediate row loaded feeds up to RB_MAX outputs), else 1.
+override RB: u32 = 1u;
+const RB_MAX: u32 = 4u;
+
+@compute @workgroup_size(WG)
+fn cols(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) li: u32) {
+  let t = linearWorkgroup(wid, nwg) * WG + li;
+  if (t >= P.total) { return; }
+  let blocks = (P.g.OW + OB - 1u) / OB;
+  let rowBlocks = (P.g.OH + RB - 1u) / RB;
+  let ox0 = (t % blocks) * OB;
+  let oy0 = ((t / blocks) % rowBlocks) * RB;
+  let pl = t / (blocks * rowBlocks);
+  let p = P.plane0 + pl;
+  let k = p % P.g.K;
+  let fa = k * (P.g.KH + P.g.KW);
+  // Columns past the row's end read its last column, rows past the plane's end its last row (kept
+  // in the plane; never stored).
+  let last = P.g.OW - 1u;
+  let c = vec4<u32>(ox0, min(ox0 + 1u, last), min(ox0 + 2u, last), min(ox0 + 3u, last));
+  var acc: array<vec4<f32>, RB_MAX>;
+  if (RB > 1u) {
+    // Unit stride and dilation: intermediate row oy0 + q feeds output row oy0 + rr through tap q − rr.
+    for (var q = 0u; q < RB + P.g.KH - 1u; q++) {
+      let o = (pl * P.R + min(oy0 + q, P.R - 1u)) * P.g.OW;
+      let v = vec4<f32>(rowsIn[o + c.x], rowsIn[o + c.y], rowsIn[o + c.z], rowsIn[o + c.w]);
+      for (var rr = 0u; rr < RB_MAX; rr++) {
+        if (q >= rr && q - rr < P.g.KH) { acc[rr] += fac[fa + q - rr] * v; }
+      }
+    }
+  } else {
+    for (var ky = 0u; ky < P.g.KH; ky++) {
+      let o = (pl * P.R + oy0 * P.g.sH + ky * P.g.dH) * P.g.OW;
+      acc[0] += fac[fa + ky] * vec4<f32>(rowsIn[o + c.x], rowsIn[o + c.y], rowsIn[o + c.z], rowsIn[o + c.w]);
+    }
+  }
+  let bk = bias[k];
+  for (var rr = 0u; rr < RB; rr++) {
+    if (oy0 + rr >= P.g.OH) { continue; }
+    let o = (p * P.g.OH + oy0 + rr) * P.g.OW + ox0;
+    for (var i = 0u; i < OB; i++) {
+      if (ox0 + i < P.g.OW) { outp[o + i] = acc[rr][i] + bk; }
+    }
+  }
+}
