@@ -27,7 +27,7 @@ export function tunable(host: ExecutionHost, job: ConvJob): boolean {
 export async function tuneJob(host: ExecutionHost, state: DeviceState, op: string, job: ConvJob, table: TuningTable): Promise<TuneResult> {
   if (!tunable(host, job)) throw new OptionError(`tune: ${op}: the job must fit one buffer binding to be tuned (it is split to fit the device)`);
   const hostInput = !(job.input instanceof GpuTensor);
-  const ctx = algorithmContext(host, state, hostInput);
+  const ctx = algorithmContext(host, state, hostInput, job.weight);
   const { runnable, rejected } = tuneCandidates(job.geometry, ctx);
   const method = state.querySet ? 'timestamps' : 'wall-clock';
   const measured: TuneCandidate[] = [];

@@ -141,6 +141,20 @@ describe('separable convolve2d / correlate2d on llvmpipe', () => {
   });
 });
 
+describe('separable on SwiftShader', () => {
+  it('every mode and boundary, and a depthwise conv2d with stride, dilation, flip and bias', async () => {
+    const swift = await useEngine('swiftshader');
+    const image = randomTensor([2, 9, 10], 100);
+    for (const mode of MODES) {
+      for (const boundary of BOUNDARIES) {
+        await checkOp(swift, 'correlate2d', image, rank1(4, 3, 101), { mode, boundary, fillValue: 0.5, algorithm: 'separable' }, `swiftshader ${mode} ${boundary}`);
+      }
+    }
+    const w = { data: Float32Array.from([...rank1(3, 3, 102).data, ...rank1(3, 3, 103).data]), shape: [2, 1, 3, 3] };
+    await checkOp(swift, 'conv2d', randomTensor([1, 2, 12, 11], 104), w, { groups: 2, stride: 2, dilation: [2, 1], padding: 2, paddingMode: 'reflect', flip: true, bias: Float32Array.of(0.5, -1), algorithm: 'separable' });
+  });
+});
+
 describe('sepConvolve2d and gaussianBlur', () => {
   it('sepConvolve2d is convolve2d with outer(kernelY, kernelX), on every mode and boundary, batched', async () => {
     const ky = { data: vec(5, 80), shape: [5] };
