@@ -10,7 +10,10 @@ import { GpuTensor } from './gpu/tensor.js';
 import type { ConvJob } from './ops/job.js';
 import { bindingLimit, fits } from './split.js';
 import type { AdapterInfo } from './gpu/device.js';
-import { median, tuneCandidates, tuneKey, TuningTable, type TuneCandidate, type TuneResult } from './tune.js';
+import { candidates, choose } from './algorithms/select.js';
+import type { Explanation } from './engine-types.js';
+import type { OpName } from './ops/index.js';
+import { median, tuneCandidates, tunedChoice, tuneKey, TuningTable, type TuneCandidate, type TuneResult } from './tune.js';
 import type { RunInfo } from './types.js';
 
 /** Timed runs per candidate: at least MIN_RUNS, more while under BUDGET_MS, at most MAX_RUNS (after one warm-up run). */
@@ -66,6 +69,15 @@ export class Tuner {
 
   constructor(adapter: AdapterInfo) {
     this.table = new TuningTable(adapter);
+  }
+
+  /** What `job` would run (the tuned winner of its key for 'auto', else `choose()`), and every algorithm's verdict. */
+  explain<O extends OpName>(host: ExecutionHost, state: DeviceState, op: O, job: ConvJob): Explanation {
+    const ctx = algorithmContext(host, state, !(job.input instanceof GpuTensor), job.weight);
+    const tuned = job.algorithm === 'auto' ? this.table.get(tuneKey(op, job.geometry, ctx.hostInput)) : undefined;
+    const chosen = (tuned && tunedChoice(tuned, job.geometry, ctx)) || choose(op, job.algorithm, job.geometry, ctx);
+    const explanation: Explanation = { op, algorithm: chosen.name, variant: chosen.plan.variant, reason: chosen.reason, candidates: candidates(job.geometry, ctx) };
+    return tuned ? { ...explanation, tuned } : explanation;
   }
 
   /** Tunes `job` now (see tuneJob). */

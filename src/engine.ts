@@ -5,9 +5,8 @@
  */
 import type { AlgorithmPreferences } from './algorithms/algorithm.js';
 import { ALGORITHM_NAMES, type ConcreteAlgorithm } from './algorithms/registry.js';
-import { candidates, choose } from './algorithms/select.js';
 import { DeviceLostError, EngineDestroyedError, OptionError, ResourceError, ShapeError } from './errors.js';
-import { algorithmContext, execute, releaseDeviceState, translateError, type DeviceState, type ExecutionHost } from './execute.js';
+import { execute, releaseDeviceState, translateError, type DeviceState, type ExecutionHost } from './execute.js';
 import { BufferUsage, MapMode } from './gpu/constants.js';
 import { acquireDevice, type AcquiredDevice, type AdapterInfo } from './gpu/device.js';
 import type { EngineOptions, EngineStats, Explanation, OpResult } from './engine-types.js';
@@ -20,7 +19,7 @@ import { normalizeFilter2d } from './ops/filter.js';
 import { gaussianFilter, separableKernel } from './ops/gaussian.js';
 import { Tuner } from './autotune.js';
 import { checkEngineOptions, DEFAULT_POOL_CAP } from './engine-options.js';
-import { tunedChoice, tuneKey, type TuneResult, type TuningExport } from './tune.js';
+import type { TuneResult, TuningExport } from './tune.js';
 import { operand, type TensorArg } from './ops/job.js';
 import { bindingLimit } from './split.js';
 import type { Conv1dOptions, Conv2dOptions, Fft2Options, FftOpName, FftOptions, Filter1dOptions, Filter2dOptions, GaussianBlurOptions, HostTensor } from './types.js';
@@ -182,12 +181,7 @@ export class ConvEngine implements GpuTensorOwner {
    */
   explain<O extends OpName>(op: O, a: TensorArg, b: TensorArg, options?: OpOptions[O]): Explanation {
     if (this.destroyed) throw new EngineDestroyedError('explain');
-    const job = makeJob(op, a, b, options);
-    const ctx = algorithmContext(this.host, this.state, !(job.input instanceof GpuTensor), job.weight);
-    const tuned = job.algorithm === 'auto' ? this.tuner.table.get(tuneKey(op, job.geometry, ctx.hostInput)) : undefined;
-    const chosen = (tuned && tunedChoice(tuned, job.geometry, ctx)) || choose(op, job.algorithm, job.geometry, ctx);
-    const explanation: Explanation = { op, algorithm: chosen.name, variant: chosen.plan.variant, reason: chosen.reason, candidates: candidates(job.geometry, ctx) };
-    return tuned ? { ...explanation, tuned } : explanation;
+    return this.tuner.explain(this.host, this.state, op, makeJob(op, a, b, options));
   }
 
   /**
