@@ -33,9 +33,12 @@ export function checkEngineOptions(options: EngineOptions, deviceLimits: GPUSupp
   if (options.gemm !== undefined && !GEMM_VARIANTS.includes(options.gemm)) {
     throw new OptionError(`createEngine: gemm must be one of ${GEMM_VARIANTS.map((v) => `'${v}'`).join(', ')}, got ${String(options.gemm)}`);
   }
+  if (options.winograd !== undefined && options.winograd !== 'F2x2' && options.winograd !== 'F4x4') {
+    throw new OptionError(`createEngine: winograd must be 'F2x2' or 'F4x4', got ${String(options.winograd)}`);
+  }
   for (const name of ['uniformWeights', 'textureInput', 'profile', 'autotune'] as const) {
     const v = options[name];
     if (v !== undefined && typeof v !== 'boolean') throw new OptionError(`createEngine: ${name} must be a boolean, got ${String(v)}`);
   }
-  return { planLimits, preferences: Object.freeze({ gemm: options.gemm, uniformWeights: options.uniformWeights, textureInput: options.textureInput }) };
+  return { planLimits, preferences: Object.freeze({ gemm: options.gemm, uniformWeights: options.uniformWeights, textureInput: options.textureInput, winograd: options.winograd }) };
 }

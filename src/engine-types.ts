@@ -26,6 +26,12 @@ export interface EngineOptions extends DeviceOptions {
    */
   gemm?: GemmVariant;
   /**
+   * The tile of the `'winograd'` algorithm: `'F2x2'` (F(2×2,3×3), 4×4 input tiles) or `'F4x4'`
+   * (F(4×4,3×3), 6×6 tiles: fewer multiplies, larger error). Default: chosen per layer by cost and
+   * by the measured error rule (see the README's Winograd section).
+   */
+  winograd?: 'F2x2' | 'F4x4';
+  /**
    * Let the direct kernel read weights of up to 16 KiB from a uniform-buffer copy instead of the
    * storage buffer, where it does not read packed taps from uniform windows anyway (those serve
    * unit-stride blocks of rows on every adapter). Default: true on Mesa's llvmpipe/lavapipe

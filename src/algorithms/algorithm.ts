@@ -24,6 +24,8 @@ export interface AlgorithmPreferences {
   uniformWeights?: boolean | undefined;
   /** Direct: read host inputs from a texture (`EngineOptions.textureInput`). */
   textureInput?: boolean | undefined;
+  /** Winograd: the tile variant (`EngineOptions.winograd`). */
+  winograd?: 'F2x2' | 'F4x4' | undefined;
 }
 
 /** What a plan may depend on besides the geometry. */

@@ -9,6 +9,7 @@ import { fft } from './fft.js';
 import { im2col } from './im2col.js';
 import { separable } from './separable.js';
 import { tiled } from './tiled.js';
+import { winograd } from './winograd.js';
 
 /** Every algorithm by its name, in the order `'auto'` breaks cost ties. */
 export const REGISTRY = {
@@ -17,6 +18,7 @@ export const REGISTRY = {
   tiled,
   fft,
   separable,
+  winograd,
 } as const satisfies Record<string, AnyAlgorithm>;
 
 /** A concrete algorithm's name (what `'auto'` resolves to). */

@@ -11,6 +11,7 @@
 import { expect } from 'vitest';
 import { expectFftClose } from './fft-bound.js';
 import { expectSeparableClose } from './separable-bound.js';
+import { expectWinogradClose } from './winograd-bound.js';
 import { ALGORITHM_NAMES, cpu, OptionError, type ConvEngine, type GpuTensor, type HostTensor, type RunInfo } from '../../src/index.js';
 
 /** Deterministic pseudo-random tensors (mulberry32), shared with the benchmarks: see src/testing.ts. */
@@ -18,11 +19,12 @@ export { randomTensor } from '../../src/testing.js';
 
 /**
  * Algorithms that run only some weights of their ops, not every geometry: 'separable' (a rank-1-only
- * algorithm: kernels of rank ≤ 1, one input channel per group). `checkOp` runs an explicit request
+ * algorithm: kernels of rank ≤ 1, one input channel per group) and 'winograd' (3×3 kernels at
+ * stride 1, dilation 1 only). `checkOp` runs an explicit request
  * of one of these where `engine.explain` says it can and otherwise asserts that the call rejects
  * with OptionError; any other algorithm that stops running fails the shared suites.
  */
-export const NOT_GENERAL: ReadonlySet<string> = new Set(['separable']);
+export const NOT_GENERAL: ReadonlySet<string> = new Set(['separable', 'winograd']);
 /** The algorithms that run every geometry (suites that need a result from each iterate these). */
 export const GENERAL_ALGORITHMS = ALGORITHM_NAMES.filter((a) => !NOT_GENERAL.has(a));
 
@@ -109,6 +111,10 @@ export function expectMatchesReference(op: OpName, a: HostTensor, b: HostTensor,
   const ref = (cpu[op] as CpuOp)(a, b, options);
   if (info.algorithm === 'fft') {
     expectFftClose(op, a, b, options, info, result, ref, label);
+    return;
+  }
+  if (info.algorithm === 'winograd') {
+    expectWinogradClose(op, a, b, options, info, result, ref, label);
     return;
   }
   if (info.algorithm === 'separable') {

@@ -1,0 +1,403 @@
+// Winograd convolution F(m×m, 3×3) (src/algorithms/winograd.ts), m = 2 (tiles of A = 4 inputs) or,
+// with F4, m = 4 (A = 6): per output tile of m×m outputs
+//   Y = Aᵀ [ Σ_c (G g_c Gᵀ) ⊙ (Bᵀ d_c B) ] A + bias
+// with d_c the A×A input tile of channel c (boundary rule applied), g_c the 3×3 kernel (flipped when
+// FLIP). Three kernels around the GEMM of im2col (shaders/gemm.wgsl, run on a 1×1 geometry per tile
+// position ξ):
+//   weightTransform  U[ξ][k][c] = (G g_{k,c} Gᵀ)[ξ], into the GEMM's uniform windows or a dense array
+//   inputTransform   V[ξ][c][t] = (Bᵀ d_{c,t} B)[ξ] for every tile column t (image, tile) of the chunk
+//   outputTransform  out = Aᵀ M[·][k][t] A + bias, cropped to the output
+// The transforms are Lavin & Gray's (F(4,3): interpolation points 0, ±1, ±2, ∞), written out as the
+// sparse formulas of their rows; the entries are exact rationals, rounded to f32 once (1/6, 1/12,
+// 1/24), as the host's float64 copies in winograd.ts state.
+
+override F4: bool = false;
+// Invocations per workgroup (the host reads it).
+const WG: u32 = 64u;
+// Floats of one uniform window of the GEMM (gemm.wgsl's UA_VEC4S · 4).
+const WINDOW_FLOATS: u32 = 16384u;
+
+struct Params {
+  g: Geometry,
+  total: u32,
+  wgTotal: u32,
+  tilesX: u32,    // tiles per output row and per image
+  tiles: u32,
+  T: u32,         // tile columns of the chunk: images · tiles
+  n0: u32,        // the chunk's first image
+  strideV: u32,   // floats between the tile positions of V (and of U in the dense layout)
+  strideM: u32,   // floats between the tile positions of M
+  windowed: u32,  // weightTransform: 1 = uniform windows (mW, SL, PW, windows, slices), 0 = dense [ξ][K][Cg]
+  mW: u32,        // rows (output channels of a group) per window
+  SL: u32,        // reduction steps (input channels of a group) per window
+  PW: u32,        // tile positions per window
+  windows: u32,
+  slices: u32,
+  xi0: u32,       // gemm: the window's first position, rows [m0, m0 + mW) and steps [j0, j0 + jLen) of group grp
+  grp: u32,
+  m0: u32,
+  j0: u32,
+  jLen: u32,
+}
+@group(0) @binding(0) var<uniform> P: Params;
+
+fn tileSize() -> u32 { return select(4u, 6u, F4); }
+fn outSize() -> u32 { return select(2u, 4u, F4); }
+
+// Bᵀ·d for one column (or row) of A values.
+fn inputRow(d: array<f32, 6>) -> array<f32, 6> {
+  var r: array<f32, 6>;
+  if (F4) {
+    r[0] = 4.0 * d[0] - 5.0 * d[2] + d[4];
+    r[1] = -4.0 * (d[1] + d[2]) + d[3] + d[4];
+    r[2] = 4.0 * (d[1] - d[2]) - d[3] + d[4];
+    r[3] = 2.0 * (d[3] - d[1]) - d[2] + d[4];
+    r[4] = 2.0 * (d[1] - d[3]) - d[2] + d[4];
+    r[5] = 4.0 * d[1] - 5.0 * d[3] + d[5];
+  } else {
+    r[0] = d[0] - d[2];
+    r[1] = d[1] + d[2];
+    r[2] = d[2] - d[1];
+    r[3] = d[1] - d[3];
+  }
+  return r;
+}
+
+// Aᵀ·m for one column (or row) of A values: m outputs.
+fn outputRow(v: array<f32, 6>) -> array<f32, 6> {
+  var r: array<f32, 6>;
+  if (F4) {
+    let p1 = v[1] + v[2];
+    let m1 = v[1] - v[2];
+    let p3 = v[3] + v[4];
+    let m3 = v[3] - v[4];
+    r[0] = v[0] + p1 + p3;
+    r[1] = m1 + 2.0 * m3;
+    r[2] = p1 + 4.0 * p3;
+    r[3] = m1 + 8.0 * m3 + v[5];
+  } else {
+    r[0] = v[0] + v[1] + v[2];
+    r[1] = v[1] - v[2] - v[3];
+  }
+  return r;
+}
+
+// G·g for one column (or row) of the 3×3 kernel: A values.
+fn weightRow(g0: f32, g1: f32, g2: f32) -> array<f32, 6> {
+  var r: array<f32, 6>;
+  if (F4) {
+    r[0] = g0 * (1.0 / 4.0);
+    r[1] = (g0 + g1 + g2) * (-1.0 / 6.0);
+    r[2] = (g0 - g1 + g2) * (-1.0 / 6.0);
+    r[3] = g0 * (1.0 / 24.0) + g1 * (1.0 / 12.0) + g2 * (1.0 / 6.0);
+    r[4] = g0 * (1.0 / 24.0) - g1 * (1.0 / 12.0) + g2 * (1.0 / 6.0);
+    r[5] = g2;
+  } else {
+    r[0] = g0;
+    r[1] = (g0 + g1 + g2) * 0.5;
+    r[2] = (g0 - g1 + g2) * 0.5;
+    r[3] = g2;
+  }
+  return r;
+}
+
+@group(0) @binding(1) var<storage, read> src: array<f32>;
+@group(0) @binding(2) var<storage, read_write> dst: array<f32>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+
+// One invocation per weight (k, c): U = G g Gᵀ, A×A values, stored for position ξ in the uniform
+// windows of `gemm` below (window ((grp·windows + mw)·slices + s)·batches + ξ / PW, float
+// ((ξ % PW)·SL + jj)·mW + r for row m = mw·mW + r of group grp and channel c = s·SL + jj) or dense
+// (ξ·strideV + k·Cg + c, for gemm.wgsl's mainRegister).
+@compute @workgroup_size(WG)
+fn weightTransform(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+                   @builtin(local_invocation_index) li: u32) {
+  let e = linearWorkgroup(wid, nwg) * WG + li;
+  if (e >= P.total) { return; }
+  let A = tileSize();
+  let c = e % P.g.Cg;
+  let k = e / P.g.Cg;
+  // Columns first: t[i][x] = (G g)[i][x], then rows: u[i][j] = (t Gᵀ)[i][j].
+  var t: array<array<f32, 3>, 6>;
+  for (var x = 0u; x < 3u; x++) {
+    let col = weightRow(src[weightIndex(k, c, 0u, x)], src[weightIndex(k, c, 1u, x)], src[weightIndex(k, c, 2u, x)]);
+    for (var i = 0u; i < A; i++) { t[i][x] = col[i]; }
+  }
+  let grp = k / P.g.Kg;
+  let m = k % P.g.Kg;
+  let mw = m / max(P.mW, 1u);
+  let r = m % max(P.mW, 1u);
+  let s = c / max(P.SL, 1u);
+  let jj = c % max(P.SL, 1u);
+  for (var i = 0u; i < A; i++) {
+    let row = weightRow(t[i][0], t[i][1], t[i][2]);
+    for (var j = 0u; j < A; j++) {
+      let xi = i * A + j;
+      if (P.windowed == 1u) {
+        let batches = (A * A + P.PW - 1u) / P.PW;
+        let w = ((grp * P.windows + mw) * P.slices + s) * batches + xi / P.PW;
+        dst[w * WINDOW_FLOATS + ((xi % P.PW) * P.SL + jj) * P.mW + r] = row[j];
+      } else {
+        dst[xi * P.strideV + k * P.g.Cg + c] = row[j];
+      }
+    }
+  }
+}
+
+// x̃[n, c] at (y, x): the input extended by the boundary rule.
+fn inputValue(base: u32, y: i32, x: i32) -> f32 {
+  let iy = boundaryIndex(y, i32(P.g.H));
+  let ix = boundaryIndex(x, i32(P.g.W));
+  if (iy < 0 || ix < 0) { return P.g.fill; }
+  return src[base + u32(iy) * P.g.W + u32(ix)];
+}
+
+// Input row y of the tile from column x0: A values, read directly when the tile lies inside the input.
+// (Every array here is indexed by constants only, so that it stays in registers.)
+fn inputTileRow(base: u32, y: i32, x0: i32, inside: bool) -> array<f32, 6> {
+  var r: array<f32, 6>;
+  if (inside) {
+    let o = base + u32(y) * P.g.W + u32(x0);
+    r[0] = src[o];
+    r[1] = src[o + 1u];
+    r[2] = src[o + 2u];
+    r[3] = src[o + 3u];
+    if (F4) {
+      r[4] = src[o + 4u];
+      r[5] = src[o + 5u];
+    }
+  } else {
+    r[0] = inputValue(base, y, x0);
+    r[1] = inputValue(base, y, x0 + 1);
+    r[2] = inputValue(base, y, x0 + 2);
+    r[3] = inputValue(base, y, x0 + 3);
+    if (F4) {
+      r[4] = inputValue(base, y, x0 + 4);
+      r[5] = inputValue(base, y, x0 + 5);
+    }
+  }
+  return r;
+}
+
+// Column x of the rows h0 … h5.
+fn column(h0: array<f32, 6>, h1: array<f32, 6>, h2: array<f32, 6>, h3: array<f32, 6>, h4: array<f32, 6>, h5: array<f32, 6>, x: u32) -> array<f32, 6> {
+  var r: array<f32, 6>;
+  switch (x) {
+    case 0u: { r = array<f32, 6>(h0[0], h1[0], h2[0], h3[0], h4[0], h5[0]); }
+    case 1u: { r = array<f32, 6>(h0[1], h1[1], h2[1], h3[1], h4[1], h5[1]); }
+    case 2u: { r = array<f32, 6>(h0[2], h1[2], h2[2], h3[2], h4[2], h5[2]); }
+    case 3u: { r = array<f32, 6>(h0[3], h1[3], h2[3], h3[3], h4[3], h5[3]); }
+    case 4u: { r = array<f32, 6>(h0[4], h1[4], h2[4], h3[4], h4[4], h5[4]); }
+    default: { r = array<f32, 6>(h0[5], h1[5], h2[5], h3[5], h4[5], h5[5]); }
+  }
+  return r;
+}
+
+// Stores column x of the transformed tile: V[(y·A + x)·strideV + o] = r[y].
+fn storeInputColumn(r: array<f32, 6>, x: u32, o: u32) {
+  let A = tileSize();
+  let s = P.strideV;
+  dst[x * s + o] = r[0];
+  dst[(A + x) * s + o] = r[1];
+  dst[(2u * A + x) * s + o] = r[2];
+  dst[(3u * A + x) * s + o] = r[3];
+  if (F4) {
+    dst[(4u * A + x) * s + o] = r[4];
+    dst[(5u * A + x) * s + o] = r[5];
+  }
+}
+
+// One invocation per (channel c, tile column t), t fastest: V[ξ·strideV + c·T + t] = (Bᵀ d B)[ξ] for
+// the A×A input tile at (ty·m − padTop, tx·m − padLeft) of image n0 + t / tiles.
+@compute @workgroup_size(WG)
+fn inputTransform(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+                  @builtin(local_invocation_index) li: u32) {
+  let e = linearWorkgroup(wid, nwg) * WG + li;
+  if (e >= P.total) { return; }
+  let A = tileSize();
+  let mo = outSize();
+  let t = e % P.T;
+  let c = e / P.T;
+  let n = P.n0 + t / P.tiles;
+  let tile = t % P.tiles;
+  let y0 = i32((tile / P.tilesX) * mo) - P.g.padTop;
+  let x0 = i32((tile % P.tilesX) * mo) - P.g.padLeft;
+  let inside = y0 >= 0 && x0 >= 0 && y0 + i32(A) <= i32(P.g.H) && x0 + i32(A) <= i32(P.g.W);
+  let base = (n * P.g.C + c) * P.g.H * P.g.W;
+  // Rows: d B (each row through Bᵀ), then columns: Bᵀ (d B).
+  let h0 = inputRow(inputTileRow(base, y0, x0, inside));
+  let h1 = inputRow(inputTileRow(base, y0 + 1, x0, inside));
+  let h2 = inputRow(inputTileRow(base, y0 + 2, x0, inside));
+  let h3 = inputRow(inputTileRow(base, y0 + 3, x0, inside));
+  var h4: array<f32, 6>;
+  var h5: array<f32, 6>;
+  if (F4) {
+    h4 = inputRow(inputTileRow(base, y0 + 4, x0, inside));
+    h5 = inputRow(inputTileRow(base, y0 + 5, x0, inside));
+  }
+  let o = c * P.T + t;
+  storeInputColumn(inputRow(column(h0, h1, h2, h3, h4, h5, 0u)), 0u, o);
+  storeInputColumn(inputRow(column(h0, h1, h2, h3, h4, h5, 1u)), 1u, o);
+  storeInputColumn(inputRow(column(h0, h1, h2, h3, h4, h5, 2u)), 2u, o);
+  storeInputColumn(inputRow(column(h0, h1, h2, h3, h4, h5, 3u)), 3u, o);
+  if (F4) {
+    storeInputColumn(inputRow(column(h0, h1, h2, h3, h4, h5, 4u)), 4u, o);
+    storeInputColumn(inputRow(column(h0, h1, h2, h3, h4, h5, 5u)), 5u, o);
+  }
+}
+
+// Row y of M[·][k][t] (A values; o = k·T + t).
+fn loadOutputRow(y: u32, o: u32) -> array<f32, 6> {
+  let A = tileSize();
+  let s = P.strideM;
+  var r: array<f32, 6>;
+  r[0] = src[(y * A) * s + o];
+  r[1] = src[(y * A + 1u) * s + o];
+  r[2] = src[(y * A + 2u) * s + o];
+  r[3] = src[(y * A + 3u) * s + o];
+  if (F4) {
+    r[4] = src[(y * A + 4u) * s + o];
+    r[5] = src[(y * A + 5u) * s + o];
+  }
+  return r;
+}
+
+// Stores row y of the output tile (its first m values of r) + b where inside the output.
+fn storeOutputRow(r: array<f32, 6>, y: u32, oy0: u32, ox0: u32, plane: u32, b: f32) {
+  if (oy0 + y >= P.g.OH) { return; }
+  let o = plane + (oy0 + y) * P.g.OW + ox0;
+  if (ox0 + outSize() <= P.g.OW) {
+    dst[o] = r[0] + b;
+    dst[o + 1u] = r[1] + b;
+    if (F4) {
+      dst[o + 2u] = r[2] + b;
+      dst[o + 3u] = r[3] + b;
+    }
+    return;
+  }
+  let left = P.g.OW - ox0;
+  dst[o] = r[0] + b;
+  if (left > 1u) { dst[o + 1u] = r[1] + b; }
+  if (left > 2u) { dst[o + 2u] = r[2] + b; }
+}
+
+// One invocation per (output channel k, tile column t), t fastest: Aᵀ M A + bias[k] into the m×m
+// outputs of the tile that lie inside the output.
+@compute @workgroup_size(WG)
+fn outputTransform(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+                   @builtin(local_invocation_index) li: u32) {
+  let e = linearWorkgroup(wid, nwg) * WG + li;
+  if (e >= P.total) { return; }
+  let mo = outSize();
+  let t = e % P.T;
+  let k = e / P.T;
+  let o = k * P.T + t;
+  // Rows: M A (each row through Aᵀ), then columns: Aᵀ (M A).
+  let h0 = outputRow(loadOutputRow(0u, o));
+  let h1 = outputRow(loadOutputRow(1u, o));
+  let h2 = outputRow(loadOutputRow(2u, o));
+  let h3 = outputRow(loadOutputRow(3u, o));
+  var h4: array<f32, 6>;
+  var h5: array<f32, 6>;
+  if (F4) {
+    h4 = outputRow(loadOutputRow(4u, o));
+    h5 = outputRow(loadOutputRow(5u, o));
+  }
+  let n = P.n0 + t / P.tiles;
+  let tile = t % P.tiles;
+  let oy0 = (tile / P.tilesX) * mo;
+  let ox0 = (tile % P.tilesX) * mo;
+  let b = bias[k];
+  let plane = (n * P.g.K + k) * P.g.OH * P.g.OW;
+  // Column x of (M A) through Aᵀ gives column x of the output tile; transpose by storing rows.
+  let c0 = outputRow(column(h0, h1, h2, h3, h4, h5, 0u));
+  let c1 = outputRow(column(h0, h1, h2, h3, h4, h5, 1u));
+  var c2: array<f32, 6>;
+  var c3: array<f32, 6>;
+  if (F4) {
+    c2 = outputRow(column(h0, h1, h2, h3, h4, h5, 2u));
+    c3 = outputRow(column(h0, h1, h2, h3, h4, h5, 3u));
+  }
+  storeOutputRow(array<f32, 6>(c0[0], c1[0], c2[0], c3[0], 0.0, 0.0), 0u, oy0, ox0, plane, b);
+  storeOutputRow(array<f32, 6>(c0[1], c1[1], c2[1], c3[1], 0.0, 0.0), 1u, oy0, ox0, plane, b);
+  if (F4) {
+    storeOutputRow(array<f32, 6>(c0[2], c1[2], c2[2], c3[2], 0.0, 0.0), 2u, oy0, ox0, plane, b);
+    storeOutputRow(array<f32, 6>(c0[3], c1[3], c2[3], c3[3], 0.0, 0.0), 3u, oy0, ox0, plane, b);
+  }
+}
+
+// The batched GEMM on CPU-backed adapters: M[ξ][k][t] (+)= Σ_c U[ξ][k][c] · V[ξ][c][t] for the
+// positions [xi0, xi0 + PW), rows [m0, m0 + mW) and steps [j0, j0 + jLen) of group grp, whose
+// weights sit in one 64 KiB uniform window (gemm.wgsl's mainUniform, with a position dimension:
+// several positions share a window, so a dispatch has enough invocations). Each invocation computes
+// RMU rows × 8 tile columns of one position; invocation t enumerates (position, row block, column
+// block), columns fastest. The first slice of the reduction stores, later ones add.
+const RMU_MAX: u32 = 16u;
+override RMU: u32 = 16u;
+@group(0) @binding(4) var<uniform> ua: array<vec4<f32>, 4096>;
+
+fn quadFma(acc0: ptr<function, array<vec4<f32>, RMU_MAX>>, acc1: ptr<function, array<vec4<f32>, RMU_MAX>>,
+           r0: u32, w: vec4<f32>, b0: vec4<f32>, b1: vec4<f32>) {
+  (*acc0)[r0] += w.x * b0;
+  (*acc1)[r0] += w.x * b1;
+  (*acc0)[r0 + 1u] += w.y * b0;
+  (*acc1)[r0 + 1u] += w.y * b1;
+  (*acc0)[r0 + 2u] += w.z * b0;
+  (*acc1)[r0 + 2u] += w.z * b1;
+  (*acc0)[r0 + 3u] += w.w * b0;
+  (*acc1)[r0 + 3u] += w.w * b1;
+}
+
+@compute @workgroup_size(WG)
+fn gemm(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) li: u32) {
+  let t = linearWorkgroup(wid, nwg) * WG + li;
+  if (t >= P.total) { return; }
+  let cols = P.T;
+  let colBlocks = (cols + 7u) / 8u;
+  let blocks = (min(P.mW, P.g.Kg - P.m0) + RMU - 1u) / RMU;
+  let p0 = (t % colBlocks) * 8u;
+  let rb = (t / colBlocks) % blocks;
+  let xl = t / (colBlocks * blocks);
+  let xi = P.xi0 + xl;
+  let last = vec4<u32>(cols - 1u);
+  let c0 = min(vec4<u32>(p0, p0 + 1u, p0 + 2u, p0 + 3u), last);
+  let c1 = min(vec4<u32>(p0 + 4u, p0 + 5u, p0 + 6u, p0 + 7u), last);
+  let vBase = xi * P.strideV + (P.grp * P.g.Cg + P.j0) * cols;
+  let R4 = RMU / 4u;
+  let W4 = P.mW / 4u;
+  let aBase = xl * P.SL * W4 + rb * R4;
+  var acc0: array<vec4<f32>, RMU_MAX>;
+  var acc1: array<vec4<f32>, RMU_MAX>;
+  for (var jj = 0u; jj < P.jLen; jj++) {
+    let row = vBase + jj * cols;
+    let b0 = vec4<f32>(src[row + c0.x], src[row + c0.y], src[row + c0.z], src[row + c0.w]);
+    let b1 = vec4<f32>(src[row + c1.x], src[row + c1.y], src[row + c1.z], src[row + c1.w]);
+    let a = aBase + jj * W4;
+    quadFma(&acc0, &acc1, 0u, ua[a], b0, b1);
+    if (R4 > 1u) { quadFma(&acc0, &acc1, 4u, ua[a + 1u], b0, b1); }
+    if (R4 > 2u) { quadFma(&acc0, &acc1, 8u, ua[a + 2u], b0, b1); }
+    if (R4 > 3u) { quadFma(&acc0, &acc1, 12u, ua[a + 3u], b0, b1); }
+  }
+  let first = P.j0 == 0u;
+  for (var r = 0u; r < RMU; r++) {
+    let m = P.m0 + rb * RMU + r;
+    if (m >= P.g.Kg) { break; }
+    let o = xi * P.strideM + (P.grp * P.g.Kg + m) * cols + p0;
+    if (first && p0 + 8u <= cols) {
+      dst[o] = acc0[r].x;
+      dst[o + 1u] = acc0[r].y;
+      dst[o + 2u] = acc0[r].z;
+      dst[o + 3u] = acc0[r].w;
+      dst[o + 4u] = acc1[r].x;
+      dst[o + 5u] = acc1[r].y;
+      dst[o + 6u] = acc1[r].z;
+      dst[o + 7u] = acc1[r].w;
+      continue;
+    }
+    for (var q = 0u; q < 4u; q++) {
+      if (p0 + q < cols) { dst[o + q] = select(dst[o + q], 0.0, first) + acc0[r][q]; }
+      if (p0 + 4u + q < cols) { dst[o + 4u + q] = select(dst[o + 4u + q], 0.0, first) + acc1[r][q]; }
+    }
+  }
+}
