@@ -58,3 +58,18 @@ fn linearWorkgroup(wid: vec3<u32>, nwg: vec3<u32>) -> u32 {
   return wid.x + nwg.x * (wid.y + nwg.y * wid.z);
 }
 
+// The uniform-window GEMMs (gemm.wgsl's mainUniform, winograd.wgsl's gemm): at most RMU_MAX rows
+// of outputs per invocation, two vec4s of columns each; acc[r0 + i] += w[i] · b for the four rows
+// r0 … r0 + 3 of a quad (the host reads RMU_MAX).
+const RMU_MAX: u32 = 16u;
+fn quadFma(acc0: ptr<function, array<vec4<f32>, RMU_MAX>>, acc1: ptr<function, array<vec4<f32>, RMU_MAX>>,
+           r0: u32, w: vec4<f32>, b0: vec4<f32>, b1: vec4<f32>) {
+  (*acc0)[r0] += w.x * b0;
+  (*acc1)[r0] += w.x * b1;
+  (*acc0)[r0 + 1u] += w.y * b0;
+  (*acc1)[r0 + 1u] += w.y * b1;
+  (*acc0)[r0 + 2u] += w.z * b0;
+  (*acc1)[r0 + 2u] += w.z * b1;
+  (*acc0)[r0 + 3u] += w.w * b0;
+  (*acc1)[r0 + 3u] += w.w * b1;
+}

@@ -203,6 +203,16 @@ fn finish(x: vec2<f32>, t: u32, i: u32) -> vec2<f32> {
   return y;
 }
 
+// The workgroup's transforms from workgroup memory (stage results at `res`) to dst, finished.
+fn storeSlots(li: u32, t0: u32, res: u32) {
+  let span = P.perWg * P.n;
+  for (var l = li; l < span; l += WG) {
+    let mi = slotElem(l);
+    let t = t0 + mi.x;
+    if (t < P.count) { dst[outBase(t) + mi.y * P.ostr] = finish(sh[res + mi.x * P.n + mi.y], t, mi.y); }
+  }
+}
+
 // perWg transforms per workgroup, in workgroup memory: src → dst.
 @compute @workgroup_size(WG)
 fn wg(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -216,11 +226,7 @@ fn wg(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<
   }
   workgroupBarrier();
   let res = sharedStages(li);
-  for (var l = li; l < span; l += WG) {
-    let mi = slotElem(l);
-    let t = t0 + mi.x;
-    if (t < P.count) { dst[outBase(t) + mi.y * P.ostr] = finish(sh[res + mi.x * P.n + mi.y], t, mi.y); }
-  }
+  storeSlots(li, t0, res);
 }
 
 // The same in place (one buffer; input and output layouts may still differ).
@@ -236,11 +242,7 @@ fn wgInPlace(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg
   }
   workgroupBarrier();
   let res = sharedStages(li);
-  for (var l = li; l < span; l += WG) {
-    let mi = slotElem(l);
-    let t = t0 + mi.x;
-    if (t < P.count) { dst[outBase(t) + mi.y * P.ostr] = finish(sh[res + mi.x * P.n + mi.y], t, mi.y); }
-  }
+  storeSlots(li, t0, res);
 }
 
 // One Stockham stage in global memory (radix P.radix after P.ns): one butterfly per invocation.

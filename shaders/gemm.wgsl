@@ -186,7 +186,6 @@ fn mainRegister(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
 // pairs of the dispatch are those of group g in the chunk: pair = chunk0 + n0 + i·groups.
 // The first slice of the reduction stores bias + sum, the later ones add to what is there.
 const UA_VEC4S: u32 = 4096u;
-const RMU_MAX: u32 = 16u;
 override RMU: u32 = 16u;
 override IMPLICIT: bool = false;
 @group(0) @binding(5) var<uniform> ua: array<vec4<f32>, UA_VEC4S>;
@@ -199,18 +198,6 @@ fn patchValue(base: u32, y: i32, x: i32) -> f32 {
   return bmat[base + u32(iy) * P.g.W + u32(ix)];
 }
 
-// acc[r0 + i] += w[i] · b for the four rows r0 … r0 + 3 of a quad, both column vec4s.
-fn quadFma(acc0: ptr<function, array<vec4<f32>, RMU_MAX>>, acc1: ptr<function, array<vec4<f32>, RMU_MAX>>,
-           r0: u32, w: vec4<f32>, b0: vec4<f32>, b1: vec4<f32>) {
-  (*acc0)[r0] += w.x * b0;
-  (*acc1)[r0] += w.x * b1;
-  (*acc0)[r0 + 1u] += w.y * b0;
-  (*acc1)[r0 + 1u] += w.y * b1;
-  (*acc0)[r0 + 2u] += w.z * b0;
-  (*acc1)[r0 + 2u] += w.z * b1;
-  (*acc0)[r0 + 3u] += w.w * b0;
-  (*acc1)[r0 + 3u] += w.w * b1;
-}
 
 @compute @workgroup_size(WG)
 fn mainUniform(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,

@@ -332,21 +332,9 @@ fn outputTransform(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroup
 // several positions share a window, so a dispatch has enough invocations). Each invocation computes
 // RMU rows × 8 tile columns of one position; invocation t enumerates (position, row block, column
 // block), columns fastest. The first slice of the reduction stores, later ones add.
-const RMU_MAX: u32 = 16u;
 override RMU: u32 = 16u;
 @group(0) @binding(4) var<uniform> ua: array<vec4<f32>, 4096>;
 
-fn quadFma(acc0: ptr<function, array<vec4<f32>, RMU_MAX>>, acc1: ptr<function, array<vec4<f32>, RMU_MAX>>,
-           r0: u32, w: vec4<f32>, b0: vec4<f32>, b1: vec4<f32>) {
-  (*acc0)[r0] += w.x * b0;
-  (*acc1)[r0] += w.x * b1;
-  (*acc0)[r0 + 1u] += w.y * b0;
-  (*acc1)[r0 + 1u] += w.y * b1;
-  (*acc0)[r0 + 2u] += w.z * b0;
-  (*acc1)[r0 + 2u] += w.z * b1;
-  (*acc0)[r0 + 3u] += w.w * b0;
-  (*acc1)[r0 + 3u] += w.w * b1;
-}
 
 @compute @workgroup_size(WG)
 fn gemm(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,

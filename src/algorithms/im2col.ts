@@ -109,7 +109,7 @@ function planUniformGemm(g: ConvGeometry, limits: PlanLimits): UniformGemmPlan |
   const Kg = g.K / g.groups;
   const J = reductionLength(g);
   const windowFloats = UNIFORM_WINDOW_BYTES / 4;
-  const RMU = Math.min(WGSL_CONSTS.gemm.RMU_MAX, Math.ceil(Kg / 4) * 4);
+  const RMU = Math.min(WGSL_CONSTS.common.RMU_MAX, Math.ceil(Kg / 4) * 4);
   const rowBlocks = Math.ceil(Kg / RMU);
   const perBlock = Math.ceil((g.OH * g.OW) / WGSL_CONSTS.gemm.RN) * g.N;
   // Blocks per window: enough for the target, at most all of them, and at least 16 steps per slice.

@@ -97,7 +97,7 @@ function planWindows(g: ConvGeometry, A: number, ctx: AlgorithmContext): WindowP
   const floats = UNIFORM_WINDOW_BYTES / 4;
   const Kg = g.K / g.groups;
   const Cg = g.C / g.groups;
-  const RMU = Math.min(GEMM.RMU_MAX, Math.ceil(Kg / 4) * 4);
+  const RMU = Math.min(WGSL_CONSTS.common.RMU_MAX, Math.ceil(Kg / 4) * 4);
   const rowBlocks = Math.ceil(Kg / RMU);
   const blocks = Math.min(rowBlocks, Math.floor(floats / (16 * RMU)));
   const mW = blocks * RMU;
