@@ -13,7 +13,7 @@ import type { AdapterInfo } from './gpu/device.js';
 import { candidates, choose } from './algorithms/select.js';
 import type { Explanation } from './engine-types.js';
 import type { OpName } from './ops/index.js';
-import { median, tuneCandidates, tunedChoice, tuneKey, TuningTable, type TuneCandidate, type TuneResult } from './tune.js';
+import { median, TUNING_STORAGE_KEY, tuneCandidates, tunedChoice, tuneKey, TuningTable, type TuneCandidate, type TuneResult, type TuningStorage } from './tune.js';
 import type { RunInfo } from './types.js';
 
 /** Timed runs per candidate: at least MIN_RUNS, more while under BUDGET_MS, at most MAX_RUNS (after one warm-up run). */
@@ -67,8 +67,17 @@ export class Tuner {
   readonly table: TuningTable;
   private readonly pending = new Map<string, Promise<TuneResult>>();
 
-  constructor(adapter: AdapterInfo) {
+  /** `storage`: where the table persists (read now, written after every tuning). */
+  constructor(adapter: AdapterInfo, private readonly storage?: TuningStorage) {
     this.table = new TuningTable(adapter);
+    const saved = storage?.getItem(TUNING_STORAGE_KEY);
+    if (saved) {
+      try {
+        this.table.import(saved);
+      } catch {
+        // A table that does not parse is dropped (it is rewritten after the next tuning).
+      }
+    }
   }
 
   /** What `job` would run (the tuned winner of its key for 'auto', else `choose()`), and every algorithm's verdict. */
@@ -80,9 +89,11 @@ export class Tuner {
     return tuned ? { ...explanation, tuned } : explanation;
   }
 
-  /** Tunes `job` now (see tuneJob). */
-  tune(host: ExecutionHost, state: DeviceState, op: string, job: ConvJob): Promise<TuneResult> {
-    return tuneJob(host, state, op, job, this.table);
+  /** Tunes `job` now (see tuneJob) and saves the table to the storage. */
+  async tune(host: ExecutionHost, state: DeviceState, op: string, job: ConvJob): Promise<TuneResult> {
+    const result = await tuneJob(host, state, op, job, this.table);
+    this.storage?.setItem(TUNING_STORAGE_KEY, JSON.stringify(this.table.export()));
+    return result;
   }
 
   /** Tunes `job`'s shape key unless it is tuned, being tuned, or cannot be (a split job). */
@@ -92,7 +103,7 @@ export class Tuner {
     if (this.table.get(key)) return;
     let pending = this.pending.get(key);
     if (!pending) {
-      pending = tuneJob(host, state, op, job, this.table).finally(() => this.pending.delete(key));
+      pending = this.tune(host, state, op, job).finally(() => this.pending.delete(key));
       this.pending.set(key, pending);
     }
     await pending;

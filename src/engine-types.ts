@@ -6,7 +6,7 @@ import type { DeviceOptions } from './gpu/device.js';
 import type { PlanLimits } from './gpu/recorder.js';
 import type { GpuTensor } from './gpu/tensor.js';
 import type { OpName } from './ops/index.js';
-import type { TuningEntry } from './tune.js';
+import type { TuningEntry, TuningStorage } from './tune.js';
 import type { HostTensor } from './types.js';
 
 /** Options of `createEngine`. */
@@ -61,6 +61,13 @@ export interface EngineOptions extends DeviceOptions {
    * applicable algorithm and variant, later calls of the key run the winner. Default false.
    */
   autotune?: boolean;
+  /**
+   * Where the tuning table persists between sessions (opt-in): a `Storage`-like object, e.g. the
+   * browser's `localStorage`. Read when the engine is created (a table of another adapter or library
+   * version is ignored), written after every tuning, under the key `'webgpu-conv.tuning'`.
+   * Default: none (the table lives as long as the engine; see exportTuning/importTuning).
+   */
+  tuningStorage?: TuningStorage;
 }
 
 /** An op's result type: a GpuTensor when called with `output: 'gpu'`, else a HostTensor. */

@@ -58,7 +58,7 @@ export class ConvEngine implements GpuTensorOwner {
     this.planLimits = checked.planLimits;
     this.preferences = checked.preferences;
     this.state = this.adopt(acquired.device);
-    this.tuner = new Tuner(acquired.info);
+    this.tuner = new Tuner(acquired.info, options.tuningStorage);
     this.host = {
       tuning: this.tuner.table,
       planLimits: this.planLimits,

@@ -13,7 +13,7 @@ declare global {
 
 export { createEngine, ConvEngine } from './engine.js';
 export { DEFAULT_POOL_CAP } from './engine-options.js';
-export type { TuneCandidate, TuneResult, TuningEntry, TuningExport } from './tune.js';
+export type { TuneCandidate, TuneResult, TuningEntry, TuningExport, TuningStorage } from './tune.js';
 export type { EngineOptions, EngineStats, Explanation, OpResult } from './engine-types.js';
 export { ALGORITHM_NAMES } from './algorithms/registry.js';
 export type { Candidate } from './algorithms/select.js';

@@ -49,6 +49,15 @@ export interface TuneResult {
   method: 'timestamps' | 'wall-clock';
 }
 
+/** A place to keep the tuning table (the subset of the Web Storage API it uses: `localStorage` fits). */
+export interface TuningStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+/** The key of the table in a TuningStorage. */
+export const TUNING_STORAGE_KEY = 'webgpu-conv.tuning';
+
 /** The serialised table (`engine.exportTuning()`). */
 export interface TuningExport {
   version: number;

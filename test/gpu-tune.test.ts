@@ -59,6 +59,20 @@ describe('engine.tune', () => {
     expect(() => b.importTuning({ ...exported, entries: { k: { algorithm: 'nope', variant: 'x', ms: 1 } } } as never)).toThrow(OptionError);
   });
 
+  it('tuningStorage (localStorage-like, opt-in): the table is saved after tuning and read by the next engine', async () => {
+    const store = new Map<string, string>();
+    const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) };
+    const a = await useEngine('llvmpipe', { tuningStorage: storage });
+    const t = await a.tune('conv2d', x, w, options);
+    expect(JSON.parse(store.get('webgpu-conv.tuning') ?? '{}')).toMatchObject({ entries: { [t.key]: { algorithm: t.algorithm, variant: t.variant } } });
+    const b = await useEngine('llvmpipe', { tuningStorage: storage });
+    expect(b.explain('conv2d', x, w, options).tuned).toMatchObject({ algorithm: t.algorithm, variant: t.variant });
+    // A table that does not parse is dropped, not fatal.
+    store.set('webgpu-conv.tuning', '{broken');
+    const c = await useEngine('llvmpipe', { tuningStorage: storage });
+    expect(c.explain('conv2d', x, w, options).tuned).toBeUndefined();
+  });
+
   it('autotune: true tunes the first call of a key once, even when calls of it run concurrently', async () => {
     const engine = await useEngine('llvmpipe', { autotune: true });
     const reasons: string[] = [];
