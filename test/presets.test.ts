@@ -55,7 +55,7 @@ describe('parsePreset', () => {
     const bad: Array<[string, RegExp]> = [
       ['blur', /unknown kernel preset 'blur'.*gaussian/],
       ['gaussian:sigma=abc', /gaussian.*sigma must be a number, got 'abc'/],
-      ['gaussian:sigma=0', /sigma must be between 0.1 and 20, got 0/],
+      ['gaussian:sigma=0', /sigma must be between 0.1 and 150, got 0/],
       ['gaussian:width=3', /unknown parameter 'width' \(parameters: sigma, size\)/],
       ['box:2.5', /size must be an integer, got 2.5/],
       ['box:3,4', /too many parameters/],

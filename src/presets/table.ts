@@ -64,7 +64,7 @@ export const PRESETS: readonly PresetDefinition[] = [
   {
     name: 'gaussian',
     description: 'Gaussian blur; size defaults to 2⌈3σ⌉+1',
-    params: [p('sigma', 1, 0.1, 20, false, 'standard deviation in pixels'), p('size', undefined, 1, 127, true, 'side length (default 2⌈3σ⌉+1)')],
+    params: [p('sigma', 1, 0.1, 150, false, 'standard deviation in pixels'), p('size', undefined, 1, 1025, true, 'side length (default 2⌈3σ⌉+1)')],
     signed: false,
     display: CLAMP,
     build: (a) => [gaussianKernel(a.sigma as number, a.size)],
