@@ -68,7 +68,6 @@ export function algorithmContext(host: ExecutionHost, state: DeviceState, hostIn
   return { limits: host.planLimits, deviceLimits: state.device.limits, adapter: host.adapterInfo, preferences: host.preferences, hostInput, weights };
 }
 
-/** Runs `job`; resolves to its result as the job asks (host tensor, caller's array, or GpuTensor). */
 /**
  * The choice for one geometry: `forced` (tuning), else for 'auto' the tuned winner of its shape key
  * when there is one and it still applies, else `choose()`.
