@@ -5,10 +5,10 @@
  * committed in bench/results/ (the HTML files are not committed):
  *
  *   node bench/render.mjs bench/results/2026-01-31-llvmpipe.json [more.json…]
- *   node bench/render.mjs --markdown bench/results/*.json   # markdown tables of the shape suite (docs)
+ *   node bench/render.mjs --markdown bench/results/*.json   # markdown tables of the shape suite and the sweeps (docs)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { consoleTables, markdownSummary, renderHtml } from './lib/report.mjs';
+import { consoleTables, markdownSummary, markdownSweeps, renderHtml } from './lib/report.mjs';
 
 const markdown = process.argv.includes('--markdown');
 const files = process.argv.slice(2).filter((a) => a !== '--markdown');
@@ -19,7 +19,7 @@ if (!files.length) {
 for (const file of files) {
   const report = JSON.parse(readFileSync(file, 'utf8'));
   if (markdown) {
-    console.log(`${markdownSummary(report)}\n`);
+    console.log(`${markdownSummary(report)}\n\n${markdownSweeps(report)}\n`);
     continue;
   }
   const out = file.replace(/\.json$/, '') + '.html';

@@ -7,17 +7,18 @@
  *
  *   node bench/run.mjs [--adapter llvmpipe|swiftshader|hardware|default] [--quick] [--filter RE]
  *                      [--repeats N] [--runs N] [--out DIR] [--no-peers] [--merge-into FILE]
+ *                      [--max-run-s S] [--cap-s S] [--contenders RE]
  */
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execFileSync } from 'node:child_process';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { buildCases, filterCases } from './lib/cases.mjs';
 import { adapterRecord, FULL_CONFIG, QUICK_CONFIG, runSuite, CONTENDERS, LABELS } from './lib/suite.mjs';
 import { consoleTables, renderHtml, resultFileStem } from './lib/report.mjs';
+import { gitCommit, otherCpuSeconds, readVersion, roundNumbers } from './lib/node-env.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -30,12 +31,15 @@ const program = new Command()
   .option('--filter <regex>', 'only cases whose id, name or group matches (case-insensitive)')
   .option('--repeats <n>', 'timed runs per contender and case (at most; fewer when a run is slow)', positiveInteger)
   .option('--runs <n>', 'run the whole suite n times in this process and report the median and range (min–max) over the runs', positiveInteger, 1)
+  .option('--max-run-s <s>', 'sweeps: skip a contender predicted (from the previous point) to take longer than this per run (default 10; quick 4); ours auto, direct and fft keep at least 10 s (quick 4)', positiveNumber)
+  .option('--cap-s <s>', 'sweeps: ours auto, direct or fft predicted over their limit but under this run once, cold, and that run is timed (default 100; quick 0; 0 = skip them)', nonNegativeNumber)
+  .option('--contenders <regex>', 'only the contenders whose id matches (ours-auto, ours-direct, …, cpu-ref, tfjs-webgpu, tfjs-wasm, tfjs-cpu); the others are reported as skipped')
   .option('--out <dir>', 'where to write the JSON and HTML results', join(here, 'results'))
   .option('--no-peers', 'skip TensorFlow.js (ours and the CPU reference only)')
   .option('--merge-into <results.json>', 'rerun some cases (with --filter) and replace them in an earlier results file of the same adapter, e.g. cases measured while something else loaded the CPU')
   .showHelpAfterError();
 program.parse();
-/** @type {{ adapter: 'llvmpipe' | 'swiftshader' | 'hardware' | 'default', quick: boolean, filter?: string, repeats?: number, runs: number, out: string, peers: boolean, mergeInto?: string }} */
+/** @type {{ adapter: 'llvmpipe' | 'swiftshader' | 'hardware' | 'default', quick: boolean, filter?: string, repeats?: number, runs: number, out: string, peers: boolean, mergeInto?: string, maxRunS?: number, capS?: number, contenders?: string }} */
 const opts = program.opts();
 
 process.env.XDG_RUNTIME_DIR ??= '/tmp';
@@ -54,6 +58,17 @@ if (opts.repeats) {
   config.minRepeats = Math.min(config.minRepeats, opts.repeats);
 }
 config.runs = opts.runs;
+if (opts.maxRunS !== undefined) config.maxRunMs = opts.maxRunS * 1000;
+if (opts.capS !== undefined) config.capRunMs = opts.capS * 1000;
+if (opts.contenders) {
+  try {
+    new RegExp(opts.contenders);
+  } catch (e) {
+    console.error(`bench: bad --contenders: ${/** @type {Error} */ (e).message}`);
+    process.exit(2);
+  }
+  config.contenders = opts.contenders;
+}
 const shapes = JSON.parse(readFileSync(join(here, 'bench-shapes.json'), 'utf8')).shapes;
 let cases;
 try {
@@ -212,54 +227,23 @@ function readMergeBase(file) {
 }
 
 /** @param {string} v */
+function positiveNumber(v) {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('a positive number is expected.');
+  return n;
+}
+
+/** @param {string} v */
+function nonNegativeNumber(v) {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('a number ≥ 0 is expected.');
+  return n;
+}
+
+/** @param {string} v */
 function positiveInteger(v) {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a positive integer is expected.');
   return n;
 }
 
-/**
- * CPU seconds used so far by every process but this one (Linux: /proc/stat's busy time, steal
- * included, minus our own user + system time, which counts Dawn's and llvmpipe's threads too).
- * @returns {number | undefined}
- */
-function otherCpuSeconds() {
-  try {
-    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
-    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
-    const busy = (user + nice + system + irq + softirq + steal) / 100; // USER_HZ
-    const own = process.cpuUsage();
-    return busy - (own.user + own.system) / 1e6;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The commit measured, `+dirty` when src/ or shaders/ had uncommitted changes (dist/ is built from them). */
-function gitCommit() {
-  try {
-    const git = (/** @type {string[]} */ ...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--', 'src', 'shaders') ? '+dirty' : ''}`;
-  } catch {
-    return 'unknown';
-  }
-}
-
-/** @param {string} name */
-function readVersion(name) {
-  try {
-    return JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
-  } catch {
-    return 'unknown';
-  }
-}
-
-/**
- * JSON replacer: 4 significant digits for floats keeps the files readable and diffable.
- * @param {string} _k
- * @param {unknown} v
- */
-function roundNumbers(_k, v) {
-  if (typeof v === 'number' && Number.isFinite(v) && !Number.isInteger(v)) return Number(v.toPrecision(4));
-  return v;
-}

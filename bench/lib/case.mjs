@@ -4,12 +4,13 @@
  * against), our algorithms (warmed up, then timed round-robin), the CPU reference timed, the TF.js
  * peers, and the ratios of that run. See suite.mjs for the rules.
  */
-import { checkResult, fullReference, sampleReference } from './check.mjs';
+import { checkResult, fftChecker, fullReference, sampleReference, winogradChecker } from './check.mjs';
+import { WINOGRAD_MATRICES } from '../../dist/algorithms/winograd.js';
 import { caseTensors } from './cases.mjs';
 import { OUR_ALGORITHMS, PEERS, TFJS_BACKEND } from './contenders.mjs';
 import { tfRunner, tfUnsupported } from './peers.mjs';
 import { runRatios } from './summary.mjs';
-import { blank, errorText, finishMeasurement, measure, predictSkip, timedRun, warmUp } from './timing.mjs';
+import { blank, errorText, finishMeasurement, measure, predictAction, predictMs, timedRun, warmUp } from './timing.mjs';
 
 /** @typedef {import('./cases.mjs').BenchCase} BenchCase */
 /** @typedef {import('./check.mjs').Reference} Reference */
@@ -51,12 +52,17 @@ export async function runCase(c, config, env, state) {
   const progress = (/** @type {string} */ contender) => env.progress({ done: state.done, total: state.total, caseId: c.id, contender });
 
   // --- the reference: computed once, timed as the CPU reference's first run --------------------
+  // Shape suite: the full reference where one run of the CPU reference is predicted under
+  // cpuLimitMs. Sweeps: only under fullRefMs (the values and the magnitude sums take two runs); larger
+  // points are checked on `samples` outputs computed directly in float64, and the CPU reference is
+  // timed as a contender like any other (skipped when predicted over maxRunMs).
   /** @type {Reference} */
   let reference;
+  const sweep = c.group !== 'shapes';
   const cpuM = blank('cpu-ref', 'reference');
-  const predictedCpu = ((2 * c.flops) / state.cpuRate) * 1000; // values + magnitude pass
+  const predictedCpu = predictMs(state.rates, c, 'cpu-ref') ?? (c.flops / state.cpuRate) * 1000;
   progress('cpu-ref');
-  if (predictedCpu / 2 <= config.cpuLimitMs) {
+  if (predictedCpu <= (sweep ? config.fullRefMs : config.cpuLimitMs)) {
     const t0 = performance.now();
     const values = cpuOp(input, weight, c.options).data;
     const t = performance.now() - t0;
@@ -65,11 +71,25 @@ export async function runCase(c, config, env, state) {
     cpuM.warmupMs.push(t);
   } else {
     reference = sampleReference(c, input.data, weight.data, config.samples);
-    cpuM.status = 'skipped';
-    cpuM.reason = `predicted ${(predictedCpu / 2000).toFixed(0)} s per run (> ${config.cpuLimitMs / 1000} s); results checked on ${reference.ref.length} sampled outputs computed directly`;
+    const checked = `results checked on ${reference.ref.length} sampled outputs computed directly in float64`;
+    if (!sweep || predictedCpu > config.maxRunMs) {
+      cpuM.status = 'skipped';
+      cpuM.predictedMs = predictedCpu;
+      cpuM.reason = `predicted > ${(sweep ? config.maxRunMs : config.cpuLimitMs) / 1000} s per run (${(predictedCpu / 1000).toFixed(0)} s); ${checked}`;
+    }
   }
+  const fftCheck = fftChecker(c, input.data, weight.data);
+  /** @type {ReturnType<typeof winogradChecker> | undefined} */
+  let winoCheck;
   const check = /** @param {Measurement} m @param {Float32Array} got */ (m, got) => {
-    const r = checkResult(got, reference);
+    // FFT convolution (explicit, or what auto ran) is checked normwise per output plane; Winograd
+    // elementwise with its own magnitudes (the transforms' entries); everything else with γ_L·Σ|x·w|.
+    const r =
+      m.algorithm === 'fft'
+        ? fftCheck(got, reference, m.variant ?? '')
+        : m.algorithm === 'winograd'
+          ? (winoCheck ??= winogradChecker(c, input.data, weight.data, /** @type {any} */ (WINOGRAD_MATRICES)))(got, reference, m.variant ?? '')
+          : checkResult(got, reference);
     if (!m.check) m.check = { ...r, checks: 1 };
     else {
       m.check.checks++;
@@ -117,10 +137,16 @@ export async function runCase(c, config, env, state) {
     state.done++;
     const m = blank(id, 'ours');
     results.push(m);
-    const skip = predictSkip(state.rates, c, id, config);
-    if (skip) {
+    if (!selected(config, id)) {
       m.status = 'skipped';
-      m.reason = skip;
+      m.reason = `not selected (--contenders ${config.contenders})`;
+      continue;
+    }
+    const plan = predictAction(state.rates, c, id, config, alg === 'auto' ? autoChoice(env, c, input, weight) : undefined);
+    if (plan.action === 'skip') {
+      m.status = 'skipped';
+      m.reason = plan.reason;
+      m.predictedMs = plan.predictedMs;
       continue;
     }
     // What ran, as the library reports it (once per op, before its promise resolves).
@@ -144,12 +170,20 @@ export async function runCase(c, config, env, state) {
     };
     const run = () => runOn(env.engine, opts);
     let runs = 0;
-    await guarded(m, alg, async () => {
-      runs = await warmUp(m, config, run, (got) => check(m, got), env, undefined, c.group !== 'shapes');
-    });
+    if (plan.action === 'cap') {
+      // Predicted over maxRunMs: one run, cold (its pipelines' compilation is a small part of it), timed.
+      m.capped = true;
+      m.predictedMs = plan.predictedMs;
+      m.reason = plan.reason;
+      runs = 1;
+    } else {
+      await guarded(m, alg, async () => {
+        runs = await warmUp(m, config, run, (got) => check(m, got), env, undefined, sweep);
+      });
+    }
     if (m.status === 'ok' && runs > 0) ours.push({ alg, m, run, runs });
     const ke = env.kernelEngine;
-    if (ke && m.status === 'ok' && runs > 0) {
+    if (ke && m.status === 'ok' && runs > 0 && !m.capped) {
       await guarded(m, alg, async () => {
         for (let i = 0; i < Math.min(config.kernelRuns, runs); i++) {
           kernelMs = undefined;
@@ -181,9 +215,17 @@ export async function runCase(c, config, env, state) {
   progress('cpu-ref');
   state.done++;
   results.push(cpuM);
+  if (cpuM.status === 'ok' && !selected(config, 'cpu-ref')) {
+    cpuM.status = 'skipped';
+    cpuM.reason = `not selected (--contenders ${config.contenders})`;
+  }
   if (cpuM.status === 'ok') {
-    await measure(cpuM, { ...config, warmup: 0 }, async () => cpuOp(input, weight, c.options).data, (got) => check(cpuM, got), env, /** @type {number} */ (cpuM.warmupMs[0]));
+    const first = cpuM.warmupMs[0];
+    const cpuRun = async () => cpuOp(input, weight, c.options).data;
+    // Its first run (the reference's values) counts as warm-up; without it, warm up as the others.
+    await measure(cpuM, first === undefined ? config : { ...config, warmup: 0 }, cpuRun, (got) => check(cpuM, got), env, first, sweep);
     finishMeasurement(cpuM, c, state.rates);
+    if (cpuM.minMs) state.cpuRate = c.flops / (cpuM.minMs / 1000);
   }
 
   // --- TF.js peers ----------------------------------------------------------------------------------
@@ -211,6 +253,32 @@ export async function runCase(c, config, env, state) {
 }
 
 /**
+ * Whether `--contenders` (config.contenders, a regular expression) selects contender `id`.
+ * @param {SuiteConfig} config
+ * @param {string} id
+ */
+function selected(config, id) {
+  return !config.contenders || new RegExp(config.contenders, 'i').test(id);
+}
+
+/**
+ * The algorithm `auto` will run on the case (`engine.explain`), to predict its time; undefined when
+ * the engine cannot say.
+ * @param {SuiteEnv} env
+ * @param {BenchCase} c
+ * @param {import('../../dist/index.js').HostTensor} input
+ * @param {import('../../dist/index.js').HostTensor} weight
+ */
+function autoChoice(env, c, input, weight) {
+  try {
+    const e = /** @type {any} */ (env.engine);
+    return typeof e.explain === 'function' ? String(e.explain(c.op, input, weight, c.options).algorithm) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * One TF.js peer on the case: its backend selected, inputs made resident, then measured.
  * @param {string} id
  * @param {BenchCase} c
@@ -231,10 +299,16 @@ async function runPeer(id, c, config, env, state, input, weight, check) {
     m.reason = why;
     return m;
   }
-  const skip = predictSkip(state.rates, c, id, config);
-  if (skip) {
+  if (!selected(config, id)) {
     m.status = 'skipped';
-    m.reason = skip;
+    m.reason = `not selected (--contenders ${config.contenders})`;
+    return m;
+  }
+  const plan = predictAction(state.rates, c, id, config);
+  if (plan.action !== 'run') {
+    m.status = 'skipped';
+    m.reason = plan.reason;
+    m.predictedMs = plan.predictedMs;
     return m;
   }
   const tf = peers.tf;

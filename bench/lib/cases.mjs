@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * The benchmark cases: the fixed conv2d shape suite a–h (bench/bench-shapes.json, ids kept so runs
- * compare across machines) and three sweeps that show how cost grows with work. Data and shape
+ * compare across machines) and four sweeps that show how cost grows with work (kernel size on 512²
+ * and on 2048², image size, conv1d kernel length). Data and shape
  * math, shared by the Node runner and the browser page; the inputs come from the library's seeded
  * generator (dist/testing.js).
  *
@@ -30,7 +31,7 @@ import { randomTensor } from '../../dist/testing.js';
  */
 
 /**
- * @typedef {'shapes' | 'kernel-size' | 'image-size' | 'conv1d'} CaseGroup
+ * @typedef {'shapes' | 'kernel-size' | 'kernel-size-2048' | 'image-size' | 'conv1d'} CaseGroup
  */
 
 /**
@@ -65,12 +66,28 @@ import { randomTensor } from '../../dist/testing.js';
  * @property {number} [x]      the sweep variable (kernel size, image side, kernel length)
  */
 
-/** Odd kernel sizes of the kernel-size sweep (conv2d 'same' on a 512² single-channel image). */
-export const KERNEL_SIZES = [3, 5, 7, 9, 11, 15, 19, 23, 27, 31];
+/**
+ * Odd kernel sizes of the kernel-size sweep (conv2d 'same' on a 512² single-channel image): 3…63
+ * and 127, across the crossover of direct and FFT convolution.
+ */
+export const KERNEL_SIZES = [3, 5, 7, 9, 11, 15, 19, 23, 27, 31, 39, 47, 55, 63, 127];
+/** Kernel sizes of the kernel-size sweep on a 2048² single-channel image ('same'). */
+export const KERNEL_SIZES_2048 = [3, 7, 15, 31, 63];
 /** Image sides of the image-size sweep (5×5 kernel, single channel, 'same'). */
 export const IMAGE_SIZES = [128, 256, 512, 1024, 2048];
-/** Kernel lengths of the conv1d sweep on a 2²⁰-sample signal ('same'). */
-export const KERNEL_LENGTHS = [9, 17, 33, 65, 129, 257, 513];
+/** Kernel lengths of the conv1d sweep on a 2²⁰-sample signal ('same'): 9…65,537 taps. */
+export const KERNEL_LENGTHS = [9, 17, 33, 65, 129, 257, 513, 1025, 4097, 16385, 65537];
+/**
+ * The sweeps, in report order: the case group, a title (`short` for chart titles), the sweep
+ * variable's name and unit.
+ * @type {readonly { group: CaseGroup, title: string, short: string, xLabel: string, unit: string }[]}
+ */
+export const SWEEPS = [
+  { group: 'kernel-size', title: '512² image, 1 channel, same: kernel size', short: '512², k×k', xLabel: 'kernel size k (k×k, log scale)', unit: 'k' },
+  { group: 'kernel-size-2048', title: '2048² image, 1 channel, same: kernel size', short: '2048², k×k', xLabel: 'kernel size k (k×k, log scale)', unit: 'k' },
+  { group: 'conv1d', title: 'conv1d on 2²⁰ samples, same: kernel length', short: 'conv1d, 2²⁰ samples', xLabel: 'kernel length (taps, log scale)', unit: 'taps' },
+  { group: 'image-size', title: '5×5 kernel, 1 channel, same: image size', short: '5×5 kernel', xLabel: 'image side (pixels, log scale)', unit: 'px' },
+];
 /** Sweep points kept by `--quick`: the smallest of each sweep. */
 export const QUICK_POINTS = 2;
 
@@ -165,20 +182,24 @@ function filterCase(id, name, group, side, k, x) {
 }
 
 /**
- * conv1d 'same' of a 2²⁰-sample single-channel signal with a kernel of length k.
+ * conv1d 'same' of a single-channel signal (2²⁰ samples unless `length` says otherwise) with a kernel
+ * of length k.
  * @param {number} k
+ * @param {number} [length]
+ * @param {string} [id]
  * @returns {BenchCase}
  */
-function conv1dCase(k) {
+export function conv1dCase(k, length = SIGNAL_LENGTH, id = `1d-k${k}`) {
   const [a, b] = samePad(k);
-  const geo = geometry({ N: 1, C: 1, H: 1, W: SIGNAL_LENGTH, K: 1, KH: 1, KW: k, stride: 1, groups: 1, pad: [0, 0, a, b] });
+  const geo = geometry({ N: 1, C: 1, H: 1, W: length, K: 1, KH: 1, KW: k, stride: 1, groups: 1, pad: [0, 0, a, b] });
+  const samples = length === SIGNAL_LENGTH ? '1M samples' : `${length} samples`;
   return finish({
-    id: `1d-k${k}`,
-    name: `conv1d 1M samples, kernel ${k}`,
+    id,
+    name: `conv1d ${samples}, kernel ${k}`,
     group: 'conv1d',
     op: 'conv1d',
     x: k,
-    inputShape: [1, 1, SIGNAL_LENGTH],
+    inputShape: [1, 1, length],
     weightShape: [1, 1, k],
     options: { padding: 'same' },
     geo,
@@ -196,8 +217,9 @@ export function buildCases(shapes, opts = {}) {
   return [
     ...shapes.map(shapeCase),
     ...pick(KERNEL_SIZES).map((k) => filterCase(`k${k}`, `512² filter ${k}×${k}`, 'kernel-size', 512, k, k)),
+    ...pick(KERNEL_SIZES_2048).map((k) => filterCase(`k${k}-2048`, `2048² filter ${k}×${k}`, 'kernel-size-2048', 2048, k, k)),
     ...pick(IMAGE_SIZES).map((s) => filterCase(`img${s}`, `${s}² filter 5×5`, 'image-size', s, 5, s)),
-    ...pick(KERNEL_LENGTHS).map(conv1dCase),
+    ...pick(KERNEL_LENGTHS).map((k) => conv1dCase(k)),
   ];
 }
 

@@ -126,16 +126,17 @@ function legend(ids, x, y) {
  * @param {string} o.xLabel
  * @param {string} o.yLabel
  * @param {boolean} o.logX
- * @param {{ id: string, points: [number, number][] }[]} o.series
+ * @param {{ id: string, points: [number, number][], predicted?: [number, number][] }[]} o.series
+ *   `predicted`: points not measured but predicted (a skipped sweep point), drawn hollow and dashed
  * @param {number[]} o.xs  the sweep points (x ticks)
  */
 export function lineChart(o) {
   const W = 610;
   const H = 400;
-  const m = { l: 60, r: 14, t: 34, b: 92 };
+  const m = { l: 60, r: 26, t: 34, b: 92 };
   const iw = W - m.l - m.r;
   const ih = H - m.t - m.b;
-  const [lo, hi] = logRange(o.series.flatMap((s) => s.points.map((p) => p[1])));
+  const [lo, hi] = logRange(o.series.flatMap((s) => [...s.points, ...(s.predicted ?? [])].map((p) => p[1])));
   const xmin = Math.min(...o.xs);
   const xmax = Math.max(...o.xs);
   const fx = (/** @type {number} */ v) => (o.logX ? Math.log10(v) : v);
@@ -162,6 +163,17 @@ export function lineChart(o) {
     out.push(`<polyline fill="none" stroke="${color}" stroke-width="${width}" points="${pts.map((p) => `${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join(' ')}"/>`);
     for (const p of pts) {
       out.push(`<circle cx="${x(p[0]).toFixed(1)}" cy="${y(p[1]).toFixed(1)}" r="3.2" fill="${color}"><title>${esc(`${labelOf(s.id)} @ ${p[0]}: ${fmtNum(p[1])} ${o.yLabel}`)}</title></circle>`);
+    }
+  }
+  for (const s of o.series) {
+    const pred = (s.predicted ?? []).filter((p) => p[1] > 0 && Number.isFinite(p[1]));
+    if (!pred.length) continue;
+    const color = colorOf(s.id);
+    const last = s.points.filter((p) => p[1] > 0 && Number.isFinite(p[1]) && p[0] < /** @type {[number, number]} */ (pred[0])[0]).at(-1);
+    const line = last ? [last, ...pred] : pred;
+    if (line.length > 1) out.push(`<polyline fill="none" stroke="${color}" stroke-width="1.4" stroke-dasharray="4 3" points="${line.map((p) => `${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join(' ')}"/>`);
+    for (const p of pred) {
+      out.push(`<circle cx="${x(p[0]).toFixed(1)}" cy="${y(p[1]).toFixed(1)}" r="3.4" fill="#fff" stroke="${color}" stroke-width="1.5"><title>${esc(`${labelOf(s.id)} @ ${p[0]}: predicted ${fmtNum(p[1])} ${o.yLabel}, not run (over the per-run limit)`)}</title></circle>`);
     }
   }
   // Two-row legend.

@@ -7,7 +7,8 @@ import { colorOf } from './contenders.mjs';
 import { adapterName, esc, fmtMs, fmtMsSpread, fmtNum, fmtRatioSpread, runsText, statusCell } from './format.mjs';
 import { barChart, lineChart } from './charts.mjs';
 import { caseRuns } from './summary.mjs';
-import { summarised } from './tables.mjs';
+import { AUTO_GOAL, summarised, sweepTable } from './tables.mjs';
+import { SWEEPS } from './cases.mjs';
 
 /** @typedef {import('./suite.mjs').CaseResult} CaseResult */
 /** @typedef {import('./summary.mjs').CaseSummary} CaseSummary */
@@ -17,13 +18,15 @@ import { summarised } from './tables.mjs';
 /** @typedef {{ c: CaseResult, s: CaseSummary }} Summarised */
 
 /**
- * A sweep as a line chart: `metric` of each contender against the sweep variable.
+ * A sweep as a line chart: `metric` of each contender against the sweep variable; with
+ * `predicted`, skipped points are drawn hollow at the time predicted for them (time charts only).
  * @param {Summarised[]} cases
  * @param {string[]} ids
  * @param {(x: ContenderSummary) => number | undefined} metric
  * @param {Omit<Parameters<typeof lineChart>[0], 'series' | 'xs'>} o
+ * @param {boolean | string[]} [predicted] draw skipped points at their predicted time (for these ids only)
  */
-function sweepChart(cases, ids, metric, o) {
+function sweepChart(cases, ids, metric, o, predicted = false) {
   const xs = cases.map(({ c }) => /** @type {number} */ (c.x));
   const series = ids.map((id) => ({
     id,
@@ -33,6 +36,16 @@ function sweepChart(cases, ids, metric, o) {
         const v = x && x.status === 'ok' ? metric(x) : undefined;
         return v === undefined ? [] : [[/** @type {number} */ (c.x), v]];
       })
+    ),
+    predicted: /** @type {[number, number][]} */ (
+      predicted === true || (Array.isArray(predicted) && predicted.includes(id))
+        ? cases.flatMap(({ c, s }) => {
+            const x = s.contenders[id];
+            if (!x || x.status !== 'skipped') return [];
+            const ps = caseRuns(c).map((r) => r.results.find((m) => m.id === id)?.predictedMs).filter((v) => v !== undefined);
+            return ps.length ? [[/** @type {number} */ (c.x), Math.min(...ps)]] : [];
+          })
+        : []
     ),
   }));
   return lineChart({ ...o, series, xs });
@@ -102,8 +115,6 @@ export function renderHtml(r) {
   const group = (/** @type {string} */ name) => cases.filter(({ c }) => c.group === name);
   const shapes = group('shapes');
   const ks = group('kernel-size');
-  const im = group('image-size');
-  const c1 = group('conv1d');
   const charts = [];
   if (shapes.length) {
     charts.push(`<div class="chart wide">${barChart({
@@ -120,10 +131,18 @@ export function renderHtml(r) {
   }
   const row = [];
   const ms = 'ms (median end to end)';
-  if (ks.length) row.push(sweepChart(ks, ids, (x) => x.gflops, { title: 'GFLOP/s vs kernel size (512², 1 channel, same)', xLabel: 'kernel size k (k×k)', yLabel: 'GFLOP/s', logX: false }));
-  if (im.length) row.push(sweepChart(im, ids, (x) => x.time?.median, { title: 'Time vs image size (5×5 kernel, 1 channel, same)', xLabel: 'image side (pixels, log scale)', yLabel: ms, logX: true }));
-  if (c1.length) row.push(sweepChart(c1, ids, (x) => x.time?.median, { title: 'conv1d on 2²⁰ samples: time vs kernel length', xLabel: 'kernel length (log scale)', yLabel: ms, logX: true }));
-  if (ks.length) row.push(sweepChart(ks, ids, (x) => x.time?.median, { title: 'Time vs kernel size (512², 1 channel, same)', xLabel: 'kernel size k (k×k)', yLabel: ms, logX: false }));
+  const oursIds = ids.filter((id) => id.startsWith('ours-'));
+  for (const sw of SWEEPS) {
+    const pts = group(sw.group);
+    if (!pts.length) continue;
+    if (sw.group !== 'image-size') {
+      // Predicted (skipped) points only for the goals' contenders, so the crossover region stays legible.
+      const goal = /** @type {string[]} */ (r.config.goalIds ?? ['ours-auto', 'ours-direct', 'ours-fft']);
+      row.push(sweepChart(pts, oursIds, (x) => x.time?.median, { title: `Crossover, ${sw.short}: time per algorithm of ours`, xLabel: sw.xLabel, yLabel: ms, logX: true }, goal));
+    }
+    row.push(sweepChart(pts, ids, (x) => x.time?.median, { title: `${sw.short}: time, every contender`, xLabel: sw.xLabel, yLabel: ms, logX: true }, true));
+  }
+  if (ks.length) row.push(sweepChart(ks, ids, (x) => x.gflops, { title: 'GFLOP/s vs kernel size (512², direct-sum FLOPs)', xLabel: 'kernel size k (k×k, log scale)', yLabel: 'GFLOP/s', logX: true }));
   for (const svg of row) charts.push(`<div class="chart">${svg}</div>`);
 
   const summaryIds = ids.filter((id) => id !== 'ours-auto');
@@ -149,6 +168,15 @@ ${shapes
 </tbody></table>` : ''}`
     : '';
 
+  const sweepRows = sweepTable(cases);
+  const sweeps = sweepRows.length
+    ? `<h2>Sweeps: auto against the fastest of ours</h2>
+<p>At each sweep point: the fastest explicit algorithm of ours, auto's time, and <b>auto ÷ the fastest</b> (auto's median ÷ the fastest one's within a run, ${over}; the goal of issue 11 is ≤ ${AUTO_GOAL}× at every point, red above), and <b>direct ÷ fft</b> (&gt; 1: FFT faster; ~: direct was predicted, not run).</p>
+<table class="num"><thead><tr><th>case</th><th>auto ran</th><th>fastest of ours</th><th>auto</th><th>auto ÷ fastest</th><th>direct ÷ fft</th></tr></thead><tbody>
+${sweepRows.map((x) => `<tr><td class="l">${esc(x.name)}</td><td class="l">${esc(x.autoRan || '—')}</td><td class="l">${esc(x.best)} ${esc(x.bestTime)}</td><td>${esc(x.auto)}</td><td><small class="${x.missed ? 'bad' : 'good'}">${esc(x.ratio)}</small></td><td>${esc(x.dvf)}</td></tr>`).join('\n')}
+</tbody></table>`
+    : '';
+
   const details = cases.map(({ c, s }) => caseDetails(c, s)).join('\n');
 
   const failures = r.failures.length
@@ -171,7 +199,7 @@ ${shapes
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1280px;padding:0 16px;color:#222;line-height:1.45}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
 .meta{color:#444;font-size:14px}.meta b{color:#222}
-.charts{display:flex;flex-wrap:wrap;gap:12px}.chart{flex:1 1 600px;border:1px solid #e2e2e2;border-radius:6px;padding:6px;background:#fff}.chart.wide{flex-basis:100%}
+.charts{display:flex;flex-wrap:wrap;gap:12px}.chart{flex:1 1 600px;max-width:640px;border:1px solid #e2e2e2;border-radius:6px;padding:6px;background:#fff}.chart.wide{flex-basis:100%;max-width:none}
 table.num{border-collapse:collapse;font-size:13px;margin:6px 0 14px;width:100%}table.num th,table.num td{border-bottom:1px solid #eee;padding:4px 8px;text-align:right;vertical-align:top}
 table.num th{background:#f6f6f6;font-weight:600}table.num .l{text-align:left}small{color:#666}small.good{color:#17803d;font-weight:600}small.bad{color:#b3261e;font-weight:600}
 tr.wrong td,tr.failed td{background:#fdecea}tr.skipped td,tr.unsupported td,tr.not-applicable td{color:#777}tr.note td{border-bottom:none;padding-top:0}
@@ -188,6 +216,7 @@ ${failures}
 ${rerunNote}
 ${busyNote}
 ${summary}
+${sweeps}
 <h2>Charts</h2>
 <div class="charts">
 ${charts.join('\n')}
@@ -203,7 +232,7 @@ ${details}
 <li><b>Speed-up</b> = contender's median ÷ ours auto's median, and <b>vs TF.js WebGPU</b> = TF.js WebGPU's median ÷ that algorithm's median: each formed within one run (both sides measured in it), then summarised as the median and range over the runs; &gt;1 means ours is faster.</li>
 <li><b>What ran</b> — for ours, the algorithm and its variant (<code>algorithm/variant</code>) the library reported through the op's <code>onRun</code> callback.</li>
 <li><b>Correctness</b> — every output is compared with our float64 CPU reference: element i passes when |got − ref| ≤ γ<sub>L</sub>·Σ|x·w| + u·|ref| (u = 2⁻²⁴, γ<sub>L</sub> = Lu/(1−Lu), L the reduction length). “worst err / tol” is the largest ratio seen (≤ 1 passes). A wrong result of ours fails the run; a wrong peer result is marked WRONG and left out of the ratios.</li>
-<li><b>skipped</b> — a sweep point predicted (from the previous point) to take longer than ${esc(Number(cfg.maxRunMs) / 1000)} s per run, or the CPU reference predicted over ${esc(Number(cfg.cpuLimitMs) / 1000)} s (then outputs are checked on a random sample computed directly). <b>n/a</b> — the peer has no such operation (e.g. grouped, non-depthwise convolution), the device cannot hold the case, or an explicit algorithm of ours cannot run the shape (the library rejected it with <code>OptionError</code>; its message follows).</li>
+<li><b>skipped</b> — a sweep point predicted (from the previous point) to take longer than ${esc(Number(cfg.maxRunMs) / 1000)} s per run (drawn hollow at the predicted time in the charts), or, on a–h, the CPU reference predicted over ${esc(Number(cfg.cpuLimitMs) / 1000)} s. Where the CPU reference is not run in full (sweeps: predicted over ${esc(Number(cfg.fullRefMs ?? 3000) / 1000)} s), outputs are checked on a deterministic sample computed directly in float64. Ours auto, direct and fft (the contenders of the goals) run up to ${esc(Number(cfg.goalRunMs ?? cfg.maxRunMs) / 1000)} s per run${Number(cfg.capRunMs) > 0 ? `, and when predicted over that but under ${esc(Number(cfg.capRunMs) / 1000)} s, once, cold, that run timed (noted “one cold run”)` : ''}. FFT results (explicit, or what auto ran) are checked normwise per output plane against a bound derived from the arithmetic (bench/lib/check.mjs), not elementwise; Winograd results elementwise with magnitudes that carry its transforms' entries. <b>n/a</b> — the peer has no such operation (e.g. grouped, non-depthwise convolution), the device cannot hold the case, or an explicit algorithm of ours cannot run the shape (the library rejected it with <code>OptionError</code>; its message follows).</li>
 <li>On a software adapter (llvmpipe, SwiftShader) “GPU” work runs on the CPU: these are not GPU timings.</li>
 </ul>
 </body></html>

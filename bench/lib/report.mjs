@@ -4,7 +4,7 @@
  * scripts or network). Shared by Node (written to bench/results/) and the browser page (shown in place).
  */
 export { COLORS, adapterName, esc, fmtNum, resultFileStem } from './format.mjs';
-export { consoleTables, markdownSummary } from './tables.mjs';
+export { consoleTables, markdownSummary, markdownSweeps } from './tables.mjs';
 export { renderHtml } from './html.mjs';
 
 /** @typedef {import('./suite.mjs').CaseResult} CaseResult */

@@ -66,6 +66,11 @@ import { median } from './timing.mjs';
  * @property {Record<string, Spread>} vsTfjsWebgpuKernel
  * @property {string} autoRan   what auto ran ('direct/…'), every distinct one over the runs, or ''
  * @property {string} busy      runs measured while other processes used the CPU, or ''
+ * @property {Spread} [autoVsBest]   auto's median ÷ the fastest explicit algorithm of ours in the same run
+ *   (1 = auto ran the fastest; the goal of issue 11: ≤ 1.25 at every sweep point)
+ * @property {string} bestOurs       the fastest explicit algorithm of ours (ids, every distinct one over the runs)
+ * @property {Spread} [directVsFft]  ours direct's median ÷ ours fft's median in the same run (> 1: FFT faster)
+ * @property {Spread} [directPredictedVsFft]  the same with direct's predicted time where it was skipped
  */
 
 /**
@@ -183,6 +188,11 @@ export function summariseCase(c) {
         .map(([run, m]) => `run ${run}: ${m.status}${m.reason ? ` — ${m.reason}` : ''}`)
         .join('; ')}`;
     }
+    const capped = ok.filter((m) => m.capped);
+    if (capped.length) {
+      const note = `one cold run${ok.length > 1 ? ' in each run of the suite' : ''}, timed: ${capped[0]?.reason ?? 'predicted over the per-run limit'}`;
+      s.note = s.note ? `${s.note}; ${note}` : note;
+    }
     // With one run, its own figures (a saved file's were rounded from the unrounded median).
     const one = ok.length === 1 ? ok[0] : undefined;
     const time = spread(ok.map((m) => m.medianMs));
@@ -221,7 +231,43 @@ export function summariseCase(c) {
     })
     .filter((x) => x)
     .join('; ');
+  /** @type {(number | undefined)[]} */
+  const autoVsBest = [];
+  /** @type {Set<string>} */
+  const best = new Set();
+  /** @type {(number | undefined)[]} */
+  const directVsFft = [];
+  /** @type {(number | undefined)[]} */
+  const directPredictedVsFft = [];
+  for (const r of runs) {
+    const ok = (/** @type {string} */ id) => {
+      const m = r.results.find((x) => x.id === id);
+      return m && m.status === 'ok' && m.medianMs ? m : undefined;
+    };
+    const explicit = r.results.filter((m) => m.kind === 'ours' && m.id !== 'ours-auto' && m.status === 'ok' && m.medianMs);
+    const fastest = explicit.reduce((/** @type {Measurement | undefined} */ a, m) => (!a || /** @type {number} */ (m.medianMs) < /** @type {number} */ (a.medianMs) ? m : a), undefined);
+    const auto = ok('ours-auto');
+    if (fastest && auto) {
+      autoVsBest.push(/** @type {number} */ (auto.medianMs) / /** @type {number} */ (fastest.medianMs));
+      best.add(fastest.id);
+    }
+    const fft = ok('ours-fft');
+    const direct = r.results.find((x) => x.id === 'ours-direct');
+    if (fft && direct?.status === 'ok' && direct.medianMs) directVsFft.push(direct.medianMs / /** @type {number} */ (fft.medianMs));
+    const directMs = direct?.status === 'ok' ? direct.medianMs : direct?.predictedMs;
+    if (fft && directMs) directPredictedVsFft.push(directMs / /** @type {number} */ (fft.medianMs));
+  }
+  /** @type {Pick<CaseSummary, 'autoVsBest' | 'directVsFft' | 'directPredictedVsFft'>} */
+  const extra = {};
+  const avb = spread(autoVsBest);
+  if (avb) extra.autoVsBest = avb;
+  const dvf = spread(directVsFft);
+  if (dvf) extra.directVsFft = dvf;
+  const dpvf = spread(directPredictedVsFft);
+  if (dpvf && !dvf) extra.directPredictedVsFft = dpvf;
   return {
+    ...extra,
+    bestOurs: [...best].join(', '),
     runs: n,
     ids,
     contenders,

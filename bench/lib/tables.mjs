@@ -5,8 +5,9 @@
  * each run, then summarised (summary.mjs).
  */
 import { displayOrder, shortOf, labelOf } from './contenders.mjs';
-import { adapterName, cell, fmtMsSpread, fmtNum, fmtRatioSpread, runsText } from './format.mjs';
+import { adapterName, cell, fmtMs, fmtMsSpread, fmtNum, fmtRatioSpread, runsText } from './format.mjs';
 import { summariseCase } from './summary.mjs';
+import { SWEEPS } from './cases.mjs';
 
 /** @typedef {import('./suite.mjs').CaseResult} CaseResult */
 /** @typedef {import('./summary.mjs').CaseSummary} CaseSummary */
@@ -77,6 +78,13 @@ export function consoleTables(r) {
       textTable(header(ours), rows((s, id) => fmtRatioSpread(s.vsTfjsWebgpu[id]), ours)),
     );
   }
+  const sweepRows = sweepTable(cases);
+  if (sweepRows.length) {
+    parts.push(
+      `\nSweeps: ours auto against the fastest of ours (auto's median ÷ the fastest explicit algorithm's, within a run${over}; goal ≤ ${AUTO_GOAL}×, ✗ above), and direct ÷ fft (> 1 = FFT faster; ~ = direct predicted, not run)\n`,
+      textTable(['case (auto→)', 'name', 'fastest of ours', 'its time', 'auto', 'auto ÷ fastest', 'direct ÷ fft'], sweepRows.map((r) => [r.label, r.name, r.best, r.bestTime, r.auto, r.ratio, r.dvf])),
+    );
+  }
   const kernelCases = cases.filter(({ s }) => Object.values(s.contenders).some((x) => x.kernel));
   if (kernelCases.length) {
     const kids = ids.filter((id) => kernelCases.some(({ s }) => s.contenders[id]?.kernel));
@@ -124,6 +132,7 @@ export function markdownSummary(r) {
       (r.reruns ?? []).map((x) => ` · cases ${x.cases.join(', ')} rerun at ${x.date.slice(11, 16)} UTC`).join(''),
     '',
   );
+  if (!shapes.length) return lines.join('\n');
   const over = runs > 1 ? `median (min–max) over ${runs} runs` : '1 run';
   const name = (/** @type {CaseResult} */ c, /** @type {CaseSummary} */ s) => `${c.id}${s.runs !== runs ? ` [${runsText(s.runs)}]` : ''}`;
   lines.push(
@@ -156,4 +165,97 @@ export function markdownSummary(r) {
     );
   }
   return lines.join('\n');
+}
+
+/** Issue 11's goal for `auto`: within this factor of the fastest of ours at every sweep point. */
+export const AUTO_GOAL = 1.25;
+
+/**
+ * One row per sweep point: the fastest explicit algorithm of ours, auto's time, auto ÷ the fastest
+ * (median and range of the per-run ratio, ✗ when the median misses the goal), direct ÷ fft.
+ * @param {{ c: CaseResult, s: CaseSummary }[]} cases
+ */
+export function sweepTable(cases) {
+  const order = SWEEPS.map((x) => x.group);
+  return cases
+    .filter(({ c }) => c.group !== 'shapes')
+    .sort((a, b) => order.indexOf(/** @type {any} */ (a.c.group)) - order.indexOf(/** @type {any} */ (b.c.group)) || (a.c.x ?? 0) - (b.c.x ?? 0))
+    .map(({ c, s }) => {
+      const bestIds = s.bestOurs ? s.bestOurs.split(', ') : [];
+      const first = bestIds[0];
+      const bx = first ? s.contenders[first] : undefined;
+      const ratio = s.autoVsBest ? `${fmtRatioSpread(s.autoVsBest)}${s.autoVsBest.median > AUTO_GOAL ? ' ✗' : ''}` : '—';
+      const dvf = s.directVsFft ? fmtRatioSpread(s.directVsFft) : s.directPredictedVsFft ? `~${fmtRatioSpread(s.directPredictedVsFft)}` : '—';
+      return {
+        group: c.group,
+        x: c.x,
+        label: `${c.id}${s.autoRan ? ` (${s.autoRan})` : ''}`,
+        name: c.name,
+        autoRan: s.autoRan,
+        best: bestIds.map((id) => shortOf(id)).join(', ') || '—',
+        bestTime: bx?.time ? fmtMsSpread(bx.time) : '—',
+        auto: cell(s.contenders['ours-auto'], (x) => fmtMsSpread(x.time)),
+        ratio,
+        dvf,
+        missed: (s.autoVsBest?.median ?? 0) > AUTO_GOAL,
+      };
+    });
+}
+
+/**
+ * Markdown tables of the sweeps: every contender's median time (min–max) per point, and auto against
+ * the fastest of ours with direct ÷ fft — for docs/benchmarks.md.
+ * @param {Report} r
+ */
+export function markdownSweeps(r) {
+  const { cases, runs, ids } = summarised(r);
+  const over = runs > 1 ? `median (min–max) over ${runs} runs` : '1 run';
+  const lines = [];
+  for (const sw of SWEEPS) {
+    const group = cases.filter(({ c }) => c.group === sw.group).sort((a, b) => (a.c.x ?? 0) - (b.c.x ?? 0));
+    if (!group.length) continue;
+    // Contenders with something to show (not n/a or not selected everywhere: --no-peers, --contenders).
+    const present = ids.filter((id) => group.some(({ s }) => {
+      const x = s.contenders[id];
+      return x && x.status !== 'unsupported' && !(x.status === 'skipped' && x.reason?.startsWith('not selected'));
+    }));
+    lines.push(
+      `**${sw.title}** — end-to-end time, ${over}; "skipped (N s)": predicted N s per run, not run:`,
+      '',
+      `| ${sw.unit} | auto ran | ${present.map(labelOf).join(' | ')} |`,
+      `|---:|---|${present.map(() => '---:').join('|')}|`,
+      ...group.map(({ c, s }) => `| ${c.x} | ${s.autoRan || '—'} | ${present.map((id) => {
+        const x = s.contenders[id];
+        if (x && x.status === 'skipped') {
+          const p = caseRunsPredicted(c, id);
+          return p ? `skipped (${fmtMs(p)})` : 'skipped';
+        }
+        return cell(x, (y) => `${fmtMsSpread(y.time)}${y.note?.includes('one cold run') ? '¹' : ''}`);
+      }).join(' | ')} |`),
+      '',
+    );
+    if (group.some(({ s }) => Object.values(s.contenders).some((x) => x.note?.includes('one cold run')))) {
+      lines.push('¹ predicted over the per-run limit: one cold run in each run of the suite, timed (`--cap-s`).', '');
+    }
+    const rows = sweepTable(group);
+    lines.push(
+      `| ${sw.unit} | fastest of ours | auto ÷ fastest | direct ÷ fft |`,
+      '|---:|---|---:|---:|',
+      ...rows.map((x) => `| ${x.x} | ${x.best} ${x.bestTime} | ${x.ratio} | ${x.dvf} |`),
+      '',
+    );
+  }
+  return lines.join('\n');
+}
+
+/**
+ * The predicted time of a skipped contender on a case (the median over the runs that predicted one).
+ * @param {CaseResult} c
+ * @param {string} id
+ */
+function caseRunsPredicted(c, id) {
+  const ps = (c.runs ?? []).map((r) => r.results.find((m) => m.id === id)?.predictedMs).filter((v) => v !== undefined);
+  if (!ps.length) return undefined;
+  const s = [...ps].sort((a, b) => a - b);
+  return s[s.length >> 1];
 }

@@ -20,12 +20,21 @@ import { labelOf } from './contenders.mjs';
  * @property {number} samples     positions checked when the reference is sampled
  * @property {number} slowMs      sweeps: a contender whose warm-up run takes longer than this gets no timed runs
  * @property {number} runs        how many times the whole suite runs (`--runs`); figures are summarised over them
+ * @property {number} fullRefMs   sweeps: the CPU reference's full output is the check's reference only where
+ *   one run is predicted under this (its values and magnitude sums: two runs); else sampled outputs
+ * @property {string[]} goalIds   the contenders the goals are about (ours auto, direct and fft): in sweeps they
+ *   run up to `goalRunMs` per run rather than `maxRunMs`, and up to `capRunMs` once, cold
+ * @property {number} goalRunMs   sweeps: the per-run limit of `goalIds` (at least `maxRunMs`)
+ * @property {number} capRunMs    sweeps: a contender of `goalIds` predicted over `goalRunMs` but under this gets
+ *   one run, timed cold (no warm-up), instead of being skipped (0: never)
+ * @property {string} [contenders] only the contenders whose id matches this regular expression (the others
+ *   are skipped; the CPU reference still checks the results)
  */
 
 /** @type {SuiteConfig} */
-export const FULL_CONFIG = { repeats: 10, minRepeats: 3, warmup: 2, budgetMs: 8000, maxRunMs: 10000, cpuLimitMs: 20000, kernelRuns: 5, samples: 4096, slowMs: 30000, runs: 1 };
+export const FULL_CONFIG = { repeats: 10, minRepeats: 3, warmup: 2, budgetMs: 8000, maxRunMs: 10000, cpuLimitMs: 20000, kernelRuns: 5, samples: 4096, slowMs: 30000, runs: 1, fullRefMs: 3000, goalIds: ['ours-auto', 'ours-direct', 'ours-fft'], goalRunMs: 10000, capRunMs: 100000 };
 /** @type {SuiteConfig} */
-export const QUICK_CONFIG = { repeats: 3, minRepeats: 1, warmup: 1, budgetMs: 2500, maxRunMs: 4000, cpuLimitMs: 20000, kernelRuns: 2, samples: 2048, slowMs: 8000, runs: 1 };
+export const QUICK_CONFIG = { repeats: 3, minRepeats: 1, warmup: 1, budgetMs: 2500, maxRunMs: 4000, cpuLimitMs: 20000, kernelRuns: 2, samples: 2048, slowMs: 8000, runs: 1, fullRefMs: 3000, goalIds: ['ours-auto', 'ours-direct', 'ours-fft'], goalRunMs: 4000, capRunMs: 0 };
 
 /**
  * @typedef {'ok' | 'wrong' | 'failed' | 'skipped' | 'unsupported' | 'not-applicable'} Status
@@ -40,6 +49,8 @@ export const QUICK_CONFIG = { repeats: 3, minRepeats: 1, warmup: 1, budgetMs: 25
  * @property {'ours' | 'reference' | 'peer'} kind
  * @property {Status} status
  * @property {string} [reason]        why skipped / failed / unsupported / not applicable, or what went wrong
+ * @property {number} [predictedMs]   sweeps: the time per run predicted from the previous point (skipped or capped ones)
+ * @property {boolean} [capped]       sweeps: predicted over `maxRunMs`, so run once, cold (no warm-up), and that run timed
  * @property {string} [algorithm]     ours: the algorithm that ran (`onRun`'s `RunInfo.algorithm`)
  * @property {string} [variant]       ours: its variant (`RunInfo.variant`)
  * @property {string} [why]           ours: why that algorithm (`RunInfo.reason`: the one requested, or auto's cost estimates)
@@ -148,6 +159,31 @@ export async function timedRun(m, fn, check, env) {
 }
 
 /**
+ * The work a sweep point's time is predicted in proportion to: the FLOPs of the direct sum, or, for
+ * FFT convolution, the transforms' N·log2 N over the padded span (an FFT's time hardly grows with the
+ * kernel, so FLOPs would predict it far too slow).
+ * @param {BenchCase} c
+ * @param {string | undefined} algorithm what ran ('fft', 'direct'…), or undefined for a non-ours contender
+ */
+export function workOf(c, algorithm) {
+  if (algorithm !== 'fft') return c.flops;
+  const g = c.geo;
+  const span = (g.OH - 1) * g.stride + g.KH;
+  const cols = (g.OW - 1) * g.stride + g.KW;
+  const points = Math.max(2, span * cols);
+  return g.N * (g.C + g.K) * points * Math.log2(points);
+}
+
+/**
+ * The algorithm a measurement of ours ran ('ours-fft' → 'fft'; auto: what `onRun` reported).
+ * @param {Measurement} m
+ */
+function ranAlgorithm(m) {
+  if (m.kind !== 'ours') return undefined;
+  return m.algorithm ?? m.id.slice(5);
+}
+
+/**
  * Medians, throughput, and the rate used to predict the next sweep point.
  * @param {Measurement} m
  * @param {BenchCase} c
@@ -159,9 +195,9 @@ export function finishMeasurement(m, c, rates) {
     m.minMs = Math.min(...m.timesMs);
     m.gflops = c.flops / (m.medianMs * 1e6);
     m.gbps = c.bytes / (m.medianMs * 1e6);
-    rates.set(`${c.group}/${m.id}`, m.medianMs / c.flops);
+    rates.set(`${c.group}/${m.id}`, m.medianMs / workOf(c, ranAlgorithm(m)));
   } else if (m.warmupMs.length) {
-    rates.set(`${c.group}/${m.id}`, Math.min(...m.warmupMs) / c.flops);
+    rates.set(`${c.group}/${m.id}`, Math.min(...m.warmupMs) / workOf(c, ranAlgorithm(m)));
   }
   if (m.kernelMs.length) {
     m.kernelMedianMs = median(m.kernelMs);
@@ -172,7 +208,50 @@ export function finishMeasurement(m, c, rates) {
 }
 
 /**
- * In a sweep, skip a contender whose last point predicts a run over `maxRunMs`.
+ * The time per run of contender `id` on sweep point `c`, predicted from the previous point of the
+ * same sweep in this run of the suite (its ms per unit of work × this point's work, `workOf`), or
+ * undefined (the shape suite, or the first point a contender reaches). `auto` is predicted as the
+ * algorithm it will run (`engine.explain`, passed as `autoAlgorithm`), from that algorithm's rate.
+ * @param {Map<string, number>} rates
+ * @param {BenchCase} c
+ * @param {string} id
+ * @param {string} [autoAlgorithm]
+ * @returns {number | undefined}
+ */
+export function predictMs(rates, c, id, autoAlgorithm) {
+  if (c.group === 'shapes') return undefined;
+  const key = id === 'ours-auto' && autoAlgorithm ? `ours-${autoAlgorithm}` : id;
+  const msPerWork = rates.get(`${c.group}/${key}`);
+  const alg = key.startsWith('ours-') ? key.slice(5) : undefined;
+  return msPerWork === undefined ? undefined : msPerWork * workOf(c, alg);
+}
+
+/**
+ * In a sweep, what to do with a contender whose last point predicts a run over its limit
+ * (`maxRunMs`; `goalRunMs` for the contenders of `goalIds`): skip it (the reason says "predicted > N s
+ * per run"), or — for `goalIds` under `capRunMs` — run it once, cold, and time that run ("cap").
+ * @param {Map<string, number>} rates
+ * @param {BenchCase} c
+ * @param {string} id
+ * @param {SuiteConfig} config
+ * @param {string} [autoAlgorithm] for `ours-auto`: the algorithm it will run
+ * @returns {{ action: 'run' } | { action: 'skip' | 'cap', predictedMs: number, reason: string }}
+ */
+export function predictAction(rates, c, id, config, autoAlgorithm) {
+  const predicted = predictMs(rates, c, id, autoAlgorithm);
+  const goal = (config.goalIds ?? []).includes(id);
+  const limit = goal ? Math.max(config.maxRunMs, config.goalRunMs ?? 0) : config.maxRunMs;
+  if (predicted === undefined || predicted <= limit) return { action: 'run' };
+  const s = (/** @type {number} */ ms) => `${(ms / 1000).toFixed(ms < 10000 ? 1 : 0)} s`;
+  if (goal && config.capRunMs > 0 && predicted <= config.capRunMs) {
+    return { action: 'cap', predictedMs: predicted, reason: `predicted ${s(predicted)} per run (> ${limit / 1000} s) from the previous point: one cold run, timed` };
+  }
+  return { action: 'skip', predictedMs: predicted, reason: `predicted > ${limit / 1000} s per run (${s(predicted)}, from the previous point of this sweep)` };
+}
+
+/**
+ * In a sweep, skip a contender whose last point predicts a run over `maxRunMs` (no cap): the reason,
+ * or '' to run it.
  * @param {Map<string, number>} rates
  * @param {BenchCase} c
  * @param {string} id
@@ -180,10 +259,6 @@ export function finishMeasurement(m, c, rates) {
  * @returns {string}
  */
 export function predictSkip(rates, c, id, config) {
-  if (c.group === 'shapes') return '';
-  const msPerFlop = rates.get(`${c.group}/${id}`);
-  if (msPerFlop === undefined) return '';
-  const predicted = msPerFlop * c.flops;
-  if (predicted <= config.maxRunMs) return '';
-  return `predicted ${(predicted / 1000).toFixed(1)} s per run from the previous point of this sweep (> ${config.maxRunMs / 1000} s)`;
+  const a = predictAction(rates, c, id, { ...config, capRunMs: 0 });
+  return a.action === 'run' ? '' : a.reason;
 }
