@@ -24,6 +24,16 @@ const OB: u32 = 4u;
 
 @group(0) @binding(1) var<storage, read> inp: array<f32>;
 @group(0) @binding(2) var<storage, read> fac: array<f32>;
+// With UNIFORM_FACTORS the factors are read from a uniform copy (at most UNIFORM_FACTOR_VEC4S vec4s):
+// uniform loads are broadcasts on CPU-backed adapters, storage loads are not.
+override UNIFORM_FACTORS: bool = false;
+const UNIFORM_FACTOR_VEC4S: u32 = 1024u;
+@group(0) @binding(5) var<uniform> ufac: array<vec4<f32>, UNIFORM_FACTOR_VEC4S>;
+
+fn factor(i: u32) -> f32 {
+  if (UNIFORM_FACTORS) { return ufac[i / 4u][i % 4u]; }
+  return fac[i];
+}
 @group(0) @binding(3) var<storage, read_write> rowsOut: array<f32>;
 
 // x̃ at row iy (already mapped by the boundary rule, −1: fill) and column x of input plane `plane`.
@@ -54,21 +64,21 @@ fn rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let row = (plane * P.g.H + u32(iy)) * P.g.W + u32(x0);
     var v = vec4<f32>(inp[row], inp[row + 1u], inp[row + 2u], inp[row + 3u]);
     for (var kx = 0u; kx < P.g.KW; kx++) {
-      acc += fac[fb + kx] * v;
+      acc += factor(fb + kx) * v;
       v = vec4<f32>(v.yzw, inp[row + kx + 4u]);
     }
   } else if (P.g.sW == 1u && P.g.dW == 1u) {
     // The window slides one column per tap.
     var v = vec4<f32>(inputAt(plane, iy, x0), inputAt(plane, iy, x0 + 1), inputAt(plane, iy, x0 + 2), inputAt(plane, iy, x0 + 3));
     for (var kx = 0u; kx < P.g.KW; kx++) {
-      acc += fac[fb + kx] * v;
+      acc += factor(fb + kx) * v;
       v = vec4<f32>(v.yzw, inputAt(plane, iy, x0 + i32(kx) + 4));
     }
   } else {
     let sw = i32(P.g.sW);
     for (var kx = 0u; kx < P.g.KW; kx++) {
       let x = x0 + i32(kx * P.g.dW);
-      acc += fac[fb + kx] * vec4<f32>(inputAt(plane, iy, x), inputAt(plane, iy, x + sw), inputAt(plane, iy, x + 2 * sw), inputAt(plane, iy, x + 3 * sw));
+      acc += factor(fb + kx) * vec4<f32>(inputAt(plane, iy, x), inputAt(plane, iy, x + sw), inputAt(plane, iy, x + 2 * sw), inputAt(plane, iy, x + 3 * sw));
     }
   }
   let o = (pl * P.R + r) * P.g.OW + ox0;
@@ -110,13 +120,13 @@ fn cols(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       let o = (pl * P.R + min(oy0 + q, P.R - 1u)) * P.g.OW;
       let v = vec4<f32>(rowsIn[o + c.x], rowsIn[o + c.y], rowsIn[o + c.z], rowsIn[o + c.w]);
       for (var rr = 0u; rr < RB_MAX; rr++) {
-        if (q >= rr && q - rr < P.g.KH) { acc[rr] += fac[fa + q - rr] * v; }
+        if (q >= rr && q - rr < P.g.KH) { acc[rr] += factor(fa + q - rr) * v; }
       }
     }
   } else {
     for (var ky = 0u; ky < P.g.KH; ky++) {
       let o = (pl * P.R + oy0 * P.g.sH + ky * P.g.dH) * P.g.OW;
-      acc[0] += fac[fa + ky] * vec4<f32>(rowsIn[o + c.x], rowsIn[o + c.y], rowsIn[o + c.z], rowsIn[o + c.w]);
+      acc[0] += factor(fa + ky) * vec4<f32>(rowsIn[o + c.x], rowsIn[o + c.y], rowsIn[o + c.z], rowsIn[o + c.w]);
     }
   }
   let bk = bias[k];

@@ -27,7 +27,7 @@ import { WGSL_CONSTS } from '../shaders.generated.js';
 import type { AlgorithmContext, ConvAlgorithm, PlanBase } from './algorithm.js';
 import { rankOneFactors } from './rank1.js';
 
-const { WG, OB, RB_MAX } = WGSL_CONSTS.separable;
+const { WG, OB, RB_MAX, UNIFORM_FACTOR_VEC4S } = WGSL_CONSTS.separable;
 
 export interface SeparablePlan extends PlanBase {
   /** Per output channel k: a_k (KH values) then b_k (KW), float32, flipped when the geometry flips. */
@@ -100,19 +100,23 @@ export const separable: ConvAlgorithm<SeparablePlan> = {
   encode(rec, g, b, p) {
     const factors = rec.scratch(p.factors.byteLength, 'separable.factors', BufferUsage.COPY_DST);
     rec.device.queue.writeBuffer(factors.buffer, 0, p.factors.buffer, p.factors.byteOffset, p.factors.byteLength);
+    // A uniform copy when the factors fit it (else the binding is bound but unread).
+    const uniformFactors = p.factors.length <= UNIFORM_FACTOR_VEC4S * 4;
+    const ufac = rec.scratch(UNIFORM_FACTOR_VEC4S * 16, 'separable.factors.uniform', BufferUsage.UNIFORM | BufferUsage.COPY_DST);
+    if (uniformFactors) rec.device.queue.writeBuffer(ufac.buffer, 0, p.factors.buffer, p.factors.byteOffset, p.factors.byteLength);
     const rows = rec.scratch(p.planesPerChunk * p.R * g.OW * 4, 'separable.rows');
     const base = { ...geometryParams(g), R: p.R };
     const blocks = Math.ceil(g.OW / OB);
     // Output rows per invocation of the column pass (RB in separable.wgsl).
     const RB = g.strideH === 1 && g.dilationH === 1 ? RB_MAX : 1;
     const planes = g.N * g.K;
-    const constants = { BOUNDARY: BOUNDARY_CODE[g.boundary] };
+    const constants = { BOUNDARY: BOUNDARY_CODE[g.boundary], UNIFORM_FACTORS: Number(uniformFactors) };
     for (let plane0 = 0; plane0 < planes; plane0 += p.planesPerChunk) {
       const n = Math.min(p.planesPerChunk, planes - plane0);
       const rowsTotal = n * p.R * blocks;
-      rec.dispatch({ family: 'separable', entryPoint: 'rows', constants }, { ...base, plane0, total: rowsTotal }, [b.input, factors, rows], Math.ceil(rowsTotal / WG));
+      rec.dispatch({ family: 'separable', entryPoint: 'rows', constants }, { ...base, plane0, total: rowsTotal }, [b.input, factors, rows, null, ufac], Math.ceil(rowsTotal / WG));
       const colsTotal = n * Math.ceil(g.OH / RB) * blocks;
-      rec.dispatch({ family: 'separable', entryPoint: 'cols', constants: { RB } }, { ...base, plane0, total: colsTotal }, [rows, factors, b.bias, b.output], Math.ceil(colsTotal / WG));
+      rec.dispatch({ family: 'separable', entryPoint: 'cols', constants: { ...constants, RB } }, { ...base, plane0, total: colsTotal }, [rows, factors, b.bias, b.output, ufac], Math.ceil(colsTotal / WG));
     }
   },
 };
