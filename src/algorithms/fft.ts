@@ -16,13 +16,13 @@ import { rfft2Cost } from '../fft/cost.js';
 import { nextFastLength } from '../fft/plan.js';
 import { encodeIrfft2, encodeRfft2 } from '../fft/real.js';
 import { createFftState, releaseFftState, type FftState } from '../fft/state.js';
-import { BufferUsage } from '../gpu/constants.js';
 import { BOUNDARY_CODE, geometryParams } from '../gpu/params.js';
 import type { Binding, Recorder } from '../gpu/recorder.js';
 import type { GpuTensor } from '../gpu/tensor.js';
 import { type ConvGeometry } from '../geometry.js';
 import { WGSL_CONSTS } from '../shaders.generated.js';
 import type { AlgorithmContext, ConvAlgorithm, ConvOperands, PlanBase } from './algorithm.js';
+import { WeightCache } from './weight-cache.js';
 
 const { WG } = WGSL_CONSTS.fftconv;
 
@@ -45,13 +45,8 @@ export interface FftConvPlan extends PlanBase {
 /** Per device: the transforms' tables and the weight spectra of GpuTensor weights seen before. */
 export interface FftConvState {
   fft: FftState;
-  spectra: Map<string, { tensor: GpuTensor; buffer: GPUBuffer; bytes: number }>;
-  spectraBytes: number;
+  spectra: WeightCache;
 }
-
-/** The weight-spectra cache's bounds: entries and bytes (least recently used go first). */
-const SPECTRA_ENTRIES = 16;
-const SPECTRA_BYTES = 128 << 20;
 
 /** Complex bins of a half spectrum of an FH × FW plane. */
 const bins = (FH: number, FW: number): number => FH * (Math.floor(FW / 2) + 1);
@@ -129,55 +124,17 @@ function planFft(g: ConvGeometry, ctx: AlgorithmContext): { plan: FftConvPlan } 
   return { reason: `the weight spectra (${weightPlanes} planes) do not fit one buffer binding (${limit} bytes) at any transform size` };
 }
 
-const tensorIds = new WeakMap<object, number>();
-let nextTensorId = 1;
-
 /** The weight spectra of `b.weight` for `plan`: cached for GpuTensor weights, else transformed into scratch. */
 function weightSpectra(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPlan, state: FftConvState): Binding {
   const { FH, FW } = plan;
   const planes = g.K * (g.C / g.groups);
-  const bytes = planes * bins(FH, FW) * 8;
-  const tensor = b.weightKey as GpuTensor | undefined;
-  let key = '';
-  if (tensor) {
-    for (const [k, e] of state.spectra) if (e.tensor.destroyed) evict(state, k);
-    let id = tensorIds.get(tensor);
-    if (id === undefined) tensorIds.set(tensor, (id = nextTensorId++));
-    key = `${id}:${FH}x${FW}:${g.KH}x${g.KW}:${g.dilationH}x${g.dilationW}:${Number(g.flip)}`;
-    const hit = state.spectra.get(key);
-    if (hit) {
-      // Most recently used last.
-      state.spectra.delete(key);
-      state.spectra.set(key, hit);
-      return { buffer: hit.buffer, size: bytes };
-    }
-  }
-  const real = rec.scratch(planes * FH * FW * 4, 'fft.weights.real');
-  const total = planes * FH * FW;
-  rec.dispatch({ family: 'fftconv', entryPoint: 'padWeights', constants: { FLIP: Number(g.flip) } }, { ...geometryParams(g), FH, FW, total }, [b.weight, real], Math.ceil(total / WG));
-  let spectra: Binding;
-  if (tensor) {
-    const buffer = rec.device.createBuffer({ label: 'webgpu-conv.fft.weight-spectra', size: bytes, usage: BufferUsage.STORAGE });
-    spectra = { buffer, size: bytes };
-    state.spectra.set(key, { tensor, buffer, bytes });
-    state.spectraBytes += bytes;
-    for (const oldest of state.spectra.keys()) {
-      if (oldest === key || (state.spectra.size <= SPECTRA_ENTRIES && state.spectraBytes <= SPECTRA_BYTES)) break;
-      evict(state, oldest);
-    }
-  } else {
-    spectra = rec.scratch(bytes, 'fft.weights.spectra');
-  }
-  encodeRfft2(rec, state.fft, { batch: planes, H: FH, W: FW }, real, spectra);
-  return spectra;
-}
-
-function evict(state: FftConvState, key: string): void {
-  const e = state.spectra.get(key);
-  if (!e) return;
-  state.spectra.delete(key);
-  state.spectraBytes -= e.bytes;
-  e.buffer.destroy();
+  const layout = `${FH}x${FW}:${g.KH}x${g.KW}:${g.dilationH}x${g.dilationW}:${Number(g.flip)}`;
+  return state.spectra.binding(rec, b.weightKey as GpuTensor | undefined, layout, planes * bins(FH, FW) * 8, 0, (spectra) => {
+    const real = rec.scratch(planes * FH * FW * 4, 'fft.weights.real');
+    const total = planes * FH * FW;
+    rec.dispatch({ family: 'fftconv', entryPoint: 'padWeights', constants: { FLIP: Number(g.flip) } }, { ...geometryParams(g), FH, FW, total }, [b.weight, real], Math.ceil(total / WG));
+    encodeRfft2(rec, state.fft, { batch: planes, H: FH, W: FW }, real, spectra);
+  });
 }
 
 function encode(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPlan, state: FftConvState): void {
@@ -227,11 +184,9 @@ export const fft: ConvAlgorithm<FftConvPlan, FftConvState> = {
   summary: 'products of spectra in overlap-save tiles (rfft2 · conj · irfft2); error normwise; wins for large kernels',
   plan: planFft,
   cost,
-  createState: (device) => ({ fft: createFftState(device), spectra: new Map(), spectraBytes: 0 }),
+  createState: (device) => ({ fft: createFftState(device), spectra: new WeightCache('fft.weight-spectra') }),
   releaseState(state) {
-    for (const e of state.spectra.values()) e.buffer.destroy();
-    state.spectra.clear();
-    state.spectraBytes = 0;
+    state.spectra.destroy();
     releaseFftState(state.fft);
   },
   encode,

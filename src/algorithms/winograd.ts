@@ -27,6 +27,7 @@ import { type ConvGeometry } from '../geometry.js';
 import { WGSL_CONSTS } from '../shaders.generated.js';
 import type { AlgorithmContext, ConvAlgorithm, ConvOperands, PlanBase, PlanOutcome } from './algorithm.js';
 import { UNIFORM_WINDOW_BYTES } from './im2col.js';
+import { WeightCache } from './weight-cache.js';
 
 const { WG } = WGSL_CONSTS.winograd;
 const GEMM = WGSL_CONSTS.gemm;
@@ -110,13 +111,9 @@ function planWindows(g: ConvGeometry, A: number, ctx: AlgorithmContext): WindowP
 
 /** Per device: the transformed weights of GpuTensor weights seen before. */
 export interface WinogradState {
-  cache: Map<string, { tensor: GpuTensor; buffer: GPUBuffer; bytes: number }>;
-  bytes: number;
+  cache: WeightCache;
 }
 
-/** The transformed-weights cache's bounds: entries and bytes (least recently used go first). */
-const CACHE_ENTRIES = 16;
-const CACHE_BYTES = 128 << 20;
 /** Cap on V and M of one chunk (each), below the device limits. */
 const BUDGET_BYTES = 128 << 20;
 /** Above this many bytes of uniform windows (all positions), the GEMM runs `'register'` on dense U. */
@@ -207,9 +204,6 @@ function plan(g: ConvGeometry, ctx: AlgorithmContext): PlanOutcome<WinogradPlan>
   return 'plan' in f4 && estimate(g, f4.plan) < estimate(g, f2.plan) ? f4 : f2;
 }
 
-const tensorIds = new WeakMap<object, number>();
-let nextTensorId = 1;
-
 /**
  * The transformed weights for `plan`: in uniform windows (ξ, group, window, slice) or dense
  * [ξ][K][Cg]; cached for GpuTensor weights, else transformed into scratch.
@@ -218,48 +212,13 @@ function transformedWeights(rec: Recorder, g: ConvGeometry, b: ConvOperands, p: 
   const AA = p.A * p.A;
   const u = p.uniform;
   const bytes = u ? g.groups * u.windows * u.slices * u.batches * UNIFORM_WINDOW_BYTES : AA * p.strideU * 4;
-  const tensor = b.weightKey as GpuTensor | undefined;
-  let key = '';
-  if (tensor) {
-    for (const [k, e] of state.cache) if (e.tensor.destroyed) evict(state, k);
-    let id = tensorIds.get(tensor);
-    if (id === undefined) tensorIds.set(tensor, (id = nextTensorId++));
-    const layout = u ? `w${u.mW},${u.SL},${u.PW}` : `d${p.strideU}`;
-    key = `${id}:F${p.m}:${layout}:${Number(g.flip)}`;
-    const hit = state.cache.get(key);
-    if (hit) {
-      state.cache.delete(key);
-      state.cache.set(key, hit);
-      return { buffer: hit.buffer, size: bytes };
-    }
-  }
-  let out: Binding;
-  if (tensor) {
-    const usage = BufferUsage.STORAGE | (u ? BufferUsage.UNIFORM : 0);
-    const buffer = rec.device.createBuffer({ label: 'webgpu-conv.winograd.weights', size: bytes, usage });
-    out = { buffer, size: bytes };
-    state.cache.set(key, { tensor, buffer, bytes });
-    state.bytes += bytes;
-    for (const oldest of state.cache.keys()) {
-      if (oldest === key || (state.cache.size <= CACHE_ENTRIES && state.bytes <= CACHE_BYTES)) break;
-      evict(state, oldest);
-    }
-  } else {
-    out = rec.scratch(bytes, 'winograd.weights', u ? BufferUsage.UNIFORM : 0);
-  }
-  const total = g.K * (g.C / g.groups);
-  const layout = u ? { windowed: 1, mW: u.mW, SL: u.SL, PW: u.PW, windows: u.windows, slices: u.slices } : { windowed: 0, strideV: p.strideU };
-  const spec = { family: 'winograd' as const, entryPoint: 'weightTransform', constants: { F4: Number(p.m === 4), FLIP: Number(g.flip) } };
-  rec.dispatch(spec, { ...geometryParams(g), ...layout, total }, [b.weight, out], Math.ceil(total / WG));
-  return out;
-}
-
-function evict(state: WinogradState, key: string): void {
-  const e = state.cache.get(key);
-  if (!e) return;
-  state.cache.delete(key);
-  state.bytes -= e.bytes;
-  e.buffer.destroy();
+  const layout = `F${p.m}:${u ? `w${u.mW},${u.SL},${u.PW}` : `d${p.strideU}`}:${Number(g.flip)}`;
+  return state.cache.binding(rec, b.weightKey as GpuTensor | undefined, layout, bytes, u ? BufferUsage.UNIFORM : 0, (out) => {
+    const total = g.K * (g.C / g.groups);
+    const params = u ? { windowed: 1, mW: u.mW, SL: u.SL, PW: u.PW, windows: u.windows, slices: u.slices } : { windowed: 0, strideV: p.strideU };
+    const spec = { family: 'winograd' as const, entryPoint: 'weightTransform', constants: { F4: Number(p.m === 4), FLIP: Number(g.flip) } };
+    rec.dispatch(spec, { ...geometryParams(g), ...params, total }, [b.weight, out], Math.ceil(total / WG));
+  });
 }
 
 /** M[ξ] = U[ξ] · V[ξ] for every position ξ and group. */
@@ -338,11 +297,7 @@ export const winograd: ConvAlgorithm<WinogradPlan, WinogradState> = {
     }
     return plans;
   },
-  createState: () => ({ cache: new Map(), bytes: 0 }),
-  releaseState(state) {
-    for (const e of state.cache.values()) e.buffer.destroy();
-    state.cache.clear();
-    state.bytes = 0;
-  },
+  createState: () => ({ cache: new WeightCache('winograd.weights') }),
+  releaseState: (state) => state.cache.destroy(),
   encode,
 };
