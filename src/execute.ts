@@ -74,8 +74,8 @@ export function algorithmContext(host: ExecutionHost, state: DeviceState, hostIn
  */
 function chooseFor(host: ExecutionHost, op: string, job: ConvJob, g: ConvGeometry, ctx: AlgorithmContext, forced?: Choice): Choice {
   if (forced) return forced;
-  if (job.algorithm === 'auto') {
-    const entry = host.tuning?.get(tuneKey(op, g, ctx.hostInput));
+  if (job.algorithm === 'auto' && host.tuning?.size) {
+    const entry = host.tuning.get(tuneKey(op, g, ctx.hostInput));
     const tuned = entry && tunedChoice(entry, g, ctx);
     if (tuned) return tuned;
   }
