@@ -53,7 +53,8 @@ function layout(code, name, base, file) {
 const params = {};
 for (const f of files) {
   const name = f.replace(/\.wgsl$/, '');
-  if (name === 'common') continue;
+  // common.wgsl is joined in front of the others; a render-only file (no @compute) has no Params.
+  if (name === 'common' || !/@compute/.test(sources[name])) continue;
   const { fields, end } = layout(`${sources.common ?? ''}\n${sources[name]}`, 'Params', 0, f);
   const names = fields.map(([n]) => n);
   const dup = names.find((n, i) => names.indexOf(n) !== i);

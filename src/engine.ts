@@ -18,6 +18,7 @@ import { makeJob, type OpName, type OpOptions } from './ops/index.js';
 import { normalizeFilter2d } from './ops/filter.js';
 import { gaussianFilter, separableKernel } from './ops/gaussian.js';
 import { Tuner } from './autotune.js';
+import { warmup, warmupJobs, type WarmupArg, type WarmupArgs, type WarmupCall, type WarmupSummary } from './warmup.js';
 import { checkEngineOptions, DEFAULT_POOL_CAP } from './engine-options.js';
 import type { TuneResult, TuningExport } from './tune.js';
 import { operand, type TensorArg } from './ops/job.js';
@@ -25,7 +26,9 @@ import { bindingLimit } from './split.js';
 import type { Conv1dOptions, Conv2dOptions, Fft2Options, FftOpName, FftOptions, Filter1dOptions, Filter2dOptions, GaussianBlurOptions, HostTensor } from './types.js';
 import { runFft } from './fft/run.js';
 import { normalizeFft } from './ops/fft.js';
-import { checkTensor } from './validate.js';
+import { checkShape, checkTensor } from './validate.js';
+import { filterImage, type ImageHost } from './image/filter-image.js';
+import type { FilterImageOptions, FilterImageResult, ImageFilter, ImageSource } from './image/types.js';
 
 
 
@@ -197,6 +200,19 @@ export class ConvEngine implements GpuTensorOwner {
     return this.tuner.tune(this.host, state, op, job);
   }
 
+  /**
+   * Compiles every pipeline a call (or a list of calls; operands may be shapes: `{ shape }`) would
+   * need, without running it. Rejects as the call would (ShapeError, OptionError). See src/warmup.ts.
+   */
+  warmup<O extends OpName>(op: O, a: WarmupArg, b: WarmupArg, options?: OpOptions[O]): Promise<WarmupSummary>;
+  warmup(calls: readonly WarmupCall[]): Promise<WarmupSummary>;
+  async warmup(...args: WarmupArgs): Promise<WarmupSummary> {
+    const jobs = warmupJobs(args);
+    const state = await this.ready('warmup');
+    for (const t of jobs.tensors) this.checkOwned('warmup', t, state);
+    return warmup(this.host, state, jobs);
+  }
+
   /** The tuned winners, to save and `importTuning` later (on the same adapter and library version). */
   exportTuning(): TuningExport {
     return this.tuner.table.export();
@@ -213,6 +229,37 @@ export class ConvEngine implements GpuTensorOwner {
     for (const x of [job.input, job.weight]) if (x instanceof GpuTensor) this.checkOwned(op, x, state);
     if (this.options.autotune && job.algorithm === 'auto') await this.tuner.ensure(this.host, state, op, job);
     return execute(this.host, state, op, job);
+  }
+
+  /**
+   * Filters an image's colour planes on the GPU (mode 'same', boundary 'reflect', convolution unless
+   * `correlate`; see FilterImageOptions): pixels in memory, a browser image source or a GPUTexture
+   * in; pixels, a texture, an ImageBitmap or a canvas drawn (`target`) out.
+   */
+  async filterImage<O extends FilterImageOptions>(source: ImageSource, filter: ImageFilter, options?: O): Promise<FilterImageResult<O>> {
+    const state = await this.ready('filterImage');
+    const ih: ImageHost = {
+      host: this.host, state, wrap: (b, shape) => this.wrap(b, shape),
+      filter: (correlate, image, k, o) => (correlate ? this.correlate2d(image, k, { ...o, output: 'gpu' }) : this.convolve2d(image, k, { ...o, output: 'gpu' })),
+    };
+    return filterImage(ih, source, filter, options) as Promise<FilterImageResult<O>>;
+  }
+
+  /**
+   * A GpuTensor over an existing GPUBuffer of this engine's device (usage STORAGE; COPY_SRC to
+   * `read()` it), at least shape-product × 4 bytes: ops read it without a copy. The buffer stays the
+   * caller's: `destroy()` on the tensor (or the engine) leaves it alone.
+   */
+  wrap(buffer: GPUBuffer, shape: readonly number[]): GpuTensor {
+    if (this.destroyed) throw new EngineDestroyedError('wrap');
+    if (buffer === null || typeof buffer !== 'object' || typeof buffer.size !== 'number' || typeof buffer.usage !== 'number') throw new OptionError('wrap: buffer must be a GPUBuffer');
+    if (!(buffer.usage & BufferUsage.STORAGE)) throw new OptionError('wrap: the buffer needs usage STORAGE');
+    const dims = checkShape('wrap', shape);
+    const bytes = dims.reduce((a, b) => a * b, 1) * 4;
+    if (bytes > buffer.size) throw new ShapeError(`wrap: shape [${dims.join(', ')}] needs ${bytes} bytes, the buffer has ${buffer.size}`);
+    const t = new GpuTensor(this, buffer, this.state.device, dims, true);
+    this.tensors.add(t);
+    return t;
   }
 
   /** Copies a host tensor to the GPU, for chaining ops without round trips (`output: 'gpu'`). */
@@ -267,7 +314,7 @@ export class ConvEngine implements GpuTensorOwner {
 
   /** @internal GpuTensorOwner: frees a tensor's buffer. */
   releaseTensor(t: GpuTensor): void {
-    if (!this.tensors.delete(t)) return;
+    if (!this.tensors.delete(t) || t.borrowed) return;
     this.tensorBytes -= t.buffer.size;
     t.buffer.destroy();
   }

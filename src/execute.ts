@@ -13,13 +13,14 @@ import { ConvError, DeviceLostError, EngineDestroyedError, GPUOperationError, Op
 import { describeShape, outputSize, type ConvGeometry } from './geometry.js';
 import { BufferUsage, MapMode } from './gpu/constants.js';
 import { releaseFftStateFor } from './fft/state.js';
+import { releaseImageTextures } from './image/textures.js';
 import type { AdapterInfo } from './gpu/device.js';
-import { forgetBindGroups } from './gpu/pipelines.js';
+import { forgetBindGroups, preparePipelines, type KernelSpec, type PreparedPipelines } from './gpu/pipelines.js';
 import type { BufferPool } from './gpu/pool.js';
 import { Recorder, type Binding, type PlanLimits } from './gpu/recorder.js';
 import { GpuTensor } from './gpu/tensor.js';
 import type { ConvJob, Operand } from './ops/job.js';
-import { encodeReverse, reversePlanes } from './ops/reverse.js';
+import { encodeReverse, REVERSE_SPEC, reversePlanes } from './ops/reverse.js';
 import { bindingLimit, fits, placePiece, splitJob, type Piece } from './split.js';
 import { tunedChoice, tuneKey, type TuningTable } from './tune.js';
 import type { HostTensor, RunInfo } from './types.js';
@@ -41,6 +42,7 @@ export function releaseDeviceState(state: DeviceState): void {
   for (const [name, s] of state.algorithmStates) (REGISTRY[name] as AnyAlgorithm).releaseState?.(s);
   state.algorithmStates.clear();
   releaseFftStateFor(state.device);
+  releaseImageTextures(state.device);
 }
 
 /** What execution needs from the engine. */
@@ -82,23 +84,78 @@ function chooseFor(host: ExecutionHost, op: string, job: ConvJob, g: ConvGeometr
   return choose(op, job.algorithm, g, ctx);
 }
 
+/** How planning sees a job's operands: whether the input is host data, and the weight's host values (undefined: a GpuTensor's). */
+export interface OperandView {
+  hostInput: boolean;
+  weights: Float32Array | undefined;
+}
+
+/** A job's pieces, what runs each (its choice) and the context each was planned in. */
+export interface JobPlan {
+  pieces: Piece[];
+  choices: Choice[];
+  contexts: AlgorithmContext[];
+}
+
+/**
+ * Plans `job` before any GPU work: the pieces that fit the device and a choice for each (`forced`:
+ * that one, for tuning). An explicit algorithm that cannot run the shape, or a piece, rejects here.
+ * `view` replaces what planning reads from the operands of a job of one piece (`engine.warmup`
+ * plans calls whose operands are only shapes); a split job's pieces are host data either way.
+ */
+export async function planJob(host: ExecutionHost, state: DeviceState, op: string, job: ConvJob, forced?: Choice, view?: OperandView): Promise<JobPlan> {
+  const g = job.geometry;
+  const limit = bindingLimit(host.planLimits);
+  if (fits(g, limit)) {
+    const ctx = view ? algorithmContext(host, state, view.hostInput, view.weights) : algorithmContext(host, state, !(job.input instanceof GpuTensor), job.weight);
+    const piece: Piece = { geometry: g, input: job.input, weight: job.weight, bias: job.bias, n0: 0, k0: 0, oy0: 0 };
+    return { pieces: [piece], choices: [chooseFor(host, op, job, g, ctx, forced)], contexts: [ctx] };
+  }
+  // Splitting is not a fallback: every piece is planned with the requested algorithm (an explicit
+  // one that cannot run a piece rejects before any piece runs; 'auto' chooses per piece).
+  const pieces = splitJob({ ...job, input: await hostData(job.input), weight: await hostData(job.weight) }, limit);
+  if (forced) throw new OptionError(`${op}: a job split into ${pieces.length} pieces to fit the device cannot be tuned`);
+  const contexts = pieces.map((p) => algorithmContext(host, state, true, p.weight));
+  return { pieces, choices: pieces.map((p, i) => chooseFor(host, op, job, p.geometry, contexts[i] as AlgorithmContext)), contexts };
+}
+
+/** Every kernel a planned job dispatches: each piece's algorithm's, and the plane reversal of a one-piece job that reverses. */
+export function jobKernels(job: ConvJob, plan: JobPlan): KernelSpec[] {
+  const specs: KernelSpec[] = [];
+  plan.pieces.forEach((p, i) => {
+    const c = plan.choices[i] as Choice;
+    specs.push(...(c.algorithm.kernels?.(p.geometry, plan.contexts[i] as AlgorithmContext, c.plan) ?? []));
+  });
+  if (job.reverse && plan.pieces.length === 1) specs.push(REVERSE_SPEC);
+  return specs;
+}
+
+/**
+ * Starts compiling the pipelines of `specs` that the device lacks, asynchronously
+ * (`preparePipelines`): the counts, and `ready` (undefined when there is nothing to wait for), which
+ * rejects with the typed error naming `where` when a compile fails.
+ */
+export function compileKernels(host: ExecutionHost, state: DeviceState, where: string, specs: Iterable<KernelSpec>): PreparedPipelines {
+  const translate = (cause: unknown): never => {
+    throw host.translate(state, `${where}: compiling its pipelines`, cause);
+  };
+  let prepared: PreparedPipelines;
+  try {
+    prepared = preparePipelines(state.device, specs);
+  } catch (cause) {
+    return translate(cause);
+  }
+  return { ...prepared, ready: prepared.ready?.catch(translate) };
+}
+
 /** Runs `job` (with `forced`, that algorithm and plan: what tuning times); resolves to its result as the job asks. */
 export async function execute(host: ExecutionHost, state: DeviceState, op: string, job: ConvJob, forced?: Choice): Promise<HostTensor | GpuTensor> {
   const g = job.geometry;
-  const limit = bindingLimit(host.planLimits);
-  let pieces: Piece[];
-  let choices: Choice[];
-  if (fits(g, limit)) {
-    // Chosen before any GPU work: an explicit algorithm that cannot run the shape rejects here.
-    pieces = [{ geometry: g, input: job.input, weight: job.weight, bias: job.bias, n0: 0, k0: 0, oy0: 0 }];
-    choices = [chooseFor(host, op, job, g, algorithmContext(host, state, !(job.input instanceof GpuTensor), job.weight), forced)];
-  } else {
-    // Splitting is not a fallback: every piece is planned with the requested algorithm (an explicit
-    // one that cannot run a piece rejects before any piece runs; 'auto' chooses per piece).
-    pieces = splitJob({ ...job, input: await hostData(job.input), weight: await hostData(job.weight) }, limit);
-    if (forced) throw new OptionError(`${op}: a job split into ${pieces.length} pieces to fit the device cannot be tuned`);
-    choices = pieces.map((p) => chooseFor(host, op, job, p.geometry, algorithmContext(host, state, true, p.weight)));
-  }
+  const plan = await planJob(host, state, op, job, forced);
+  const { pieces, choices } = plan;
+  // Pipelines compile asynchronously before the recording (a warm call has nothing to wait for).
+  const { ready } = compileKernels(host, state, op, jobKernels(job, plan));
+  if (ready) await ready;
   const first = choices[0] as Choice;
   const ran = [...new Set(choices.map((c) => c.name))];
   const info: RunInfo = {
@@ -160,6 +217,8 @@ function algorithmState(state: DeviceState, choice: Choice): unknown {
 export interface Destination {
   target?: GPUBuffer;
   into?: Float32Array | undefined;
+  /** The work writes only textures: no output buffer is read back (`output` is a small scratch). */
+  none?: boolean;
 }
 
 /** What one submission reports back. */
@@ -183,13 +242,13 @@ export async function submitRecorded(
 ): Promise<Submitted> {
   const { device, pool } = state;
   const held: GPUBuffer[] = [];
-  const staging = dest.target ? undefined : pool.acquire(outBytes, BufferUsage.MAP_READ | BufferUsage.COPY_DST, `${label}.readback`);
+  const staging = dest.target || dest.none ? undefined : pool.acquire(outBytes, BufferUsage.MAP_READ | BufferUsage.COPY_DST, `${label}.readback`);
   let timestamps: GPUBuffer | undefined;
   let rec: Recorder | undefined;
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');
   try {
-    const output = { buffer: dest.target ?? pool.acquire(outBytes, BufferUsage.STORAGE | BufferUsage.COPY_SRC, `${label}.output`), size: outBytes };
+    const output = { buffer: dest.target ?? pool.acquire(Math.max(4, outBytes), BufferUsage.STORAGE | BufferUsage.COPY_SRC, `${label}.output`), size: outBytes };
     if (!dest.target) held.push(output.buffer);
     const encoder = device.createCommandEncoder({ label: `webgpu-conv.${label}.encoder` });
     const qs = state.querySet;

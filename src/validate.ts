@@ -30,6 +30,14 @@ export function checkTensor(op: string, name: string, t: HostTensor | GpuTensor,
   return shape.slice();
 }
 
+/** Checks a tensor shape on its own: an array of 1 to 6 positive integers. */
+export function checkShape(op: string, shape: unknown): number[] {
+  if (!Array.isArray(shape) || shape.length < 1 || shape.length > 6 || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
+    throw new ShapeError(`${op}: a shape must be 1 to 6 positive integers, got ${fmt(shape)}`);
+  }
+  return shape.slice() as number[];
+}
+
 /** A positive integer option. */
 export function positiveInt(op: string, name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {

@@ -6,33 +6,23 @@
  * reference computed here in Node, and saves screenshots under test-output/.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, serve } from './support/browser.js';
 import { cpu, type HostTensor } from '../src/index.js';
 import { applyMapping, combineResults, parsePreset, quantizeAll, type ResolvedFilter } from '../src/presets/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SITE = join(ROOT, 'dist-demo');
 const OUTPUT = join(ROOT, 'test-output');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan',
-  '--use-vulkan=swiftshader',
-  '--use-webgpu-adapter=swiftshader',
-  '--disable-background-networking',
-  '--disable-component-update',
-];
-
 const W = 40;
 const H = 28;
 
@@ -44,31 +34,6 @@ let imagePath: string;
 /** The test image's colour planes [3, H, W] in [0, 1]. */
 let planes: HostTensor;
 let rgba: Uint8Array;
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-};
-
-/** A static file server for dist-demo/ on 127.0.0.1 (port chosen by the OS). */
-function serve(root: string): Promise<Server> {
-  const s = createServer((req, res) => {
-    const path = normalize(join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname)));
-    let file = path.startsWith(root + sep) || path === root ? path : join(root, 'index.html');
-    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    if (!existsSync(file)) {
-      res.statusCode = 404;
-      res.end('not found');
-      return;
-    }
-    res.setHeader('content-type', TYPES[extname(file)] ?? 'application/octet-stream');
-    res.end(readFileSync(file));
-  });
-  return new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve(s)));
-}
 
 /** A colourful little test image with edges in several directions. */
 function makeImage(): Uint8Array {
@@ -147,9 +112,6 @@ function maxLsb(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (npm run setup:software-gpu, or apt-get install chromium)`);
-  }
   execFileSync(process.execPath, [join(ROOT, 'scripts/embed-shaders.mjs')], { cwd: ROOT });
   // The demo's TypeScript is checked like the library's (Vite only strips types).
   execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'examples/browser/tsconfig.json')], { cwd: ROOT, stdio: 'pipe' });
@@ -157,7 +119,7 @@ beforeAll(async () => {
   expect(existsSync(join(SITE, 'index.html'))).toBe(true);
   server = await serve(SITE);
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+  browser = await launchChromium();
 
   work = mkdtempSync(join(tmpdir(), 'webgpu-conv-browser-'));
   rgba = makeImage();
@@ -229,11 +191,7 @@ describe('browser demo (Chromium, WebGPU on SwiftShader)', () => {
 
   it('filters the webcam live, then checks the last frame against the CPU when stopped', async () => {
     // A second Chromium with Chromium's fake camera (a synthetic 640×480 video) and no permission prompt.
-    const camBrowser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [...CHROMIUM_FLAGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
-    });
+    const camBrowser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
     try {
       const page = await camBrowser.newPage({ viewport: { width: 1280, height: 860 } });
       const errors: string[] = [];

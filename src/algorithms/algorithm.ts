@@ -7,10 +7,13 @@
  * decides everything the algorithm needs (tile shapes, GEMM variant, chunks, input path) or says
  * why it cannot run; `'auto'` compares the `cost` of the applicable plans; then `encode` records
  * the plan's dispatches with the per-device `state` (created lazily by `createState`, released by
- * `releaseState` on `destroy()` and on device loss).
+ * `releaseState` on `destroy()` and on device loss). Before encoding, the executor compiles the
+ * pipelines the plan's `kernels` lists with `createComputePipelineAsync` (and `engine.warmup` does
+ * just that, without running anything).
  */
 import type { ConvGeometry } from '../geometry.js';
 import type { AdapterInfo } from '../gpu/device.js';
+import type { KernelSpec } from '../gpu/pipelines.js';
 import type { Binding, PlanLimits, Recorder } from '../gpu/recorder.js';
 
 /**
@@ -92,6 +95,13 @@ export interface ConvAlgorithm<P extends PlanBase = PlanBase, S = undefined> {
   createState?(device: GPUDevice): S;
   /** Frees `state` (engine destroyed, or its device lost). */
   releaseState?(state: S): void;
+  /**
+   * Every kernel `encode` may dispatch for `plan` (duplicates allowed), so that their pipelines are
+   * compiled asynchronously before the call and by `engine.warmup`. Pure: no GPU work. Each module
+   * builds these specs with the functions its `encode` uses, so the two cannot disagree; a kernel
+   * left out is still compiled, synchronously, when it is dispatched.
+   */
+  kernels?(g: ConvGeometry, ctx: AlgorithmContext, plan: P): KernelSpec[];
   /** Records the plan's dispatches (and copies) for one piece. */
   encode(rec: Recorder, g: ConvGeometry, operands: ConvOperands, plan: P, state: S): void;
 }

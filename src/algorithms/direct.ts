@@ -9,6 +9,7 @@
 import { BufferUsage, TextureUsage } from '../gpu/constants.js';
 import { isMesaSoftware } from '../gpu/device.js';
 import { BOUNDARY_CODE, geometryParams } from '../gpu/params.js';
+import type { KernelSpec } from '../gpu/pipelines.js';
 import type { Binding, Recorder } from '../gpu/recorder.js';
 import { multiplyAdds, unitStride, type ConvGeometry } from '../geometry.js';
 import { WGSL_CONSTS } from '../shaders.generated.js';
@@ -142,7 +143,8 @@ function inputTexture(state: DirectState, g: ConvGeometry, data: Float32Array): 
   return cached.view;
 }
 
-function encode(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: DirectPlan, state: DirectState): void {
+/** The main kernel of `plan` (rows of a multiple of 4 outputs store vec4s: `mainVec4`). */
+function mainSpec(g: ConvGeometry, plan: DirectPlan): KernelSpec<'direct'> {
   const { RB, OB, taps } = plan;
   const fixed = (RB + g.KH - 1) * g.KW <= MAX_UNROLLED_TAPS;
   const constants = {
@@ -150,6 +152,17 @@ function encode(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: DirectPla
     FIXED_KH: fixed ? g.KH : 0, FIXED_KW: fixed ? g.KW : 0, FIXED_CG: fixed && g.C === g.groups ? 1 : 0,
     UNIFORM_WEIGHTS: Number(plan.uniformWeights), TAPS: Number(!!taps), TEXTURE_INPUT: Number(plan.textureInput),
   };
+  return { family: 'direct', entryPoint: g.OW % 4 === 0 ? 'mainVec4' : 'main', constants };
+}
+
+/** The kernel that packs the weights into taps (plans with `taps`). */
+function packSpec(g: ConvGeometry, plan: DirectPlan): KernelSpec<'direct'> {
+  return { family: 'direct', entryPoint: 'packTaps', constants: { RB: plan.RB, FLIP: Number(g.flip) } };
+}
+
+function encode(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: DirectPlan, state: DirectState): void {
+  const { RB, OB, taps } = plan;
+  const spec = mainSpec(g, plan);
   if (plan.textureInput && !b.hostInput) throw new Error('direct: a texture-input plan was given no host input');
   const texture = { view: plan.textureInput && b.hostInput ? inputTexture(state, g, b.hostInput) : state.textureDummyView };
   let uniform: Binding = { buffer: state.uniformDummy, size: UNIFORM_WEIGHT_BYTES };
@@ -157,26 +170,24 @@ function encode(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: DirectPla
     uniform = rec.scratch(UNIFORM_WEIGHT_BYTES, 'direct.weights.uniform', BufferUsage.UNIFORM | BufferUsage.COPY_DST);
     rec.copy(b.weight.buffer, uniform.buffer, b.weight.size);
   }
-  // Rows of a multiple of 4 outputs: store vec4s.
-  const entryPoint = g.OW % 4 === 0 ? 'mainVec4' : 'main';
   const base = geometryParams(g);
   const blocks = Math.ceil(g.OH / RB) * Math.ceil(g.OW / OB);
   const bindings = [b.input, b.weight, b.bias, b.output];
   if (!taps) {
     const total = g.N * g.K * blocks;
-    rec.dispatch({ family: 'direct', entryPoint, constants }, { ...base, total }, [...bindings, uniform, texture], Math.ceil(total / WG));
+    rec.dispatch(spec, { ...base, total }, [...bindings, uniform, texture], Math.ceil(total / WG));
     return;
   }
   const packed = rec.scratch(taps.windows * UNIFORM_WEIGHT_BYTES, 'direct.taps', BufferUsage.UNIFORM);
   const tapParams = { ...base, mW: taps.perWindow, tapStride: taps.stride };
   const packTotal = taps.windows * UNIFORM_VEC4S;
-  rec.dispatch({ family: 'direct', entryPoint: 'packTaps', constants: { RB, FLIP: constants.FLIP } }, { ...tapParams, total: packTotal }, [packed, b.weight], Math.ceil(packTotal / WG));
+  rec.dispatch(packSpec(g, plan), { ...tapParams, total: packTotal }, [packed, b.weight], Math.ceil(packTotal / WG));
   for (let w = 0; w < taps.windows; w++) {
     const m0 = w * taps.perWindow;
     const mW = Math.min(taps.perWindow, g.K - m0);
     const total = g.N * mW * blocks;
     const window = { buffer: packed.buffer, offset: w * UNIFORM_WEIGHT_BYTES, size: UNIFORM_WEIGHT_BYTES };
-    rec.dispatch({ family: 'direct', entryPoint, constants }, { ...tapParams, m0, mW, total }, [...bindings, window, texture], Math.ceil(total / WG));
+    rec.dispatch(spec, { ...tapParams, m0, mW, total }, [...bindings, window, texture], Math.ceil(total / WG));
   }
 }
 
@@ -194,6 +205,7 @@ export const direct: ConvAlgorithm<DirectPlan, DirectState> = {
     const plans = [true, false].flatMap((p) => [false, true].flatMap((u) => [false, true].map((t) => makePlan(g, ctx, u, t, p))));
     return plans.filter((p, i) => plans.findIndex((q) => q.variant === p.variant) === i);
   },
+  kernels: (g, _ctx, plan) => (plan.taps ? [packSpec(g, plan), mainSpec(g, plan)] : [mainSpec(g, plan)]),
   createState(device) {
     const textureDummy = device.createTexture({
       label: 'webgpu-conv.direct.input-texture.unused', size: [1, 1, 1], format: 'r32float', usage: TextureUsage.TEXTURE_BINDING,

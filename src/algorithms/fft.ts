@@ -14,9 +14,10 @@
 // The transforms' own modules, not src/fft/index.ts (whose runner for the public FFT ops imports the executor).
 import { rfft2Cost } from '../fft/cost.js';
 import { nextFastLength } from '../fft/plan.js';
-import { encodeIrfft2, encodeRfft2 } from '../fft/real.js';
+import { encodeIrfft2, encodeRfft2, realKernels } from '../fft/real.js';
 import { createFftState, releaseFftState, type FftState } from '../fft/state.js';
 import { BOUNDARY_CODE, geometryParams } from '../gpu/params.js';
+import type { KernelSpec } from '../gpu/pipelines.js';
 import type { Binding, Recorder } from '../gpu/recorder.js';
 import type { GpuTensor } from '../gpu/tensor.js';
 import { type ConvGeometry } from '../geometry.js';
@@ -124,6 +125,23 @@ function planFft(g: ConvGeometry, ctx: AlgorithmContext): { plan: FftConvPlan } 
   return { reason: `the weight spectra (${weightPlanes} planes) do not fit one buffer binding (${limit} bytes) at any transform size` };
 }
 
+/** The fftconv kernels of a plan, as its encoding dispatches them. */
+const spec = (entryPoint: string, constants: Record<string, number> = {}): KernelSpec<'fftconv'> => ({ family: 'fftconv', entryPoint, constants });
+const specs = {
+  padWeights: (g: ConvGeometry) => spec('padWeights', { FLIP: Number(g.flip) }),
+  padInput: (g: ConvGeometry) => spec('padInput', { BOUNDARY: BOUNDARY_CODE[g.boundary] }),
+  mac: spec('mac'),
+  crop: spec('crop'),
+};
+
+/** Every kernel of `plan`: the weights' padding and transform (skipped for cached spectra), then per chunk pad, rfft2, mac, irfft2, crop. */
+function kernels(g: ConvGeometry, ctx: AlgorithmContext, plan: FftConvPlan): KernelSpec[] {
+  const shape = { batch: 1, H: plan.FH, W: plan.FW };
+  return [
+    specs.padWeights(g), ...realKernels(ctx.limits, shape, false), specs.padInput(g), specs.mac, ...realKernels(ctx.limits, shape, true), specs.crop,
+  ];
+}
+
 /** The weight spectra of `b.weight` for `plan`: cached for GpuTensor weights, else transformed into scratch. */
 function weightSpectra(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPlan, state: FftConvState): Binding {
   const { FH, FW } = plan;
@@ -132,7 +150,7 @@ function weightSpectra(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: Ff
   return state.spectra.binding(rec, b.weightKey as GpuTensor | undefined, layout, planes * bins(FH, FW) * 8, 0, (spectra) => {
     const real = rec.scratch(planes * FH * FW * 4, 'fft.weights.real');
     const total = planes * FH * FW;
-    rec.dispatch({ family: 'fftconv', entryPoint: 'padWeights', constants: { FLIP: Number(g.flip) } }, { ...geometryParams(g), FH, FW, total }, [b.weight, real], Math.ceil(total / WG));
+    rec.dispatch(specs.padWeights(g), { ...geometryParams(g), FH, FW, total }, [b.weight, real], Math.ceil(total / WG));
     encodeRfft2(rec, state.fft, { batch: planes, H: FH, W: FW }, real, spectra);
   });
 }
@@ -146,19 +164,18 @@ function encode(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPl
   const outSpec = rec.scratch(pairsPerChunk * g.K * nb * 8, 'fft.output.spectra');
   const outReal = rec.scratch(pairsPerChunk * g.K * FH * FW * 4, 'fft.output.real');
   const base = { ...geometryParams(g), FH, FW, TH: plan.TH, TW: plan.TW, tilesX: plan.tilesX, tiles: plan.tiles };
-  const constants = { BOUNDARY: BOUNDARY_CODE[g.boundary] };
   const pairsTotal = g.N * plan.tiles;
   for (let pair0 = 0; pair0 < pairsTotal; pair0 += pairsPerChunk) {
     const pairs = Math.min(pairsPerChunk, pairsTotal - pair0);
     const chunk = { ...base, pair0, pairs };
     const padTotal = pairs * g.C * FH * FW;
-    rec.dispatch({ family: 'fftconv', entryPoint: 'padInput', constants }, { ...chunk, total: padTotal }, [b.input, inReal], Math.ceil(padTotal / WG));
+    rec.dispatch(specs.padInput(g), { ...chunk, total: padTotal }, [b.input, inReal], Math.ceil(padTotal / WG));
     encodeRfft2(rec, state.fft, { batch: pairs * g.C, H: FH, W: FW }, inReal, inSpec);
     const macTotal = pairs * g.K * nb;
-    rec.dispatch({ family: 'fftconv', entryPoint: 'mac', constants: {} }, { ...chunk, total: macTotal }, [inSpec, ws, outSpec], Math.ceil(macTotal / WG));
+    rec.dispatch(specs.mac, { ...chunk, total: macTotal }, [inSpec, ws, outSpec], Math.ceil(macTotal / WG));
     encodeIrfft2(rec, state.fft, { batch: pairs * g.K, H: FH, W: FW }, outSpec, outReal);
     const cropTotal = pairs * g.K * plan.TH * plan.TW;
-    rec.dispatch({ family: 'fftconv', entryPoint: 'crop', constants: {} }, { ...chunk, total: cropTotal }, [outReal, b.bias, b.output], Math.ceil(cropTotal / WG));
+    rec.dispatch(specs.crop, { ...chunk, total: cropTotal }, [outReal, b.bias, b.output], Math.ceil(cropTotal / WG));
   }
 }
 
@@ -184,6 +201,7 @@ export const fft: ConvAlgorithm<FftConvPlan, FftConvState> = {
   summary: 'products of spectra in overlap-save tiles (rfft2 · conj · irfft2); error normwise; wins for large kernels',
   plan: planFft,
   cost,
+  kernels,
   createState: (device) => ({ fft: createFftState(device), spectra: new WeightCache('fft.weight-spectra') }),
   releaseState(state) {
     state.spectra.destroy();

@@ -8,6 +8,7 @@
 import { BufferUsage } from '../gpu/constants.js';
 import { isMesaSoftware } from '../gpu/device.js';
 import { BOUNDARY_CODE, geometryParams } from '../gpu/params.js';
+import type { KernelSpec } from '../gpu/pipelines.js';
 import type { Binding, PlanLimits, Recorder } from '../gpu/recorder.js';
 import { multiplyAdds, reductionLength, type ConvGeometry } from '../geometry.js';
 import { WGSL_CONSTS } from '../shaders.generated.js';
@@ -126,8 +127,29 @@ function encodePatches(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: Pa
   if (plan.inputIsPatchMatrix) return;
   const J = reductionLength(g);
   const total = c.pairs * J * Math.ceil(c.cols / WGSL_CONSTS.im2col.VW);
-  const constants = { BOUNDARY: BOUNDARY_CODE[g.boundary], FLIP: Number(g.flip) };
-  rec.dispatch({ family: 'im2col', constants }, { ...geometryParams(g), ...chunkParams(c), total }, [b.input, col], Math.ceil(total / WG));
+  rec.dispatch(patchSpec(g), { ...geometryParams(g), ...chunkParams(c), total }, [b.input, col], Math.ceil(total / WG));
+}
+
+/** The kernels of the plan, as its encoding dispatches them. */
+const patchSpec = (g: ConvGeometry): KernelSpec<'im2col'> => ({ family: 'im2col', constants: { BOUNDARY: BOUNDARY_CODE[g.boundary], FLIP: Number(g.flip) } });
+const sharedSpec = (g: ConvGeometry, plan: PatchPlan): KernelSpec<'gemm'> => ({ family: 'gemm', constants: gemmConstants(g, plan) });
+/** `'register'`'s rows per invocation: all the group's output channels up to RM_MAX, in steps of 4. */
+const registerRows = (g: ConvGeometry): number => Math.min(WGSL_CONSTS.gemm.RM_MAX, Math.ceil(g.K / g.groups / 4) * 4);
+const registerSpec = (g: ConvGeometry, plan: PatchPlan): KernelSpec<'gemm'> => ({
+  family: 'gemm', entryPoint: 'mainRegister', constants: { ...gemmConstants(g, plan), RM: registerRows(g) },
+});
+const packUniformSpec: KernelSpec<'gemm'> = { family: 'gemm', entryPoint: 'packUniform', constants: {} };
+const uniformSpec = (g: ConvGeometry, plan: PatchPlan, u: UniformGemmPlan, fromInput: boolean): KernelSpec<'gemm'> => ({
+  family: 'gemm', entryPoint: 'mainUniform', constants: { ...gemmConstants(g, plan), RMU: u.RMU, IMPLICIT: Number(fromInput) },
+});
+/** `'implicit'` reads the patches from the input unless the input is the patch matrix anyway. */
+const readsInput = (plan: Im2colPlan): boolean => plan.variant === 'implicit' && !plan.patches.inputIsPatchMatrix;
+
+function kernels(g: ConvGeometry, plan: Im2colPlan): KernelSpec[] {
+  const patches = plan.patches.inputIsPatchMatrix ? [] : [patchSpec(g)];
+  if (!plan.uniform) return [...patches, plan.variant === 'shared' ? sharedSpec(g, plan.patches) : registerSpec(g, plan.patches)];
+  const fromInput = readsInput(plan);
+  return [packUniformSpec, ...(fromInput ? [] : patches), uniformSpec(g, plan.patches, plan.uniform, fromInput)];
 }
 
 function chunkParams(c: Im2colChunk) {
@@ -140,7 +162,7 @@ function gemmConstants(g: ConvGeometry, plan: PatchPlan) {
 
 /** `'shared'` and `'register'`: per chunk, the patch matrix, then one GEMM dispatch. */
 function encodeGemm(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: PatchPlan, variant: 'shared' | 'register'): void {
-  const { TM, TN, RM_MAX, RN } = WGSL_CONSTS.gemm;
+  const { TM, TN, RN } = WGSL_CONSTS.gemm;
   const Kg = g.K / g.groups;
   const base = geometryParams(g);
   const col = plan.inputIsPatchMatrix ? b.input : rec.scratch(plan.colBytes, 'im2col.col');
@@ -148,14 +170,10 @@ function encodeGemm(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: Patch
   for (const c of plan.chunks) {
     encodePatches(rec, g, b, plan, c, col);
     if (variant === 'register') {
-      // Rows per invocation: all the group's output channels up to RM_MAX, in steps of 4.
-      const RM = Math.min(RM_MAX, Math.ceil(Kg / 4) * 4);
-      const total = Math.ceil(c.cols / RN) * Math.ceil(Kg / RM) * c.pairs;
-      const spec = { family: 'gemm' as const, entryPoint: 'mainRegister', constants: { ...gemmConstants(g, plan), RM } };
-      rec.dispatch(spec, { ...base, ...chunkParams(c), total }, bindings, Math.ceil(total / GEMM_WG));
+      const total = Math.ceil(c.cols / RN) * Math.ceil(Kg / registerRows(g)) * c.pairs;
+      rec.dispatch(registerSpec(g, plan), { ...base, ...chunkParams(c), total }, bindings, Math.ceil(total / GEMM_WG));
     } else {
-      const spec = { family: 'gemm' as const, constants: gemmConstants(g, plan) };
-      rec.dispatch(spec, { ...base, ...chunkParams(c) }, bindings, Math.ceil(c.cols / TN) * Math.ceil(Kg / TM) * c.pairs);
+      rec.dispatch(sharedSpec(g, plan), { ...base, ...chunkParams(c) }, bindings, Math.ceil(c.cols / TN) * Math.ceil(Kg / TM) * c.pairs);
     }
   }
 }
@@ -172,14 +190,13 @@ function encodeUniformGemm(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan
   const count = g.groups * u.windows * u.slices;
   const windows = rec.scratch(count * UNIFORM_WINDOW_BYTES, 'gemm.uniform-windows', BufferUsage.UNIFORM);
   const packTotal = count * (UNIFORM_WINDOW_BYTES / 4);
-  rec.dispatch({ family: 'gemm', entryPoint: 'packUniform', constants: {} }, { ...base, mW: u.mW, total: packTotal }, [windows, b.weight], Math.ceil(packTotal / GEMM_WG));
+  rec.dispatch(packUniformSpec, { ...base, mW: u.mW, total: packTotal }, [windows, b.weight], Math.ceil(packTotal / GEMM_WG));
 
   // Implicit patches need no patch matrix, hence no chunks (1×1 stride-1 layers read the input as is).
   const fromInput = implicit && !plan.inputIsPatchMatrix;
   const chunks = fromInput ? [{ pair0: 0, pairs: g.N * g.groups, col0: 0, cols: g.OH * g.OW }] : plan.chunks;
   const col = plan.inputIsPatchMatrix || fromInput ? b.input : rec.scratch(plan.colBytes, 'im2col.col');
-  const constants = { ...gemmConstants(g, plan), RMU: u.RMU, IMPLICIT: Number(fromInput) };
-  const spec = { family: 'gemm' as const, entryPoint: 'mainUniform', constants };
+  const spec = uniformSpec(g, plan, u, fromInput);
   const colBlocks = (c: Im2colChunk) => Math.ceil(c.cols / WGSL_CONSTS.gemm.RN);
   for (const c of chunks) {
     if (!fromInput) encodePatches(rec, g, b, plan, c, col);
@@ -249,6 +266,7 @@ export const im2col: ConvAlgorithm<Im2colPlan> = {
     const plans = GEMM_VARIANTS.map((v) => planVariant(g, ctx, v)).filter((p): p is Im2colPlan => p !== null);
     return plans.filter((p, i) => plans.findIndex((q) => q.variant === p.variant) === i);
   },
+  kernels: (g, _ctx, plan) => kernels(g, plan),
   encode(rec, g, b, plan) {
     if (plan.uniform) encodeUniformGemm(rec, g, b, plan.patches, plan.uniform, plan.variant === 'implicit');
     else encodeGemm(rec, g, b, plan.patches, plan.variant === 'shared' ? 'shared' : 'register');

@@ -22,6 +22,7 @@
 import { BufferUsage } from '../gpu/constants.js';
 import { isMesaSoftware } from '../gpu/device.js';
 import { geometryParams, BOUNDARY_CODE } from '../gpu/params.js';
+import type { KernelSpec } from '../gpu/pipelines.js';
 import { outputSize, type ConvGeometry } from '../geometry.js';
 import { WGSL_CONSTS } from '../shaders.generated.js';
 import type { AlgorithmContext, ConvAlgorithm, PlanBase } from './algorithm.js';
@@ -92,31 +93,39 @@ function cost(g: ConvGeometry, ctx: AlgorithmContext, p: SeparablePlan): number 
   return (rowsWork + colsWork) * (isSwiftShader(ctx) ? SWIFTSHADER_FACTOR : 1);
 }
 
+/** Whether the factors fit the uniform copy (UNIFORM_FACTORS in separable.wgsl). */
+const uniformFactors = (p: SeparablePlan): boolean => p.factors.length <= UNIFORM_FACTOR_VEC4S * 4;
+/** Output rows per invocation of the column pass (RB in separable.wgsl). */
+const columnRows = (g: ConvGeometry): number => (g.strideH === 1 && g.dilationH === 1 ? RB_MAX : 1);
+const passConstants = (g: ConvGeometry, p: SeparablePlan) => ({ BOUNDARY: BOUNDARY_CODE[g.boundary], UNIFORM_FACTORS: Number(uniformFactors(p)) });
+const rowsSpec = (g: ConvGeometry, p: SeparablePlan): KernelSpec<'separable'> => ({ family: 'separable', entryPoint: 'rows', constants: passConstants(g, p) });
+const colsSpec = (g: ConvGeometry, p: SeparablePlan): KernelSpec<'separable'> => ({
+  family: 'separable', entryPoint: 'cols', constants: { ...passConstants(g, p), RB: columnRows(g) },
+});
+
 export const separable: ConvAlgorithm<SeparablePlan> = {
   name: 'separable',
   summary: 'rank-1 kernels (tested on the host) as a row pass and a column pass: KH + KW multiply-adds per output',
   plan,
   cost,
+  kernels: (g, _ctx, p) => [rowsSpec(g, p), colsSpec(g, p)],
   encode(rec, g, b, p) {
     const factors = rec.scratch(p.factors.byteLength, 'separable.factors', BufferUsage.COPY_DST);
     rec.device.queue.writeBuffer(factors.buffer, 0, p.factors.buffer, p.factors.byteOffset, p.factors.byteLength);
     // A uniform copy when the factors fit it (else the binding is bound but unread).
-    const uniformFactors = p.factors.length <= UNIFORM_FACTOR_VEC4S * 4;
     const ufac = rec.scratch(UNIFORM_FACTOR_VEC4S * 16, 'separable.factors.uniform', BufferUsage.UNIFORM | BufferUsage.COPY_DST);
-    if (uniformFactors) rec.device.queue.writeBuffer(ufac.buffer, 0, p.factors.buffer, p.factors.byteOffset, p.factors.byteLength);
+    if (uniformFactors(p)) rec.device.queue.writeBuffer(ufac.buffer, 0, p.factors.buffer, p.factors.byteOffset, p.factors.byteLength);
     const rows = rec.scratch(p.planesPerChunk * p.R * g.OW * 4, 'separable.rows');
     const base = { ...geometryParams(g), R: p.R };
     const blocks = Math.ceil(g.OW / OB);
-    // Output rows per invocation of the column pass (RB in separable.wgsl).
-    const RB = g.strideH === 1 && g.dilationH === 1 ? RB_MAX : 1;
+    const RB = columnRows(g);
     const planes = g.N * g.K;
-    const constants = { BOUNDARY: BOUNDARY_CODE[g.boundary], UNIFORM_FACTORS: Number(uniformFactors) };
     for (let plane0 = 0; plane0 < planes; plane0 += p.planesPerChunk) {
       const n = Math.min(p.planesPerChunk, planes - plane0);
       const rowsTotal = n * p.R * blocks;
-      rec.dispatch({ family: 'separable', entryPoint: 'rows', constants }, { ...base, plane0, total: rowsTotal }, [b.input, factors, rows, null, ufac], Math.ceil(rowsTotal / WG));
+      rec.dispatch(rowsSpec(g, p), { ...base, plane0, total: rowsTotal }, [b.input, factors, rows, null, ufac], Math.ceil(rowsTotal / WG));
       const colsTotal = n * Math.ceil(g.OH / RB) * blocks;
-      rec.dispatch({ family: 'separable', entryPoint: 'cols', constants: { ...constants, RB } }, { ...base, plane0, total: colsTotal }, [rows, factors, b.bias, b.output, ufac], Math.ceil(colsTotal / WG));
+      rec.dispatch(colsSpec(g, p), { ...base, plane0, total: colsTotal }, [rows, factors, b.bias, b.output, ufac], Math.ceil(colsTotal / WG));
     }
   },
 };

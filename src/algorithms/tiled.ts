@@ -4,6 +4,7 @@
  * device's workgroup storage; it cannot run when not even a 1×1 tile with a 1×1 kernel chunk fits.
  */
 import { BOUNDARY_CODE, geometryParams } from '../gpu/params.js';
+import type { KernelSpec } from '../gpu/pipelines.js';
 import type { PlanLimits } from '../gpu/recorder.js';
 import { multiplyAdds, type ConvGeometry } from '../geometry.js';
 import { WGSL_CONSTS } from '../shaders.generated.js';
@@ -70,6 +71,12 @@ export function planTiled(g: ConvGeometry, limits: PlanLimits): TiledPlan | null
   return null;
 }
 
+/** The kernel of `plan`: its tile, workgroup shape and kernel chunk are override constants. */
+function tiledSpec(g: ConvGeometry, plan: TiledPlan): KernelSpec<'tiled'> {
+  const { RY, WG_X, WG_Y, KB, KCH, KCW, IN_ROWS, IN_COLS } = plan;
+  return { family: 'tiled', constants: { RY, WG_X, WG_Y, KB, KCH, KCW, IN_ROWS, IN_COLS, BOUNDARY: BOUNDARY_CODE[g.boundary], FLIP: Number(g.flip) } };
+}
+
 export const tiled: ConvAlgorithm<TiledPlan> = {
   name: 'tiled',
   summary: 'workgroups stage an input tile and a weight slab in workgroup memory and share them',
@@ -92,9 +99,8 @@ export const tiled: ConvAlgorithm<TiledPlan> = {
     const shapes = g.OH < 4 ? FLAT_SHAPES : SHAPES;
     return shapes.map(([wx, wy]) => planShape(g, ctx.limits, wx, wy)).filter((p): p is TiledPlan => p !== null);
   },
+  kernels: (g, _ctx, plan) => [tiledSpec(g, plan)],
   encode(rec, g, b, plan) {
-    const { RY, WG_X, WG_Y, KB, KCH, KCW, IN_ROWS, IN_COLS } = plan;
-    const constants = { RY, WG_X, WG_Y, KB, KCH, KCW, IN_ROWS, IN_COLS, BOUNDARY: BOUNDARY_CODE[g.boundary], FLIP: Number(g.flip) };
-    rec.dispatch({ family: 'tiled', constants }, geometryParams(g), [b.input, b.weight, b.bias, b.output], plan.workgroups);
+    rec.dispatch(tiledSpec(g, plan), geometryParams(g), [b.input, b.weight, b.bias, b.output], plan.workgroups);
   },
 };

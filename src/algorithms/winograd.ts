@@ -21,6 +21,7 @@
 import { BufferUsage } from '../gpu/constants.js';
 import { isMesaSoftware } from '../gpu/device.js';
 import { BOUNDARY_CODE, geometryParams, type ParamValues } from '../gpu/params.js';
+import type { KernelSpec } from '../gpu/pipelines.js';
 import type { Binding, Recorder } from '../gpu/recorder.js';
 import type { GpuTensor } from '../gpu/tensor.js';
 import { type ConvGeometry } from '../geometry.js';
@@ -204,6 +205,23 @@ function plan(g: ConvGeometry, ctx: AlgorithmContext): PlanOutcome<WinogradPlan>
   return 'plan' in f4 && estimate(g, f4.plan) < estimate(g, f2.plan) ? f4 : f2;
 }
 
+/** Rows per invocation of im2col's `'register'` GEMM on Winograd's 1×1 geometry: Kg up to RM_MAX, in steps of 4. */
+const registerRows = (g: ConvGeometry): number => Math.min(GEMM.RM_MAX, Math.ceil(g.K / g.groups / 4) * 4);
+
+/** The kernels of a plan, as its encoding dispatches them. */
+const specs = {
+  weights: (g: ConvGeometry, p: WinogradPlan): KernelSpec<'winograd'> => ({ family: 'winograd', entryPoint: 'weightTransform', constants: { F4: Number(p.m === 4), FLIP: Number(g.flip) } }),
+  input: (g: ConvGeometry, p: WinogradPlan): KernelSpec<'winograd'> => ({ family: 'winograd', entryPoint: 'inputTransform', constants: { F4: Number(p.m === 4), BOUNDARY: BOUNDARY_CODE[g.boundary] } }),
+  output: (p: WinogradPlan): KernelSpec<'winograd'> => ({ family: 'winograd', entryPoint: 'outputTransform', constants: { F4: Number(p.m === 4) } }),
+  uniformGemm: (u: WindowPlan): KernelSpec<'winograd'> => ({ family: 'winograd', entryPoint: 'gemm', constants: { RMU: u.RMU } }),
+  registerGemm: (g: ConvGeometry): KernelSpec<'gemm'> => ({ family: 'gemm', entryPoint: 'mainRegister', constants: { BOUNDARY: 0, FLIP: 0, B_IS_INPUT: 1, RM: registerRows(g) } }),
+};
+
+/** Every kernel of `p` (the weight transform too, though a cached GpuTensor weight skips it). */
+function kernels(g: ConvGeometry, p: WinogradPlan): KernelSpec[] {
+  return [specs.weights(g, p), specs.input(g, p), p.uniform ? specs.uniformGemm(p.uniform) : specs.registerGemm(g), specs.output(p)];
+}
+
 /**
  * The transformed weights for `plan`: in uniform windows (ξ, group, window, slice) or dense
  * [ξ][K][Cg]; cached for GpuTensor weights, else transformed into scratch.
@@ -216,8 +234,7 @@ function transformedWeights(rec: Recorder, g: ConvGeometry, b: ConvOperands, p: 
   return state.cache.binding(rec, b.weightKey as GpuTensor | undefined, layout, bytes, u ? BufferUsage.UNIFORM : 0, (out) => {
     const total = g.K * (g.C / g.groups);
     const params = u ? { windowed: 1, mW: u.mW, SL: u.SL, PW: u.PW, windows: u.windows, slices: u.slices } : { windowed: 0, strideV: p.strideU };
-    const spec = { family: 'winograd' as const, entryPoint: 'weightTransform', constants: { F4: Number(p.m === 4), FLIP: Number(g.flip) } };
-    rec.dispatch(spec, { ...geometryParams(g), ...params, total }, [b.weight, out], Math.ceil(total / WG));
+    rec.dispatch(specs.weights(g, p), { ...geometryParams(g), ...params, total }, [b.weight, out], Math.ceil(total / WG));
   });
 }
 
@@ -231,9 +248,8 @@ function encodeGemms(rec: Recorder, g: ConvGeometry, p: WinogradPlan, base: Para
   if (!u) {
     // im2col's register GEMM on the 1×1 geometry of V[ξ] ([C, T]) and M[ξ] ([K, T]), one dispatch per position.
     const gg = geometryParams(gemmGeometry(g, T));
-    const RM = Math.min(GEMM.RM_MAX, Math.ceil(Kg / 4) * 4);
-    const total = colBlocks * Math.ceil(Kg / RM) * g.groups;
-    const spec = { family: 'gemm' as const, entryPoint: 'mainRegister', constants: { BOUNDARY: 0, FLIP: 0, B_IS_INPUT: 1, RM } };
+    const spec = specs.registerGemm(g);
+    const total = colBlocks * Math.ceil(Kg / registerRows(g)) * g.groups;
     for (let xi = 0; xi < AA; xi++) {
       const v = { buffer: V.buffer, offset: xi * p.strideV * 4, size: g.C * T * 4 };
       const m = { buffer: M.buffer, offset: xi * p.strideM * 4, size: g.K * T * 4 };
@@ -242,7 +258,7 @@ function encodeGemms(rec: Recorder, g: ConvGeometry, p: WinogradPlan, base: Para
     }
     return;
   }
-  const spec = { family: 'winograd' as const, entryPoint: 'gemm', constants: { RMU: u.RMU } };
+  const spec = specs.uniformGemm(u);
   let w = 0;
   for (let grp = 0; grp < g.groups; grp++) {
     for (let mw = 0; mw < u.windows; mw++) {
@@ -266,16 +282,14 @@ function encode(rec: Recorder, g: ConvGeometry, b: ConvOperands, p: WinogradPlan
   const AA = p.A * p.A;
   const V = rec.scratch(AA * p.strideV * 4, 'winograd.V');
   const M = rec.scratch(AA * p.strideM * 4, 'winograd.M');
-  const constants = { F4: Number(p.m === 4) };
   const base = { ...geometryParams(g), tilesX: p.tilesX, tiles: p.tiles, strideV: p.strideV, strideM: p.strideM };
   for (let n0 = 0; n0 < g.N; n0 += p.images) {
     const T = Math.min(p.images, g.N - n0) * p.tiles;
     const inTotal = g.C * T;
-    rec.dispatch({ family: 'winograd', entryPoint: 'inputTransform', constants: { ...constants, BOUNDARY: BOUNDARY_CODE[g.boundary] } },
-      { ...base, n0, T, total: inTotal }, [b.input, V], Math.ceil(inTotal / WG));
+    rec.dispatch(specs.input(g, p), { ...base, n0, T, total: inTotal }, [b.input, V], Math.ceil(inTotal / WG));
     encodeGemms(rec, g, p, { ...base, n0 }, T, U, V, M, zeros);
     const outTotal = g.K * T;
-    rec.dispatch({ family: 'winograd', entryPoint: 'outputTransform', constants }, { ...base, n0, T, total: outTotal }, [M, b.output, b.bias], Math.ceil(outTotal / WG));
+    rec.dispatch(specs.output(p), { ...base, n0, T, total: outTotal }, [M, b.output, b.bias], Math.ceil(outTotal / WG));
   }
 }
 
@@ -297,6 +311,7 @@ export const winograd: ConvAlgorithm<WinogradPlan, WinogradState> = {
     }
     return plans;
   },
+  kernels: (g, _ctx, p) => kernels(g, p),
   createState: () => ({ cache: new WeightCache('winograd.weights') }),
   releaseState: (state) => state.cache.destroy(),
   encode,

@@ -5,7 +5,8 @@
  * `src` and `dst` are either the same binding (in place) or bindings of different buffers.
  */
 import { ResourceError } from '../errors.js';
-import type { Binding, Recorder } from '../gpu/recorder.js';
+import type { KernelSpec } from '../gpu/pipelines.js';
+import type { Binding, PlanLimits, Recorder } from '../gpu/recorder.js';
 import { FFT_CONSTS, packRadices, planComplex, workgroupCapacity, type ComplexPlan, type WorkgroupPlan } from './plan.js';
 import { chirpTable, rootsTable, spectrumTable, type FftState } from './state.js';
 
@@ -52,8 +53,8 @@ export function checkBinding(rec: Recorder, bytes: number, what: string): void {
   if (bytes / 8 > 2 ** 32 - 1) throw new ResourceError(`fft: ${what} has more than 2^32 elements`);
 }
 
-/** The plan for complex transforms of length n on the recorder's device limits. */
-export function planFor(rec: Recorder, n: number): ComplexPlan {
+/** The plan for complex transforms of length n on the recorder's (or planner's) device limits. */
+export function planFor(rec: { limits: PlanLimits }, n: number): ComplexPlan {
   if (rec.limits.maxComputeInvocationsPerWorkgroup < FFT_CONSTS.WG) {
     throw new ResourceError(`fft: the FFT kernels need ${FFT_CONSTS.WG} invocations per workgroup; maxComputeInvocationsPerWorkgroup is ${rec.limits.maxComputeInvocationsPerWorkgroup}`);
   }
@@ -71,6 +72,32 @@ function layoutParams(b: Batch) {
 }
 
 const groups = (threads: number): number => Math.ceil(threads / FFT_CONSTS.WG);
+
+/** The kernels of the `fft` family that take no override constant, by entry point. */
+export const fftSpec = (entryPoint: string): KernelSpec<'fft'> => ({ family: 'fft', entryPoint, constants: {} });
+
+/** The workgroup kernel, its shared array sized to the device (in place: src and dst one binding). */
+function workgroupSpec(limits: PlanLimits, inPlace: boolean): KernelSpec<'fft'> {
+  return { family: 'fft', entryPoint: inPlace ? 'wgInPlace' : 'wg', constants: { SHARED: 2 * workgroupCapacity(limits.maxComputeWorkgroupStorageSize) } };
+}
+
+/**
+ * Every kernel `encodeComplex` dispatches for `plan` (in place: src and dst the same binding). A
+ * four-step transform's passes and Bluestein's inner transforms go through scratch, so their
+ * in-place-ness is fixed.
+ */
+export function complexKernels(limits: PlanLimits, plan: ComplexPlan, inPlace: boolean): KernelSpec<'fft'>[] {
+  switch (plan.kind) {
+    case 'workgroup':
+      return [workgroupSpec(limits, inPlace)];
+    case 'fourstep':
+      return [workgroupSpec(limits, false)];
+    case 'multipass':
+      return [fftSpec('stage')];
+    case 'bluestein':
+      return [fftSpec('chirpPre'), ...complexKernels(limits, plan.sub, true), fftSpec('spectrumMul'), fftSpec('chirpPost')];
+  }
+}
 
 /**
  * Records `plan` for batch `b`: dst = FFT(src)·scale (inverse: unnormalised e^{+2πi…}, then scale).
@@ -102,7 +129,7 @@ function workgroupPass(
   if (inPlace && JSON.stringify(b.in) !== JSON.stringify(b.out)) throw new Error('fft: an in-place transform must write where it reads');
   const tw = rootsTable(st, p.n);
   rec.dispatch(
-    { family: 'fft', entryPoint: inPlace ? 'wgInPlace' : 'wg', constants: { SHARED: 2 * workgroupCapacity(rec.limits.maxComputeWorkgroupStorageSize) } },
+    workgroupSpec(rec.limits, inPlace),
     { ...layoutParams(b), n: p.n, perWg, tpt: p.tpt, mfast: b.in.stride !== 1 ? 1 : 0, inv: inverse ? 1 : 0, radLo, radHi, twN: post?.n ?? 0, scale },
     [inPlace ? null : src, dst, tw, post?.table ?? tw],
     Math.ceil(b.count / perWg),
@@ -153,7 +180,7 @@ function multipass(rec: Recorder, st: FftState, n: number, radices: number[], b:
     const batch: Batch = { ...b, in: s === 0 ? b.in : inner, out: last ? b.out : inner };
     const total = (b.count * n) / R;
     rec.dispatch(
-      { family: 'fft', entryPoint: 'stage', constants: {} },
+      fftSpec('stage'),
       { ...layoutParams(batch), total, n, ns, radix: R, inv: inverse ? 1 : 0, scale: last ? scale : 1 },
       [cur, out, tw],
       groups(total),
@@ -171,10 +198,10 @@ function bluestein(rec: Recorder, st: FftState, p: Extract<ComplexPlan, { kind: 
   const A = rec.scratch(bytes, 'fft.bluestein');
   const chirp = chirpTable(st, n);
   const inv = inverse ? 1 : 0;
-  rec.dispatch({ family: 'fft', entryPoint: 'chirpPre', constants: {} }, { ...layoutParams(b), total: b.count * m, n, m, inv }, [src, A, null, chirp], groups(b.count * m));
+  rec.dispatch(fftSpec('chirpPre'), { ...layoutParams(b), total: b.count * m, n, m, inv }, [src, A, null, chirp], groups(b.count * m));
   const conv = contiguousBatch(b.count, m);
   encodeComplex(rec, st, p.sub, conv, false, 1, A, A);
-  rec.dispatch({ family: 'fft', entryPoint: 'spectrumMul', constants: {} }, { total: b.count * m, m }, [null, A, null, spectrumTable(st, n, m, inverse)], groups(b.count * m));
+  rec.dispatch(fftSpec('spectrumMul'), { total: b.count * m, m }, [null, A, null, spectrumTable(st, n, m, inverse)], groups(b.count * m));
   encodeComplex(rec, st, p.sub, conv, true, 1, A, A);
-  rec.dispatch({ family: 'fft', entryPoint: 'chirpPost', constants: {} }, { ...layoutParams(b), total: b.count * n, n, m, inv, scale }, [A, dst, null, chirp], groups(b.count * n));
+  rec.dispatch(fftSpec('chirpPost'), { ...layoutParams(b), total: b.count * n, n, m, inv, scale }, [A, dst, null, chirp], groups(b.count * n));
 }

@@ -10,8 +10,9 @@
  * values in dst, transformed at length h in place — dst's real values are then the interleaved
  * z; odd W: each row's Hermitian extension in scratch, transformed at length W, real parts into dst.
  */
-import type { Binding, Recorder } from '../gpu/recorder.js';
-import { checkBinding, columnBatch, contiguousBatch, encodeComplex, planFor } from './complex.js';
+import type { KernelSpec } from '../gpu/pipelines.js';
+import type { Binding, PlanLimits, Recorder } from '../gpu/recorder.js';
+import { checkBinding, columnBatch, complexKernels, contiguousBatch, encodeComplex, fftSpec, planFor } from './complex.js';
 import { FFT_CONSTS, variantOf, type ComplexPlan } from './plan.js';
 import { rootsTable, type FftState } from './state.js';
 
@@ -25,7 +26,7 @@ export interface RealFft2Shape {
 const groups = (threads: number): number => Math.ceil(threads / FFT_CONSTS.WG);
 
 /** The plans of a real 2-D transform: its rows (length W/2 for even W, else W) and columns (H > 1). */
-export function realPlans(rec: Recorder, shape: RealFft2Shape): { rows: ComplexPlan; cols: ComplexPlan | undefined } {
+export function realPlans(rec: { limits: PlanLimits }, shape: RealFft2Shape): { rows: ComplexPlan; cols: ComplexPlan | undefined } {
   const { H, W } = shape;
   return { rows: planFor(rec, W % 2 === 0 ? W / 2 : W), cols: H > 1 ? planFor(rec, H) : undefined };
 }
@@ -50,7 +51,7 @@ export function encodePad(
 ): void {
   const total = d.planes * d.rows * d.dstCols;
   rec.dispatch(
-    { family: 'fft', entryPoint: 'pad', constants: {} },
+    fftSpec('pad'),
     { total, rows: d.rows, srcRows: d.srcRows, srcCols: d.srcCols, dstCols: d.dstCols, mode: d.mode, scale: d.scale ?? 1 },
     [null, null, null, null, src, dst],
     groups(total),
@@ -73,7 +74,7 @@ export function recordRfft2(rec: Recorder, st: FftState, shape: RealFft2Shape, s
     const h = W / 2;
     encodeComplex(rec, st, plans.rows, contiguousBatch(rows, h, h, Wc), false, 1, src, dst);
     const total = rows * (Math.floor(h / 2) + 1);
-    rec.dispatch({ family: 'fft', entryPoint: 'rpost', constants: {} }, { total, half: h, os1: Wc }, [null, dst, null, rootsTable(st, W)], groups(total));
+    rec.dispatch(fftSpec('rpost'), { total, half: h, os1: Wc }, [null, dst, null, rootsTable(st, W)], groups(total));
   } else {
     checkBinding(rec, rows * W * 8, 'the complex rows');
     const S = rec.scratch(rows * W * 8, 'fft.rows');
@@ -103,16 +104,33 @@ export function recordIrfft2(rec: Recorder, st: FftState, shape: RealFft2Shape, 
   if (W % 2 === 0) {
     const h = W / 2;
     const total = rows * (Math.floor(h / 2) + 1);
-    rec.dispatch({ family: 'fft', entryPoint: 'rpre', constants: {} }, { total, half: h, is1: Wc, os1: h, scale }, [src, dst, null, rootsTable(st, W)], groups(total));
+    rec.dispatch(fftSpec('rpre'), { total, half: h, is1: Wc, os1: h, scale }, [src, dst, null, rootsTable(st, W)], groups(total));
     encodeComplex(rec, st, plans.rows, contiguousBatch(rows, h), true, 1, dst, dst);
   } else {
     checkBinding(rec, rows * W * 8, 'the complex rows');
     const S = rec.scratch(rows * W * 8, 'fft.rows');
-    rec.dispatch({ family: 'fft', entryPoint: 'hermitian', constants: {} }, { total: rows * W, n: W, is1: Wc }, [src, S], groups(rows * W));
+    rec.dispatch(fftSpec('hermitian'), { total: rows * W, n: W, is1: Wc }, [src, S], groups(rows * W));
     encodeComplex(rec, st, plans.rows, contiguousBatch(rows, W), true, 1, S, S);
     encodePad(rec, S, dst, { planes: rows, rows: 1, srcRows: 1, srcCols: 2 * W, dstCols: W, mode: FFT_CONSTS.PAD_TAKE, scale });
   }
   return realVariant(plans);
+}
+
+/**
+ * Every kernel `recordRfft2` (or, `inverse`, `recordIrfft2`) dispatches for `shape` (src and dst
+ * different buffers, as both require): the rows' transform out of place forward for even W (src → dst),
+ * everything else in place.
+ */
+export function realKernels(limits: PlanLimits, shape: RealFft2Shape, inverse: boolean): KernelSpec<'fft'>[] {
+  const plans = realPlans({ limits }, shape);
+  const cols = plans.cols ? complexKernels(limits, plans.cols, true) : [];
+  const even = shape.W % 2 === 0;
+  if (!inverse) {
+    const rows = even ? [...complexKernels(limits, plans.rows, false), fftSpec('rpost')] : [fftSpec('pad'), ...complexKernels(limits, plans.rows, true)];
+    return [...rows, ...cols];
+  }
+  const rows = even ? [fftSpec('rpre'), ...complexKernels(limits, plans.rows, true)] : [fftSpec('hermitian'), ...complexKernels(limits, plans.rows, true), fftSpec('pad')];
+  return [...cols, ...rows];
 }
 
 /** Records src f32 [batch,H,W] → dst complex [batch,H,⌊W/2⌋+1] (unnormalised, numpy.fft.rfft2). src is not modified. */

@@ -3,31 +3,55 @@
  * `s` ask for it, record the transform, submit and read back (or keep a GpuTensor), report
  * `FftRunInfo`. One command buffer per call, through execute.ts's `submitRecorded`.
  */
-import { operandBinding, submitRecorded, type DeviceState, type Destination, type ExecutionHost } from '../execute.js';
-import type { Binding, Recorder } from '../gpu/recorder.js';
+import { compileKernels, operandBinding, submitRecorded, type DeviceState, type Destination, type ExecutionHost } from '../execute.js';
+import type { KernelSpec } from '../gpu/pipelines.js';
+import type { Binding, PlanLimits, Recorder } from '../gpu/recorder.js';
 import type { GpuTensor } from '../gpu/tensor.js';
 import type { Operand } from '../ops/job.js';
 import type { FftSpec } from '../ops/fft.js';
 import type { FftRunInfo, HostTensor } from '../types.js';
-import { checkBinding, contiguousBatch, encodeComplex, planFor } from './complex.js';
+import { checkBinding, complexKernels, contiguousBatch, encodeComplex, fftSpec, planFor } from './complex.js';
 import { FFT_CONSTS, variantOf } from './plan.js';
-import { encodePad, recordIrfft2, recordRfft2 } from './real.js';
+import { encodePad, realKernels, recordIrfft2, recordRfft2 } from './real.js';
 import { fftStateFor } from './state.js';
+
+/**
+ * How `spec` reads `x`: the columns of complex values the transform reads per row, the f32 per
+ * value, and whether the input is first cropped / padded into scratch (also when an inverse real
+ * transform, which clobbers its source, would read a GpuTensor: host data was uploaded to a pooled
+ * buffer of this call and may be clobbered).
+ */
+function inputLayout(spec: FftSpec, x: Operand): { cols: number; per: number; pad: boolean } {
+  const { op, H, W, inH, inC } = spec;
+  const inverseReal = op === 'irfft' || op === 'irfft2';
+  const cols = inverseReal ? Math.floor(W / 2) + 1 : W;
+  const per = op !== 'rfft' && op !== 'rfft2' ? 2 : 1;
+  return { cols, per, pad: inH !== H || inC !== cols || (inverseReal && !(x instanceof Float32Array)) };
+}
+
+/** Every kernel `record` dispatches for `spec` and `x`. */
+export function fftOpKernels(limits: PlanLimits, spec: FftSpec, x: Operand): KernelSpec[] {
+  const { op, batch, H, W } = spec;
+  const pad = inputLayout(spec, x).pad ? [fftSpec('pad')] : [];
+  switch (op) {
+    case 'rfft':
+    case 'rfft2':
+    case 'irfft':
+    case 'irfft2':
+      return [...pad, ...realKernels(limits, { batch, H, W }, op === 'irfft' || op === 'irfft2')];
+    default:
+      return [...pad, ...complexKernels(limits, planFor({ limits }, W), false)];
+  }
+}
 
 /** Records `spec` reading `x` into `output`; returns the variant. */
 function record(rec: Recorder, state: DeviceState, spec: FftSpec, x: Operand, output: Binding, held: GPUBuffer[]): string {
   const st = fftStateFor(state.device);
   const { op, batch, H, W, inH, inC } = spec;
   const xb = operandBinding(state, x, `${op}.input`, held);
-  // Host data was uploaded to a pooled buffer of this call: it may be clobbered; a GpuTensor may not.
-  const own = x instanceof Float32Array;
-  const complexIn = op !== 'rfft' && op !== 'rfft2';
-  // Columns of complex values the transform reads per row, and the f32 per value.
-  const cols = op === 'irfft' || op === 'irfft2' ? Math.floor(W / 2) + 1 : W;
-  const per = complexIn ? 2 : 1;
-  const clobbers = op === 'irfft' || op === 'irfft2';
+  const { cols, per, pad } = inputLayout(spec, x);
   let src = xb;
-  if (inH !== H || inC !== cols || (clobbers && !own)) {
+  if (pad) {
     const bytes = batch * H * cols * per * 4;
     checkBinding(rec, bytes, 'the cropped / padded input');
     src = rec.scratch(bytes, 'fft.input');
@@ -60,6 +84,8 @@ export async function runFft(host: ExecutionHost, state: DeviceState, spec: FftS
   const dest: Destination = target ? { target } : { into: spec.out };
   let done;
   try {
+    const { ready } = compileKernels(host, state, where, fftOpKernels(host.planLimits, spec, x));
+    if (ready) await ready;
     done = await submitRecorded(host, state, where, `fft.${spec.op}`, outBytes, dest, (rec, output, held) => {
       variant = record(rec, state, spec, x, output, held);
     });

@@ -2,7 +2,8 @@
  * Compute pipelines, compiled once per device and kernel specialisation, and bind groups, reused
  * across calls that bind the same buffers. The compile key is derived from a typed `KernelSpec`
  * (family + entry point + override constants); shapes travel in the uniform, so a new shape reuses
- * the pipeline.
+ * the pipeline. Pipelines are compiled with `createComputePipelineAsync` before a call records its
+ * work (`preparePipelines`, from the kernels its plan lists), synchronously only as a fallback.
  */
 import { WGSL } from '../shaders.generated.js';
 import type { KernelFamily } from './params.js';
@@ -24,7 +25,22 @@ export function specKey(spec: KernelSpec): string {
 }
 
 const modules = new WeakMap<GPUDevice, Map<KernelFamily, GPUShaderModule>>();
-const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
+
+/**
+ * A device's pipelines: those ready to use, and those an async compile (`preparePipelines`) is still
+ * making. A key is in at most one of the two maps.
+ */
+interface PipelineCache {
+  ready: Map<string, GPUComputePipeline>;
+  pending: Map<string, Promise<GPUComputePipeline>>;
+}
+const pipelines = new WeakMap<GPUDevice, PipelineCache>();
+
+function cacheOf(device: GPUDevice): PipelineCache {
+  let cache = pipelines.get(device);
+  if (!cache) pipelines.set(device, (cache = { ready: new Map(), pending: new Map() }));
+  return cache;
+}
 
 function shaderModule(device: GPUDevice, family: KernelFamily): GPUShaderModule {
   let byFamily = modules.get(device);
@@ -37,30 +53,100 @@ function shaderModule(device: GPUDevice, family: KernelFamily): GPUShaderModule 
   return module;
 }
 
-/** The pipeline for `spec` on `device`, compiled on first use. */
+function descriptor(device: GPUDevice, spec: KernelSpec, key: string): GPUComputePipelineDescriptor {
+  return {
+    label: `webgpu-conv.${spec.family}.pipeline ${key}`,
+    layout: 'auto',
+    compute: { module: shaderModule(device, spec.family), entryPoint: spec.entryPoint ?? 'main', constants: spec.constants },
+  };
+}
+
+/**
+ * The pipeline for `spec` on `device`. Compiled synchronously when it is not ready — a fallback:
+ * the executor compiles what a call needs beforehand with `preparePipelines`, so this is the path
+ * only of kernels an algorithm does not list (or of a compile still in flight, which then wins no race:
+ * the first pipeline to be ready stays cached).
+ */
 export function getPipeline(device: GPUDevice, spec: KernelSpec): GPUComputePipeline {
-  let cache = pipelines.get(device);
-  if (!cache) pipelines.set(device, (cache = new Map()));
+  const cache = cacheOf(device);
   const key = specKey(spec);
-  let pipeline = cache.get(key);
+  let pipeline = cache.ready.get(key);
   if (!pipeline) {
-    pipeline = device.createComputePipeline({
-      label: `webgpu-conv.${spec.family}.pipeline ${key}`,
-      layout: 'auto',
-      compute: { module: shaderModule(device, spec.family), entryPoint: spec.entryPoint ?? 'main', constants: spec.constants },
-    });
-    cache.set(key, pipeline);
+    pipeline = device.createComputePipeline(descriptor(device, spec, key));
+    cache.ready.set(key, pipeline);
+    cache.pending.delete(key);
   }
   return pipeline;
 }
 
-/** How many pipelines are cached for `device`. */
+/** What `preparePipelines` found, over the distinct specs it was given. */
+export interface PreparedPipelines {
+  /** Pipelines it started compiling. */
+  compiled: number;
+  /** Their specs. */
+  started: KernelSpec[];
+  /** Pipelines ready already, or being compiled for another caller. */
+  cached: number;
+  /**
+   * Resolves when every pipeline of the specs is ready; rejects with the first failure (a
+   * `GPUPipelineError`, for the caller to translate), leaving the failed spec uncached. Undefined
+   * when all were ready: nothing to await, so a warm call pays no extra turn of the event loop.
+   */
+  ready: Promise<void> | undefined;
+}
+
+/**
+ * Compiles the pipelines of `specs` that `device` does not have yet, all at once, with
+ * `createComputePipelineAsync` (the compiler need not block the caller's thread, and the
+ * implementation may compile them in parallel), and caches them as they become ready.
+ */
+export function preparePipelines(device: GPUDevice, specs: Iterable<KernelSpec>): PreparedPipelines {
+  const cache = cacheOf(device);
+  const waits: Array<Promise<GPUComputePipeline>> = [];
+  const seen = new Set<string>();
+  const started: KernelSpec[] = [];
+  let cached = 0;
+  for (const spec of specs) {
+    const key = specKey(spec);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (cache.ready.has(key)) {
+      cached++;
+      continue;
+    }
+    let pending = cache.pending.get(key);
+    if (pending) {
+      cached++;
+    } else {
+      started.push(spec);
+      const compiling: Promise<GPUComputePipeline> = device.createComputePipelineAsync(descriptor(device, spec, key)).then(
+        (pipeline) => {
+          // A synchronous fallback may have made one meanwhile: keep that (bind groups may refer to it).
+          if (cache.pending.get(key) === compiling) {
+            cache.pending.delete(key);
+            cache.ready.set(key, pipeline);
+          }
+          return cache.ready.get(key) ?? pipeline;
+        },
+        (cause: unknown) => {
+          if (cache.pending.get(key) === compiling) cache.pending.delete(key);
+          throw cause;
+        },
+      );
+      cache.pending.set(key, (pending = compiling));
+    }
+    waits.push(pending);
+  }
+  return { compiled: started.length, started, cached, ready: waits.length ? Promise.all(waits).then(() => undefined) : undefined };
+}
+
+/** How many pipelines are ready on `device`. */
 export function cachedPipelineCount(device: GPUDevice): number {
-  return pipelines.get(device)?.size ?? 0;
+  return pipelines.get(device)?.ready.size ?? 0;
 }
 
 /** A bind-group entry's resource: a buffer range or a texture view. */
-export type BindResource = { buffer: GPUBuffer; offset: number; size: number } | GPUTextureView;
+export type BindResource = { buffer: GPUBuffer; offset: number; size: number } | GPUTextureView | GPUExternalTexture;
 
 /** Bind groups kept per pipeline, most recently used last; the oldest go beyond this many. */
 const BIND_GROUPS_PER_PIPELINE = 32;

@@ -27,9 +27,9 @@ export interface Binding {
   offset?: number;
 }
 
-/** A texture binding. */
+/** A texture binding: a view, or a video frame's external texture. */
 export interface TextureBinding {
-  view: GPUTextureView;
+  view: GPUTextureView | GPUExternalTexture;
 }
 
 /** Uniform slots per arena buffer (each slot 256 bytes, the largest offset alignment WebGPU allows). */

@@ -20,11 +20,13 @@ export class GpuTensor {
   /** Made by the engine; use `engine.upload()`. */
   constructor(
     private readonly owner: GpuTensorOwner,
-    /** The buffer holding the data (owned by the tensor; do not destroy it yourself). */
+    /** The buffer holding the data (owned by the tensor unless `borrowed`; do not destroy it yourself). */
     readonly buffer: GPUBuffer,
     /** The device the buffer lives on. */
     readonly device: GPUDevice,
     shape: readonly number[],
+    /** Wrapped by `engine.wrap`: the buffer belongs to the caller and outlives the tensor. */
+    readonly borrowed = false,
   ) {
     this.shape = Object.freeze([...shape]);
     this.size = shape.reduce((a, b) => a * b, 1);
@@ -40,7 +42,7 @@ export class GpuTensor {
     return this.owner.readTensor(this);
   }
 
-  /** Frees the GPU buffer. Idempotent. */
+  /** Frees the GPU buffer (a borrowed one, from `engine.wrap`, is left to its owner). Idempotent. */
   destroy(): void {
     if (this.released) return;
     this.released = true;

@@ -5,13 +5,17 @@
  */
 import { outputSize, type ConvGeometry } from '../geometry.js';
 import { geometryParams } from '../gpu/params.js';
+import type { KernelSpec } from '../gpu/pipelines.js';
 import type { Binding, Recorder } from '../gpu/recorder.js';
 import { WGSL_CONSTS } from '../shaders.generated.js';
+
+/** The reversal's kernel. */
+export const REVERSE_SPEC: KernelSpec<'reverse'> = { family: 'reverse', constants: {} };
 
 /** Records dst = `src` [N, K, OH, OW] with every OH×OW plane reversed along both axes. */
 export function encodeReverse(rec: Recorder, g: ConvGeometry, src: Binding, dst: Binding): void {
   const total = outputSize(g);
-  rec.dispatch({ family: 'reverse', constants: {} }, { ...geometryParams(g), total }, [src, dst], Math.ceil(total / WGSL_CONSTS.reverse.WG));
+  rec.dispatch(REVERSE_SPEC, { ...geometryParams(g), total }, [src, dst], Math.ceil(total / WGSL_CONSTS.reverse.WG));
 }
 
 /** Reverses each of the `planes` consecutive planes of `data` along both axes, in place. */
