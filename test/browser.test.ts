@@ -208,8 +208,19 @@ describe('browser demo (Chromium, WebGPU on SwiftShader)', () => {
         { timeout: 60_000, polling: 100 },
       );
       expect(await page.textContent('#webcam')).toBe('Stop webcam');
+      // Live frames go video → GPU → the WebGPU canvas (filterImage), counted in frames per second.
+      await expect.poll(async () => Number(await page.textContent('#fps')), { timeout: 30_000 }).toBeGreaterThan(0);
+      expect(await page.isVisible('#live-result')).toBe(true);
+      expect(await page.isVisible('#result')).toBe(false);
+      const live = await page.evaluate(() => {
+        const c = document.getElementById('live-result') as HTMLCanvasElement;
+        return [c.width, c.height];
+      });
+      expect(live).toEqual([640, 480]);
+      const before = await currentRun(page);
       await page.click('#webcam');
-      run = await waitForRun(page, await currentRun(page) - 1);
+      run = await waitForRun(page, before);
+      expect(await page.textContent('#fps')).toBe('–');
       const frame = await readCanvas(page, 'original');
       expect([frame.width, frame.height]).toEqual([640, 480]);
       const result = await readCanvas(page, 'result');

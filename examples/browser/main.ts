@@ -31,6 +31,7 @@ import {
 } from 'webgpu-conv/presets';
 import sampleUrl from '../../assets/chelsea.png';
 import type { CpuRequest, CpuResponse } from './cpu-worker.js';
+import { LiveWebcam, type LiveFilter } from './live.js';
 
 // ---------------------------------------------------------------------------------------------
 // Elements
@@ -64,6 +65,8 @@ const ui = {
   originalSize: el<HTMLSpanElement>('original-size'),
   video: el<HTMLVideoElement>('video'),
   result: el<HTMLCanvasElement>('result'),
+  liveResult: el<HTMLCanvasElement>('live-result'),
+  fps: el<HTMLSpanElement>('fps'),
   resultSize: el<HTMLSpanElement>('result-size'),
   status: el<HTMLDivElement>('status'),
   gpuTime: el<HTMLSpanElement>('gpu-time'),
@@ -104,7 +107,7 @@ let custom: number[][] = [
 let runId = 0;
 let busy = false;
 let pending = false;
-let live: { stream: MediaStream } | undefined;
+let live: LiveWebcam | undefined;
 let worker: Worker | undefined;
 let workerBusy = false;
 
@@ -389,7 +392,7 @@ function fillAlgorithmMenu(): void {
 }
 
 async function run(): Promise<void> {
-  if (!source) return;
+  if (!source || live) return;
   if (!engine) {
     ui.status.dataset.state = 'error';
     ui.resultSize.textContent = '· needs WebGPU (see the note above)';
@@ -494,48 +497,68 @@ function startCpu(id: number, src: SourceImage, filter: ResolvedFilter, s: RunSe
 // Webcam
 // ---------------------------------------------------------------------------------------------
 
-function grabFrame(): void {
-  const v = ui.video;
-  if (!v.videoWidth) return;
-  const canvas = document.createElement('canvas');
-  canvas.width = v.videoWidth;
-  canvas.height = v.videoHeight;
-  const ctx = context(canvas);
-  ctx.drawImage(v, 0, 0);
-  showSource(toSource('webcam', ctx.getImageData(0, 0, canvas.width, canvas.height)));
+/** What the live view filters each frame with: the current kernel, operation, boundary and display. */
+function liveFilter(): LiveFilter {
+  const filter = currentFilter();
+  const s = runSettings();
+  const m = displayMapping(filter);
+  return {
+    filter: filter.name === 'custom' ? (filter.kernels[0] as HostTensor) : filter.spec,
+    options: {
+      correlate: s.op === 'correlate', boundary: s.boundary, algorithm: s.algorithm,
+      abs: m.abs ?? false, gain: m.gain ?? 1, normalize: m.normalize ?? false, offset: m.offset ?? 0,
+    },
+  };
 }
 
-function liveTick(): void {
-  if (!live) return;
-  if (!busy) {
-    grabFrame();
-    void run();
-  }
-  requestAnimationFrame(liveTick);
+function showLive(on: boolean): void {
+  ui.video.hidden = !on;
+  ui.original.hidden = on;
+  ui.liveResult.hidden = !on;
+  ui.result.hidden = on;
+  ui.webcam.textContent = on ? 'Stop webcam' : 'Webcam';
+  ui.webcam.classList.toggle('active', on);
 }
 
 async function startWebcam(): Promise<void> {
+  if (!engine) {
+    setMessage('The webcam view needs WebGPU.', true);
+    return;
+  }
   try {
-    const stream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 640 } }, audio: false });
-    live = { stream };
-    ui.video.srcObject = stream;
-    await ui.video.play();
-    ui.webcam.textContent = 'Stop webcam';
-    ui.webcam.classList.add('active');
-    setMessage('Webcam: filtering live; the CPU check runs when you stop.');
-    requestAnimationFrame(liveTick);
+    showLive(true);
+    ui.status.dataset.state = 'live';
+    live = await LiveWebcam.start(engine, ui.video, ui.liveResult, {
+      current: liveFilter,
+      frame: (f) => {
+        ui.originalSize.textContent = `webcam · ${f.width}×${f.height}`;
+        ui.resultSize.textContent = `${currentFilter().spec} · ${runSettings().op === 'convolve' ? 'convolution' : 'correlation'} · live, mode same · ${f.width}×${f.height}`;
+        ui.gpuTime.textContent = formatMs(f.ms);
+        ui.fps.textContent = String(f.fps);
+        ui.algorithmUsed.textContent = [...new Set(f.ran)].join(' + ') || '–';
+        ui.cpuTime.textContent = 'paused (webcam)';
+        ui.maxDiff.textContent = '–';
+      },
+      error: (e) => {
+        setMessage(`Webcam: ${e.message}`, true);
+        stopWebcam();
+      },
+    });
+    setMessage('Webcam: each frame goes video → GPU → canvas (filterImage); the CPU check runs on the last frame when you stop.');
   } catch (e) {
+    showLive(false);
     setMessage(`Webcam unavailable: ${(e as Error).message}`, true);
   }
 }
 
+/** Stops the camera; the last frame becomes the image (re-filtered and checked on the CPU) unless `rerun` is false. */
 function stopWebcam(rerun = true): void {
   if (!live) return;
-  for (const t of live.stream.getTracks()) t.stop();
+  const frame = live.stop();
   live = undefined;
-  ui.video.srcObject = null;
-  ui.webcam.textContent = 'Webcam';
-  ui.webcam.classList.remove('active');
+  showLive(false);
+  ui.fps.textContent = '–';
+  if (frame) showSource(toSource('webcam', frame));
   if (rerun) schedule();
 }
 

@@ -6,6 +6,7 @@
 import { OptionError } from '../errors.js';
 import { channelRoles, imageJob, pixelLayout, type ImageJob, type PixelLayout } from '../image/spec.js';
 import type { FilterImageOptions, ImageDataLike, ImageFilter } from '../image/types.js';
+import { applyMapping } from '../presets/mapping.js';
 import { convolve2d, correlate2d } from './reference.js';
 
 export const srgbToLinear = (c: number): number => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
@@ -55,26 +56,16 @@ export function filterImage(source: ImageDataLike, filter: ImageFilter, options?
     if (!hasAlpha) return 1;
     return job.alpha === 'copy' ? (planes[colors * n + p] as number) : joined(colors, p);
   };
-  const { abs, gain, normalize, offset } = job.mapping;
-  const scaled = new Float64Array(colors * n);
+  // Un-premultiplied colour, then the CLI's output mapping (abs, gain, normalize or offset).
+  const values = new Float32Array(colors * n);
   for (let p = 0; p < n; p++) {
     const a = alphaAt(p);
     for (let c = 0; c < colors; c++) {
-      let v = joined(c, p);
-      if (job.alpha === 'premultiplied') v = a > 0 ? v / a : 0;
-      if (abs) v = Math.abs(v);
-      scaled[c * n + p] = v * gain;
+      const v = joined(c, p);
+      values[c * n + p] = job.alpha === 'premultiplied' ? (a > 0 ? v / a : 0) : v;
     }
   }
-  let lo = Infinity;
-  let hi = -Infinity;
-  if (normalize) {
-    for (const v of scaled) {
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-  }
-  const span = hi - lo;
+  const mapped = applyMapping(values, job.mapping);
   const full = L.depth === 32 ? 1 : 2 ** L.depth - 1;
   const out = new (source.data.constructor as new (n: number) => ImageDataLike['data'])(source.data.length);
   const write = (p: number, ch: number, v: number): void => {
@@ -82,8 +73,7 @@ export function filterImage(source: ImageDataLike, filter: ImageFilter, options?
   };
   for (let p = 0; p < n; p++) {
     for (let c = 0; c < colors; c++) {
-      let v = scaled[c * n + p] as number;
-      v = normalize ? (span > 0 && Number.isFinite(span) ? (v - lo) / span : 0) : v + offset;
+      let v = mapped[c * n + p] as number;
       if (job.linear) v = linearToSrgb(unit(v));
       write(p, c, unit(v));
     }
