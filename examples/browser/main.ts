@@ -14,72 +14,19 @@ import {
   type RunInfo,
 } from 'webgpu-conv';
 import {
-  PRESETS,
   applyMapping,
   combineResults,
-  customFilter,
-  findPreset,
-  kernelFromRows,
-  kernelRows,
   maxAbsDiff,
   outputToInputOffset,
-  parsePreset,
   quantizeAll,
   type OutputMapping,
-  type PresetDefinition,
   type ResolvedFilter,
 } from 'webgpu-conv/presets';
 import sampleUrl from '../../assets/chelsea.png';
 import type { CpuRequest, CpuResponse } from './cpu-worker.js';
+import { buildParams, buildPresetControls, currentFilter, refreshKernelView, wireKernelControls } from './kernel-editor.js';
 import { LiveWebcam, type LiveFilter } from './live.js';
-
-// ---------------------------------------------------------------------------------------------
-// Elements
-// ---------------------------------------------------------------------------------------------
-
-function el<T extends HTMLElement>(id: string): T {
-  const e = document.getElementById(id);
-  if (!e) throw new Error(`#${id} is missing from index.html`);
-  return e as T;
-}
-
-const ui = {
-  adapter: el<HTMLDivElement>('adapter'),
-  noWebgpu: el<HTMLDivElement>('no-webgpu'),
-  useSample: el<HTMLButtonElement>('use-sample'),
-  file: el<HTMLInputElement>('file'),
-  webcam: el<HTMLButtonElement>('webcam'),
-  preset: el<HTMLSelectElement>('preset'),
-  presetDescription: el<HTMLParagraphElement>('preset-description'),
-  params: el<HTMLDivElement>('params'),
-  rows: el<HTMLSelectElement>('rows'),
-  cols: el<HTMLSelectElement>('cols'),
-  normalizeKernel: el<HTMLButtonElement>('normalize-kernel'),
-  kernelNote: el<HTMLDivElement>('kernel-note'),
-  grid: el<HTMLDivElement>('kernel-grid'),
-  boundary: el<HTMLSelectElement>('boundary'),
-  mode: el<HTMLSelectElement>('mode'),
-  algorithm: el<HTMLSelectElement>('algorithm'),
-  display: el<HTMLSelectElement>('display'),
-  original: el<HTMLCanvasElement>('original'),
-  originalSize: el<HTMLSpanElement>('original-size'),
-  video: el<HTMLVideoElement>('video'),
-  result: el<HTMLCanvasElement>('result'),
-  liveResult: el<HTMLCanvasElement>('live-result'),
-  fps: el<HTMLSpanElement>('fps'),
-  resultSize: el<HTMLSpanElement>('result-size'),
-  status: el<HTMLDivElement>('status'),
-  gpuTime: el<HTMLSpanElement>('gpu-time'),
-  cpuTime: el<HTMLSpanElement>('cpu-time'),
-  maxDiff: el<HTMLSpanElement>('max-diff'),
-  kernelInfo: el<HTMLSpanElement>('kernel-info'),
-  algorithmUsed: el<HTMLSpanElement>('algorithm-used'),
-  message: el<HTMLParagraphElement>('message'),
-  dropOverlay: el<HTMLDivElement>('drop-overlay'),
-};
-
-/** The kernel editor's largest grid (large kernels are where algorithm: 'fft' pays). */
-const MAX_GRID = 63;
+import { formatMs, setMessage, ui } from './ui.js';
 
 // ---------------------------------------------------------------------------------------------
 // State
@@ -98,12 +45,6 @@ interface SourceImage {
 
 let engine: ConvEngine | undefined;
 let source: SourceImage | undefined;
-/** The custom kernel the grid edits (rows of numbers). */
-let custom: number[][] = [
-  [0, 0, 0],
-  [0, 1, 0],
-  [0, 0, 0],
-];
 let runId = 0;
 let busy = false;
 let pending = false;
@@ -111,10 +52,6 @@ let live: LiveWebcam | undefined;
 let worker: Worker | undefined;
 let workerBusy = false;
 
-function setMessage(text: string, error = false): void {
-  ui.message.textContent = text;
-  ui.message.classList.toggle('error', error);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Images
@@ -176,150 +113,6 @@ async function loadSample(): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Kernel controls
-// ---------------------------------------------------------------------------------------------
-
-/** UI ranges for preset parameters (the presets allow more; these keep the sliders useful). */
-const SLIDER: Record<string, { min: number; max: number; step: number }> = {
-  'box.size': { min: 1, max: 31, step: 1 },
-  'gaussian.sigma': { min: 0.3, max: 12, step: 0.1 },
-  'unsharp.sigma': { min: 0.3, max: 8, step: 0.1 },
-  'unsharp.amount': { min: 0, max: 5, step: 0.1 },
-  'motion.length': { min: 1, max: 61, step: 1 },
-  'motion.angle': { min: -180, max: 180, step: 1 },
-};
-
-function fillSelect(select: HTMLSelectElement, values: Array<[string, string]>): void {
-  select.replaceChildren(...values.map(([value, label]) => new Option(label, value)));
-}
-
-function buildPresetControls(): void {
-  fillSelect(ui.preset, [...PRESETS.map((d): [string, string] => [d.name, d.name]), ['custom', 'custom (edit the grid)']]);
-  ui.preset.value = 'sobel';
-  const sizes = Array.from({ length: MAX_GRID }, (_, i): [string, string] => [String(i + 1), String(i + 1)]);
-  fillSelect(ui.rows, sizes);
-  fillSelect(ui.cols, sizes);
-}
-
-function presetDef(): PresetDefinition | undefined {
-  return findPreset(ui.preset.value);
-}
-
-/** Parameter sliders of the selected preset (derived ones, such as a Gaussian's size, are left out). */
-function buildParams(): void {
-  const def = presetDef();
-  ui.presetDescription.textContent = def ? def.description : 'Type the taps into the grid; rows and columns from 1 to 15.';
-  ui.params.replaceChildren();
-  for (const p of def?.params ?? []) {
-    if (p.default === undefined) continue;
-    const range = SLIDER[`${def?.name}.${p.name}`] ?? { min: p.min, max: p.max, step: p.integer ? 1 : 0.1 };
-    const label = document.createElement('label');
-    label.title = p.description;
-    const input = document.createElement('input');
-    input.type = 'range';
-    input.id = `param-${p.name}`;
-    input.name = p.name;
-    Object.assign(input, { min: String(range.min), max: String(range.max), step: String(range.step), value: String(p.default) });
-    const out = document.createElement('output');
-    out.textContent = String(p.default);
-    input.addEventListener('input', () => {
-      out.textContent = input.value;
-      refreshKernelView();
-      schedule();
-    });
-    label.append(p.name, input, out);
-    ui.params.append(label);
-  }
-}
-
-/** The filter the controls describe. */
-function currentFilter(): ResolvedFilter {
-  const def = presetDef();
-  if (!def) return customFilter(kernelFromRows(custom), `custom ${custom.length}×${custom[0]?.length ?? 0}`);
-  const values = [...ui.params.querySelectorAll<HTMLInputElement>('input[type="range"]')].map((i) => `${i.name}=${i.value}`);
-  return parsePreset(values.length ? `${def.name}:${values.join(',')}` : def.name);
-}
-
-function formatTap(v: number): string {
-  if (Number.isInteger(v)) return String(v);
-  return String(Number(v.toPrecision(3)));
-}
-
-/** Shows the current kernel in the grid (editable: editing switches to 'custom'). */
-function refreshKernelView(): void {
-  let filter: ResolvedFilter;
-  try {
-    filter = currentFilter();
-  } catch (e) {
-    ui.kernelNote.textContent = (e as Error).message;
-    return;
-  }
-  const kernel = filter.kernels[0] as HostTensor;
-  const [KH = 1, KW = 1] = kernel.shape;
-  ui.rows.value = String(Math.min(KH, MAX_GRID));
-  ui.cols.value = String(Math.min(KW, MAX_GRID));
-  const notes: string[] = [];
-  if (filter.combine === 'magnitude') notes.push('Magnitude √(gx² + gy²) of this kernel (gx) and its transpose (gy).');
-  if (KH > MAX_GRID || KW > MAX_GRID) {
-    notes.push(`This kernel is ${KH}×${KW}, larger than the ${MAX_GRID}×${MAX_GRID} editor.`);
-    ui.grid.replaceChildren();
-    ui.kernelNote.textContent = notes.join(' ');
-    return;
-  }
-  ui.kernelNote.textContent = notes.join(' ');
-  const rows = kernelRows(kernel);
-  // Large grids get narrow cells (the grid scrolls sideways).
-  ui.grid.style.gridTemplateColumns = `repeat(${KW}, minmax(${KW > 15 ? 30 : 46}px, 1fr))`;
-  ui.grid.classList.toggle('large', KW > 15);
-  const cells: HTMLInputElement[] = [];
-  rows.forEach((row, y) =>
-    row.forEach((v, x) => {
-      const input = document.createElement('input');
-      input.type = 'text';
-      input.inputMode = 'decimal';
-      input.value = formatTap(v);
-      input.className = v > 0 ? 'pos' : v < 0 ? 'neg' : '';
-      input.setAttribute('aria-label', `tap row ${y + 1} column ${x + 1}`);
-      input.dataset.y = String(y);
-      input.dataset.x = String(x);
-      input.addEventListener('input', () => onTapEdited(input));
-      cells.push(input);
-    }),
-  );
-  ui.grid.replaceChildren(...cells);
-}
-
-function onTapEdited(input: HTMLInputElement): void {
-  if (ui.preset.value !== 'custom') {
-    // Start the custom kernel from what the grid shows.
-    custom = kernelRows(currentFilter().kernels[0] as HostTensor);
-    ui.preset.value = 'custom';
-    buildParams();
-  }
-  const v = Number(input.value);
-  const y = Number(input.dataset.y);
-  const x = Number(input.dataset.x);
-  const ok = input.value.trim() !== '' && Number.isFinite(v);
-  input.setCustomValidity(ok ? '' : 'not a number');
-  if (!ok) return;
-  (custom[y] as number[])[x] = v;
-  input.className = v > 0 ? 'pos' : v < 0 ? 'neg' : '';
-  schedule(250);
-}
-
-/** Resizes the custom kernel, keeping its taps centred. */
-function resizeCustom(rows: number, cols: number): void {
-  const base = ui.preset.value === 'custom' ? custom : kernelRows(currentFilter().kernels[0] as HostTensor);
-  const oy = Math.floor((rows - base.length) / 2);
-  const ox = Math.floor((cols - (base[0]?.length ?? 0)) / 2);
-  custom = Array.from({ length: rows }, (_, y) => Array.from({ length: cols }, (_, x) => base[y - oy]?.[x - ox] ?? 0));
-  ui.preset.value = 'custom';
-  buildParams();
-  refreshKernelView();
-  schedule();
-}
-
-// ---------------------------------------------------------------------------------------------
 // Running the filter
 // ---------------------------------------------------------------------------------------------
 
@@ -340,9 +133,6 @@ function displayMapping(filter: ResolvedFilter): OutputMapping {
   }
 }
 
-function formatMs(v: number): string {
-  return v >= 100 ? `${v.toFixed(0)} ms` : `${v.toFixed(1)} ms`;
-}
 
 let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -594,26 +384,7 @@ function wireControls(): void {
     ui.webcam.hidden = false;
     ui.webcam.addEventListener('click', () => (live ? stopWebcam() : void startWebcam()));
   }
-  ui.preset.addEventListener('change', () => {
-    buildParams();
-    refreshKernelView();
-    schedule();
-  });
-  ui.rows.addEventListener('change', () => resizeCustom(Number(ui.rows.value), Number(ui.cols.value)));
-  ui.cols.addEventListener('change', () => resizeCustom(Number(ui.rows.value), Number(ui.cols.value)));
-  ui.normalizeKernel.addEventListener('click', () => {
-    const rows = ui.preset.value === 'custom' ? custom : kernelRows(currentFilter().kernels[0] as HostTensor);
-    const sum = rows.flat().reduce((a, b) => a + b, 0);
-    if (sum === 0) {
-      setMessage('The taps sum to 0 (an edge kernel): nothing to normalise.');
-      return;
-    }
-    custom = rows.map((r) => r.map((v) => v / sum));
-    ui.preset.value = 'custom';
-    buildParams();
-    refreshKernelView();
-    schedule();
-  });
+  wireKernelControls((delay) => schedule(delay));
   for (const c of [ui.boundary, ui.mode, ui.algorithm, ui.display]) c.addEventListener('change', () => schedule());
   for (const r of document.querySelectorAll<HTMLInputElement>('input[name="op"]')) r.addEventListener('change', () => schedule());
 
