@@ -24,7 +24,9 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AddressInfo } from 'node:net';
 import { hasVulkanDriver, isNode } from '../src/gpu/device.js';
+import { launchChromium, serve } from './support/browser.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MODULES = join(ROOT, 'node_modules');
@@ -244,10 +246,29 @@ describe('a Vite app built from the tarball', () => {
     writeFileSync(join(app, 'index.html'), '<!doctype html><html><body><script type="module" src="./main.ts"></script></body></html>\n');
     writeFileSync(
       join(app, 'main.ts'),
-      `import { createEngine, NoAdapterError, ShapeError } from 'webgpu-conv';
+      `import { cpu, createEngine, NoAdapterError, ShapeError } from 'webgpu-conv';
 import { gaussianKernel } from 'webgpu-conv/presets';
 (globalThis as Record<string, unknown>).__names = [new ShapeError('m').name, new NoAdapterError('m').name, gaussianKernel(1).shape.length];
-if (typeof document !== 'undefined') createEngine().then((e) => e.destroy(), (e: Error) => { document.body.textContent = e.message; });
+// In a browser: the README's example — an image (a canvas here) in, filtered into another canvas.
+async function page(): Promise<string> {
+  const w = 24, h = 16;
+  const pixels = new ImageData(w, h);
+  pixels.data.forEach((_, i) => (pixels.data[i] = i % 4 === 3 ? 255 : (i * 37) % 251));
+  const source = document.createElement('canvas');
+  [source.width, source.height] = [w, h];
+  source.getContext('2d')!.putImageData(pixels, 0, 0);
+  const engine = await createEngine();
+  const canvas = document.createElement('canvas');
+  await engine.filterImage(source, { gaussian: 1 }, { target: canvas });
+  await engine.device.queue.onSubmittedWorkDone();
+  const read = new OffscreenCanvas(w, h).getContext('2d')!;
+  read.drawImage(canvas, 0, 0);
+  const got = read.getImageData(0, 0, w, h).data;
+  const ref = cpu.filterImage(pixels, { gaussian: 1 }).data;
+  engine.destroy();
+  return \`lsb \${Math.max(...ref.map((v, i) => Math.abs(v - (got[i] as number))))}\`;
+}
+if (typeof document !== 'undefined') page().then((t) => (document.title = t), (e: Error) => (document.title = \`error \${e.message}\`));
 `,
     );
     // No module-preload polyfill (it touches `document`), so that the bundle can be run in Node below.
@@ -265,6 +286,21 @@ if (typeof document !== 'undefined') createEngine().then((e) => e.destroy(), (e:
     const main = js.map((f) => join(app, 'dist', f)).find((f) => readFileSync(f, 'utf8').includes('__names'))!;
     const names = run(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(main)}); console.log(JSON.stringify(globalThis.__names));`], app);
     expect(names.stdout.trim(), names.stderr.split('\n').filter((l) => l.length < 300).join('\n')).toBe('["ShapeError","NoAdapterError",2]');
+  }, 90_000);
+
+  it('runs in headless Chromium: an image filtered into a canvas, within 1 LSB of cpu.filterImage', async () => {
+    const server = await serve(join(lib, 'web', 'dist'));
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      await page.waitForFunction(() => /^(lsb|error) /.test(document.title), null, { timeout: 60_000 });
+      const title = await page.title();
+      expect(title).toMatch(/^lsb [01]$/);
+    } finally {
+      await browser.close();
+      server.close();
+    }
   }, 90_000);
 });
 
