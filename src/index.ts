@@ -1,32 +1,6 @@
 /// <reference types="@webgpu/types" preserve="true" />
 // The WebGPU types (GPUDevice, GPUBuffer…) come from @webgpu/types, a dependency: the reference
-// above is kept in dist/index.d.ts, so consumers need no `types` setting of their own.
+// above is kept in dist/index.d.ts, so consumers on TypeScript 5 need no `types` setting of their
+// own. TypeScript 7 reads dist/api.d.ts (package.json `types@>=7`): its DOM lib has them already.
 
-declare global {
-  // `GpuTensor` and `ConvEngine` have `[Symbol.dispose]()` (for `using`). Declared here as well, so
-  // a consumer whose `lib` lacks esnext.disposable (TypeScript's default for targets below ESNext)
-  // still compiles; it merges with the lib's identical declaration when that is present.
-  interface SymbolConstructor {
-    readonly dispose: unique symbol;
-  }
-}
-
-export { createEngine, ConvEngine } from './engine.js';
-export { DEFAULT_POOL_CAP } from './engine-options.js';
-export type { TuneCandidate, TuneResult, TuningEntry, TuningExport, TuningStorage } from './tune.js';
-export type { EngineOptions, EngineStats, Explanation, OpResult } from './engine-types.js';
-export { ALGORITHM_NAMES } from './algorithms/registry.js';
-export type { Candidate } from './algorithms/select.js';
-export type { GemmVariant } from './algorithms/im2col.js';
-export type { OpName, OpOptions } from './ops/index.js';
-export { GpuTensor } from './gpu/tensor.js';
-export { isFastLength, nextFastLength } from './fft/plan.js';
-export type { TensorArg } from './ops/job.js';
-export type * from './image/types.js';
-export { TEXTURE_SOURCE_FORMATS } from './image/source.js';
-export type { AdapterChoice, AdapterInfo, DeviceOptions } from './gpu/device.js';
-export type { PlanLimits } from './gpu/recorder.js';
-export * from './errors.js';
-export type * from './types.js';
-export * as cpu from './cpu/index.js';
-export type { TensorShapeArg, WarmupArg, WarmupCall, WarmupSummary } from './warmup.js';
+export * from './api.js';

@@ -31,6 +31,7 @@ import { launchChromium, serve } from './support/browser.js';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MODULES = join(ROOT, 'node_modules');
 const TSC = join(MODULES, '.bin', 'tsc');
+const TSGO = join(MODULES, '.bin', 'tsgo');
 const VITE = join(MODULES, '.bin', 'vite');
 
 let work = '';
@@ -160,9 +161,15 @@ describe('the packed tarball', () => {
 });
 
 describe('a TypeScript consumer with default settings', () => {
-  const source = `import { createEngine, ConvEngine, GpuTensor, NoAdapterError, ShapeError, type EngineOptions, type AdapterInfo, type HostTensor } from 'webgpu-conv';
+  const source = `import { createEngine, ConvEngine, GpuTensor, NoAdapterError, ShapeError, type EngineOptions, type AdapterInfo, type FilterImageOptions, type HostTensor, type ImageDataLike } from 'webgpu-conv';
 import { gaussianKernel, PRESET_NAMES } from 'webgpu-conv/presets';
 import { mulberry32, randomTensor } from 'webgpu-conv/testing';
+
+export async function sharpen(engine: ConvEngine, image: ImageDataLike, canvas: HTMLCanvasElement): Promise<ImageDataLike> {
+  const opts: FilterImageOptions = { alpha: 'premultiplied', colorSpace: 'linear' };
+  await engine.filterImage(image, 'sharpen', { ...opts, target: canvas });
+  return engine.filterImage(image, { gaussian: 2 }, opts);
+}
 
 export async function blur(device?: GPUDevice): Promise<number> {
   const options: EngineOptions = device ? { device, quiet: true } : { adapter: 'auto' };
@@ -185,13 +192,19 @@ export async function blur(device?: GPUDevice): Promise<number> {
 }
 `;
 
-  function compile(name: string, compilerOptions: Record<string, unknown>) {
+  function compile(name: string, compilerOptions: Record<string, unknown>, compiler = TSC) {
     const dir = join(lib, name);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'main.ts'), source);
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, ...compilerOptions }, files: ['main.ts'] }));
-    return run(TSC, ['-p', dir], dir);
+    return run(compiler, ['-p', dir], dir);
   }
+
+  it('compiles with TypeScript 7 (the native compiler, tsgo)', () => {
+    const r = compile('ts7-default', {}, TSGO);
+    expect(r.output).toBe('');
+    expect(r.status).toBe(0);
+  }, 60_000);
 
   it('compiles (module NodeNext, the default target that implies)', () => {
     const r = compile('ts-default', {});
