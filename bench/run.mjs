@@ -7,7 +7,7 @@
  *
  *   node bench/run.mjs [--adapter llvmpipe|swiftshader|hardware|default] [--quick] [--filter RE]
  *                      [--repeats N] [--runs N] [--out DIR] [--no-peers] [--merge-into FILE]
- *                      [--max-run-s S] [--cap-s S] [--contenders RE]
+ *                      [--max-run-s S] [--cap-s S] [--contenders RE] [--no-startup]
  */
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -36,10 +36,11 @@ const program = new Command()
   .option('--contenders <regex>', 'only the contenders whose id matches (ours-auto, ours-direct, …, cpu-ref, tfjs-webgpu, tfjs-wasm, tfjs-cpu); the others are reported as skipped')
   .option('--out <dir>', 'where to write the JSON and HTML results', join(here, 'results'))
   .option('--no-peers', 'skip TensorFlow.js (ours and the CPU reference only)')
+  .option('--no-startup', "skip the start-up figures (ours auto's first call on a new engine, cold and after engine.warmup; shape suite)")
   .option('--merge-into <results.json>', 'rerun some cases (with --filter) and replace them in an earlier results file of the same adapter, e.g. cases measured while something else loaded the CPU')
   .showHelpAfterError();
 program.parse();
-/** @type {{ adapter: 'llvmpipe' | 'swiftshader' | 'hardware' | 'default', quick: boolean, filter?: string, repeats?: number, runs: number, out: string, peers: boolean, mergeInto?: string, maxRunS?: number, capS?: number, contenders?: string }} */
+/** @type {{ adapter: 'llvmpipe' | 'swiftshader' | 'hardware' | 'default', quick: boolean, filter?: string, repeats?: number, runs: number, out: string, peers: boolean, startup: boolean, mergeInto?: string, maxRunS?: number, capS?: number, contenders?: string }} */
 const opts = program.opts();
 
 process.env.XDG_RUNTIME_DIR ??= '/tmp';
@@ -120,6 +121,8 @@ let lastPlain = '';
 const { cases: results, failures } = await runSuite(cases, config, {
   otherCpuSeconds,
   engine,
+  // Start-up figures: ours auto on engines of new devices (nothing cached); --no-startup skips them.
+  newEngine: opts.startup ? () => createEngine({ adapter: adapterChoice, quiet: true }) : undefined,
   kernelEngine,
   cpu,
   peers,
@@ -158,7 +161,11 @@ const report = {
     '@tensorflow/tfjs-core': peers?.version ?? readVersion('@tensorflow/tfjs-core'),
     commit,
   },
-  config: { ...config, quick: opts.quick, filter: opts.filter ?? null, peers: opts.peers, wasmThreads: peers?.wasmThreads ?? null },
+  config: {
+    ...config, quick: opts.quick, filter: opts.filter ?? null, peers: opts.peers, wasmThreads: peers?.wasmThreads ?? null, startup: opts.startup,
+    // Whether "cold" start-up times could find machine code in Mesa's on-disk shader cache.
+    mesaShaderCache: /^(1|true|yes)$/i.test(process.env.MESA_SHADER_CACHE_DISABLE ?? '') ? 'disabled' : 'default',
+  },
   failures,
   cases: results,
 };

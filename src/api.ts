@@ -31,3 +31,4 @@ export * from './errors.js';
 export type * from './types.js';
 export * as cpu from './cpu/index.js';
 export type { TensorShapeArg, WarmupArg, WarmupCall, WarmupSummary } from './warmup.js';
+export type { ImageShapeArg } from './image/warmup-image.js';

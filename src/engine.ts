@@ -29,6 +29,7 @@ import { normalizeFft } from './ops/fft.js';
 import { checkShape, checkTensor } from './validate.js';
 import { filterImage, type ImageHost } from './image/filter-image.js';
 import type { FilterImageOptions, FilterImageResult, ImageFilter, ImageSource } from './image/types.js';
+import type { ImageShapeArg } from './image/warmup-image.js';
 
 
 
@@ -205,6 +206,7 @@ export class ConvEngine implements GpuTensorOwner {
    * need, without running it. Rejects as the call would (ShapeError, OptionError). See src/warmup.ts.
    */
   warmup<O extends OpName>(op: O, a: WarmupArg, b: WarmupArg, options?: OpOptions[O]): Promise<WarmupSummary>;
+  warmup(op: 'filterImage', source: ImageSource | ImageShapeArg, filter: ImageFilter, options?: FilterImageOptions): Promise<WarmupSummary>;
   warmup(calls: readonly WarmupCall[]): Promise<WarmupSummary>;
   async warmup(...args: WarmupArgs): Promise<WarmupSummary> {
     const jobs = warmupJobs(args);

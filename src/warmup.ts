@@ -20,6 +20,8 @@ import { GpuTensor } from './gpu/tensor.js';
 import { makeJob, type OpName, type OpOptions } from './ops/index.js';
 import type { ConvJob, TensorArg } from './ops/job.js';
 import { fmt } from './validate.js';
+import { imageWarmup, type ImageShapeArg } from './image/warmup-image.js';
+import type { FilterImageOptions, ImageFilter, ImageSource } from './image/types.js';
 
 /** An operand given by its shape only, for `engine.warmup`. */
 export interface TensorShapeArg {
@@ -35,7 +37,9 @@ export interface TensorShapeArg {
 export type WarmupArg = TensorArg | TensorShapeArg;
 
 /** One call to warm up: an op, its two operands (tensors or shapes) and its options, as the op takes them. */
-export type WarmupCall = { [O in OpName]: { op: O; a: WarmupArg; b: WarmupArg; options?: OpOptions[O] } }[OpName];
+export type WarmupCall =
+  | { [O in OpName]: { op: O; a: WarmupArg; b: WarmupArg; options?: OpOptions[O] } }[OpName]
+  | { op: 'filterImage'; source: ImageSource | ImageShapeArg; filter: ImageFilter; options?: FilterImageOptions };
 
 /** What `engine.warmup` did. */
 export interface WarmupSummary {
@@ -48,7 +52,10 @@ export interface WarmupSummary {
 }
 
 /** `engine.warmup`'s arguments: one call, or a list of calls. */
-export type WarmupArgs = [calls: readonly WarmupCall[]] | [op: OpName, a: WarmupArg, b: WarmupArg, options?: object];
+export type WarmupArgs =
+  | [calls: readonly WarmupCall[]]
+  | [op: OpName, a: WarmupArg, b: WarmupArg, options?: object]
+  | [op: 'filterImage', source: ImageSource | ImageShapeArg, filter: ImageFilter, options?: FilterImageOptions];
 
 /** One validated call: its job, how planning sees its operands, and the weight stand-in to vary (shape-only host weight). */
 interface PlannedCall {
@@ -63,6 +70,8 @@ export interface WarmupJobs {
   calls: PlannedCall[];
   /** The GpuTensors among the operands (the engine checks they are its own and alive). */
   tensors: GpuTensor[];
+  /** Kernels to compile besides the calls' (filterImage's own). */
+  specs: KernelSpec[];
   started: number;
 }
 
@@ -91,15 +100,28 @@ function standIn(op: string, name: string, arg: TensorShapeArg): { data: Float32
 /** Validates `engine.warmup`'s arguments (ShapeError, OptionError: what the calls would throw). */
 export function warmupJobs(args: WarmupArgs): WarmupJobs {
   const started = performance.now();
-  const list: readonly unknown[] = Array.isArray(args[0]) ? args[0] : [{ op: args[0], a: args[1], b: args[2], options: args[3] }];
-  if (args.length > 1 && Array.isArray(args[0])) throw new OptionError('warmup: give one call (op, a, b, options) or one list of calls');
+  const [first] = args;
+  if (Array.isArray(first) ? args.length > 1 : typeof first !== 'string') {
+    throw new OptionError(`warmup: give one call (op, a, b, options?) or one list of { op, a, b, options? }, got ${fmt(first)}${args.length > 1 ? ', …' : ''}`);
+  }
+  const given: readonly unknown[] = Array.isArray(first) ? first
+    : [first === 'filterImage' ? { op: first, source: args[1], filter: args[2], options: args[3] } : { op: first, a: args[1], b: args[2], options: args[3] }];
   const calls: PlannedCall[] = [];
   const tensors: GpuTensor[] = [];
+  const specs: KernelSpec[] = [];
+  // A filterImage call is its own kernels plus its filtering calls (on a GPU-resident input).
+  const list = given.flatMap((item) => {
+    if (item === null || typeof item !== 'object' || (item as { op?: unknown }).op !== 'filterImage') return [item];
+    const { source, filter, options } = item as Extract<WarmupCall, { op: 'filterImage' }>;
+    const w = imageWarmup(source, filter, options);
+    specs.push(...w.specs);
+    return w.calls.map((c) => ({ op: c.op, a: { shape: c.shape, location: 'gpu' }, b: c.kernel, options: c.options }));
+  });
   for (const item of list) {
     if (item === null || typeof item !== 'object' || typeof (item as { op?: unknown }).op !== 'string') {
-      throw new OptionError(`warmup: each call must be { op, a, b, options? }, got ${fmt(item)}`);
+      throw new OptionError(`warmup: each call must be { op, a, b, options? } or { op: 'filterImage', source, filter, options? }, got ${fmt(item)}`);
     }
-    const { op, a, b, options } = item as WarmupCall;
+    const { op, a, b, options } = item as Exclude<WarmupCall, { op: 'filterImage' }>;
     const standIns = new Set<Float32Array>();
     const gpuStandIns = new Set<Float32Array>();
     const resolve = (x: WarmupArg, name: string): TensorArg => {
@@ -121,7 +143,7 @@ export function warmupJobs(args: WarmupArgs): WarmupJobs {
       weightStandIn: weights && standIns.has(weights) ? weights : undefined,
     });
   }
-  return { calls, tensors, started };
+  return { calls, tensors, specs, started };
 }
 
 /** Fills `w` with KH×KW kernels of rank 1 (`rank` 1: all ones) or of rank 2 where KH, KW > 1 (ones at two opposite corners). */
@@ -139,7 +161,7 @@ function fillKernels(w: Float32Array, KH: number, KW: number, rank: 1 | 2): void
 
 /** Plans every call and compiles the pipelines they need that the device lacks. */
 export async function warmup(host: ExecutionHost, state: DeviceState, jobs: WarmupJobs): Promise<WarmupSummary> {
-  const specs: KernelSpec[] = [];
+  const specs: KernelSpec[] = [...jobs.specs];
   for (const { op, job, view, weightStandIn } of jobs.calls) {
     const g = job.geometry;
     if (!weightStandIn) {

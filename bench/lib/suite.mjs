@@ -55,10 +55,12 @@ export { fmtMs } from './format.mjs';
  *   results: Measurement[],
  *   wallS: number,
  *   otherCpuS?: number,
+ *   startup?: import('./case.mjs').Startup,
  * }} CaseRun One case in one run of the suite: every contender's measurements and the ratios of that
  *   run (`run` is 1-based; `reference`: how results were checked; `autoAlgorithm`/`autoVariant`: what
  *   auto ran; `wallS`: how long the case took, warm-ups and checks included; `otherCpuS`: CPU seconds
- *   other processes used meanwhile, when measurable).
+ *   other processes used meanwhile, when measurable; `startup`: ours auto's first call on a new
+ *   engine, cold and after `engine.warmup`, and the pipelines each compiled — the shape suite only).
  */
 
 /**
@@ -96,6 +98,8 @@ export { fmtMs } from './format.mjs';
  * @property {(msg: string) => void} log
  * @property {(p: { done: number, total: number, caseId: string, contender: string }) => void} progress
  * @property {() => Promise<void>} [yieldUi]   lets a page repaint between runs
+ * @property {() => Promise<import('../../dist/index.js').ConvEngine>} [newEngine]  a new engine on a new
+ *   device of the same adapter (nothing cached), for the start-up figures; without it they are not measured
  * @property {() => number | undefined} [otherCpuSeconds]  cumulative CPU seconds used by *other*
  *   processes (Node on Linux: /proc/stat minus our own usage); lets the report flag cases measured
  *   while something else was competing for the CPU, which moves software-adapter timings

@@ -71,7 +71,49 @@ import { median } from './timing.mjs';
  * @property {string} bestOurs       the fastest explicit algorithm of ours (ids, every distinct one over the runs)
  * @property {Spread} [directVsFft]  ours direct's median ÷ ours fft's median in the same run (> 1: FFT faster)
  * @property {Spread} [directPredictedVsFft]  the same with direct's predicted time where it was skipped
+ * @property {StartupSummary} [startup]  ours auto's start-up over the runs that measured it
  */
+
+/**
+ * @typedef {object} StartupSummary Each figure of `CaseRun.startup` (case.mjs) over the runs.
+ * @property {Spread} [coldMs]
+ * @property {Spread} [pipelines]
+ * @property {Spread} [warmupMs]
+ * @property {Spread} [warmupPipelines]
+ * @property {Spread} [afterWarmupMs]
+ * @property {Spread} [afterWarmupPipelines]
+ * @property {Spread} [coldVsWarm]        coldMs ÷ auto's median (warm) time in the same run
+ * @property {Spread} [afterWarmupVsWarm] afterWarmupMs ÷ auto's median time in the same run
+ */
+
+/** The figures of `CaseRun.startup` that are summarised. */
+const STARTUP_KEYS = /** @type {const} */ (['coldMs', 'pipelines', 'warmupMs', 'warmupPipelines', 'afterWarmupMs', 'afterWarmupPipelines']);
+
+/**
+ * The start-up figures of a case's runs, summarised; undefined when no run measured them.
+ * @param {CaseRun[]} runs
+ * @returns {StartupSummary | undefined}
+ */
+export function summariseStartup(runs) {
+  const measured = runs.filter((r) => r.startup && !r.startup.error);
+  if (!measured.length) return undefined;
+  /** @type {StartupSummary} */
+  const out = {};
+  for (const k of STARTUP_KEYS) {
+    const sp = spread(measured.map((r) => r.startup?.[k]));
+    if (sp) out[k] = sp;
+  }
+  const warm = (/** @type {CaseRun} */ r) => {
+    const m = r.results.find((x) => x.id === 'ours-auto');
+    return m?.status === 'ok' ? m.medianMs : undefined;
+  };
+  const ratio = (/** @type {number | undefined} */ a, /** @type {number | undefined} */ b) => (a !== undefined && b ? a / b : undefined);
+  const coldVsWarm = spread(measured.map((r) => ratio(r.startup?.coldMs, warm(r))));
+  if (coldVsWarm) out.coldVsWarm = coldVsWarm;
+  const afterVsWarm = spread(measured.map((r) => ratio(r.startup?.afterWarmupMs, warm(r))));
+  if (afterVsWarm) out.afterWarmupVsWarm = afterVsWarm;
+  return out;
+}
 
 /**
  * The ratios of one run, from its measurements.
@@ -257,8 +299,10 @@ export function summariseCase(c) {
     const directMs = direct?.status === 'ok' ? direct.medianMs : direct?.predictedMs;
     if (fft && directMs) directPredictedVsFft.push(directMs / /** @type {number} */ (fft.medianMs));
   }
-  /** @type {Pick<CaseSummary, 'autoVsBest' | 'directVsFft' | 'directPredictedVsFft'>} */
+  /** @type {Pick<CaseSummary, 'autoVsBest' | 'directVsFft' | 'directPredictedVsFft' | 'startup'>} */
   const extra = {};
+  const startup = summariseStartup(runs);
+  if (startup) extra.startup = startup;
   const avb = spread(autoVsBest);
   if (avb) extra.autoVsBest = avb;
   const dvf = spread(directVsFft);

@@ -85,6 +85,26 @@ export function consoleTables(r) {
       textTable(['case (auto→)', 'name', 'fastest of ours', 'its time', 'auto', 'auto ÷ fastest', 'direct ÷ fft'], sweepRows.map((r) => [r.label, r.name, r.best, r.bestTime, r.auto, r.ratio, r.dvf])),
     );
   }
+  const startupCases = cases.filter(({ s }) => s.startup);
+  if (startupCases.length) {
+    const count = (/** @type {number} */ v) => (Number.isInteger(v) ? String(v) : fmtNum(v));
+    const sp = (/** @type {import('./summary.mjs').Spread | undefined} */ x) => (x ? (x.n > 1 && x.min !== x.max ? `${count(x.median)} (${x.min}–${x.max})` : count(x.median)) : '—');
+    parts.push(
+      `\nStart-up of ours auto on a new engine${over}: the first call (cold, compiling included) and its pipelines; engine.warmup (input as a shape, weight as data) and the first call after it; warm = auto's median above\n`,
+      textTable(
+        ['case (auto→)', 'name', 'pipelines', 'cold', 'warm', 'cold ÷ warm', 'warmup', 'its pipelines', 'first after', '÷ warm', 'compiled after'],
+        startupCases.map(({ c, s }) => {
+          const st = /** @type {import('./summary.mjs').StartupSummary} */ (s.startup);
+          return [
+            caseLabel(c, s, runs), c.name, sp(st.pipelines), fmtMsSpread(st.coldMs), fmtMsSpread(s.contenders['ours-auto']?.time), fmtRatioSpread(st.coldVsWarm),
+            fmtMsSpread(st.warmupMs), sp(st.warmupPipelines), fmtMsSpread(st.afterWarmupMs), fmtRatioSpread(st.afterWarmupVsWarm), sp(st.afterWarmupPipelines),
+          ];
+        }),
+      ),
+    );
+    const cache = r.config.mesaShaderCache;
+    if (cache) parts.push(`(Mesa's on-disk shader cache: ${String(cache)})`);
+  }
   const kernelCases = cases.filter(({ s }) => Object.values(s.contenders).some((x) => x.kernel));
   if (kernelCases.length) {
     const kids = ids.filter((id) => kernelCases.some(({ s }) => s.contenders[id]?.kernel));

@@ -29,6 +29,8 @@ import { labelOf } from './contenders.mjs';
  *   one run, timed cold (no warm-up), instead of being skipped (0: never)
  * @property {string} [contenders] only the contenders whose id matches this regular expression (the others
  *   are skipped; the CPU reference still checks the results)
+ * @property {boolean} [startup]  measure ours auto's start-up on new engines (shape suite; default true
+ *   where the entry point can make engines)
  */
 
 /** @type {SuiteConfig} */

@@ -9,7 +9,8 @@
  * Only the samples of a source in memory are uploaded, and only pixels asked for are read back.
  */
 import { OptionError, ShapeError } from '../errors.js';
-import { submitRecorded, type DeviceState, type ExecutionHost } from '../execute.js';
+import { compileKernels, submitRecorded, type DeviceState, type ExecutionHost } from '../execute.js';
+import type { KernelSpec } from '../gpu/pipelines.js';
 import { BufferUsage, TextureUsage } from '../gpu/constants.js';
 import type { Binding, Recorder } from '../gpu/recorder.js';
 import type { GpuTensor } from '../gpu/tensor.js';
@@ -17,7 +18,7 @@ import { WGSL_CONSTS } from '../shaders.generated.js';
 import type { Filter2dOptions, HostTensor } from '../types.js';
 import { fmt, oneOf } from '../validate.js';
 import { canvasContext, drawToCanvas, isCanvasTarget, textureToBitmap } from './present.js';
-import { alphaCode, classifySource, encodeUnpack, isGpuTexture, type ImageConstants, type Source } from './source.js';
+import { alphaCode, classifySource, encodeUnpack, isGpuTexture, unpackSpec, type ImageConstants, type Source } from './source.js';
 import { channelRoles, imageJob, type ImageJob, type PixelLayout } from './spec.js';
 import { returnTexture, takeTexture, viewOf } from './textures.js';
 import type { FilterImageOptions, ImageDataLike, ImageFilter, ImageSource, ImageTextureFormat } from './types.js';
@@ -36,13 +37,13 @@ const TEXTURE_FORMATS = ['rgba8unorm', 'rgba16float', 'rgba32float'] as const sa
 const OUTPUTS = ['image', 'texture', 'bitmap'] as const;
 
 /** Where the result goes. */
-type Output =
+export type Output =
   | { kind: 'pixels' }
   | { kind: 'texture'; format: ImageTextureFormat; into: GPUTexture | undefined }
   | { kind: 'canvas'; context: GPUCanvasContext }
   | { kind: 'bitmap' };
 
-function resolveOutput(op: string, o: FilterImageOptions | undefined, layout: PixelLayout): Output {
+export function resolveOutput(op: string, o: FilterImageOptions | undefined, layout: PixelLayout): Output {
   const output = oneOf(op, 'output', o?.output ?? 'image', OUTPUTS);
   const target = o?.target;
   const format = oneOf(op, 'textureFormat', o?.textureFormat ?? (layout.depth === 8 ? 'rgba8unorm' : 'rgba32float'), TEXTURE_FORMATS);
@@ -75,6 +76,32 @@ function constantsFor(entry: 'pack_buffer' | 'pack_texture' | 'find_range', base
   return entry === 'pack_buffer' ? { ...shared, CHANNELS, DEPTH } : shared;
 }
 
+const rangeSpec = (base: ImageConstants, job: ImageJob): KernelSpec<'image'> =>
+  ({ family: 'image', entryPoint: 'find_range', constants: constantsFor('find_range', base, job) });
+
+const packSpec = (base: ImageConstants, job: ImageJob, format: ImageTextureFormat | undefined): KernelSpec<'image'> => (format
+  ? { family: 'image', entryPoint: `pack_${format}`, constants: constantsFor('pack_texture', base, job) }
+  : { family: 'image', entryPoint: 'pack_buffer', constants: constantsFor('pack_buffer', base, job) });
+
+/** The override constants of a call: the source's layout, alpha handling and colour space. */
+function imageConstants(job: ImageJob, layout: PixelLayout): ImageConstants {
+  const { colors, hasAlpha } = channelRoles(layout.channels);
+  return { CHANNELS: layout.channels, DEPTH: layout.depth, COLORS: colors, ALPHA: alphaCode(hasAlpha ? job.alpha : 'none'), LINEAR: Number(job.linear) };
+}
+
+/** The format a result is packed in: undefined for pixels in memory. */
+const packFormat = (output: Output): ImageTextureFormat | undefined =>
+  output.kind === 'pixels' ? undefined : output.kind === 'texture' ? output.format : 'rgba8unorm';
+
+/** Every image.wgsl kernel a call runs (its filtering calls' kernels aside). */
+export function imageKernels(job: ImageJob, src: Pick<Source, 'kind' | 'layout'>, output: Output): KernelSpec[] {
+  const base = imageConstants(job, src.layout);
+  const specs: KernelSpec[] = [unpackSpec(src.kind, base)];
+  if (job.mapping.normalize) specs.push(rangeSpec(base, job));
+  specs.push(packSpec(base, job, packFormat(output)));
+  return specs;
+}
+
 /** Records the result: the range (normalize), then packing into `out` (a buffer) or `texture`. */
 function encodePack(
   rec: Recorder, job: ImageJob, base: ImageConstants, layout: PixelLayout, results: GpuTensor[], planes: Binding,
@@ -87,20 +114,17 @@ function encodePack(
   const params = { H, W, gain: job.mapping.gain, offset: job.mapping.offset };
   const range = job.mapping.normalize ? rec.zeros(8, 'image.range') : res0;
   if (job.mapping.normalize) {
-    rec.dispatch({ family: 'image', entryPoint: 'find_range', constants: constantsFor('find_range', base, job) },
-      { ...params, total: W * H }, [null, null, null, res0, res1, planes, range], Math.ceil((W * H) / WG));
+    rec.dispatch(rangeSpec(base, job), { ...params, total: W * H }, [null, null, null, res0, res1, planes, range], Math.ceil((W * H) / WG));
   }
   const inputs = [null, null, null, res0, res1, planes, null, range] as const;
   if (texture) {
     const slot = { rgba8unorm: 10, rgba16float: 11, rgba32float: 12 }[texture.format];
     const bindings: Array<Binding | { view: GPUTextureView } | null> = [...inputs, null, null, null, null];
     bindings[slot - 1] = { view: texture.view };
-    rec.dispatch({ family: 'image', entryPoint: `pack_${texture.format}`, constants: constantsFor('pack_texture', base, job) },
-      { ...params, total: W * H }, bindings, Math.ceil((W * H) / WG));
+    rec.dispatch(packSpec(base, job, texture.format), { ...params, total: W * H }, bindings, Math.ceil((W * H) / WG));
   } else {
     const words = out.size / 4;
-    rec.dispatch({ family: 'image', entryPoint: 'pack_buffer', constants: constantsFor('pack_buffer', base, job) },
-      { ...params, total: words }, [...inputs, out], Math.ceil(words / WG));
+    rec.dispatch(packSpec(base, job, undefined), { ...params, total: words }, [...inputs, out], Math.ceil(words / WG));
   }
 }
 
@@ -128,7 +152,9 @@ export async function filterImage(ih: ImageHost, source: ImageSource, filter: Im
   const { width: W, height: H, channels } = src.layout;
   const { colors, hasAlpha } = channelRoles(channels);
   const alpha = hasAlpha ? job.alpha : 'none';
-  const base: ImageConstants = { CHANNELS: channels, DEPTH: src.layout.depth, COLORS: colors, ALPHA: alphaCode(alpha), LINEAR: Number(job.linear) };
+  const base = imageConstants(job, src.layout);
+  const { ready } = compileKernels(host, state, op, imageKernels(job, src, output));
+  if (ready) await ready;
   const n = W * H;
   const stored = colors + (hasAlpha ? 1 : 0);
   const filtered = colors + (hasAlpha && alpha !== 'copy' ? 1 : 0);

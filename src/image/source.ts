@@ -5,6 +5,7 @@
  */
 import { OptionError, ShapeError } from '../errors.js';
 import { TextureUsage } from '../gpu/constants.js';
+import type { KernelSpec } from '../gpu/pipelines.js';
 import type { Binding, Recorder } from '../gpu/recorder.js';
 import type { BufferPool } from '../gpu/pool.js';
 import { BufferUsage } from '../gpu/constants.js';
@@ -124,6 +125,13 @@ function uploadSamples(device: GPUDevice, pool: BufferPool, data: ImageDataLike[
   return { buffer, size };
 }
 
+/** The unpacking kernel of a source kind (with the constants that entry point uses). */
+export function unpackSpec(kind: Source['kind'], constants: ImageConstants): KernelSpec<'image'> {
+  const { DEPTH, ...rest } = constants;
+  if (kind === 'pixels') return { family: 'image', entryPoint: 'unpack_buffer', constants: { ...rest, DEPTH } };
+  return { family: 'image', entryPoint: kind === 'video' ? 'unpack_video' : 'unpack_texture', constants: rest };
+}
+
 /**
  * Records the unpacking of `src` into `planes` ([colours (+ alpha), H, W] float32). `texture` is the
  * texture to read for texture and external sources (the caller copies an external source into it).
@@ -135,18 +143,17 @@ export function encodeUnpack(
   const total = W * H;
   const workgroups = Math.ceil(total / WGSL_CONSTS.image.WG);
   const params = { H, W, total };
+  const spec = unpackSpec(src.kind, constants);
   if (src.kind === 'pixels') {
     const raw = uploadSamples(rec.device, pool, src.image.data, held);
-    rec.dispatch({ family: 'image', entryPoint: 'unpack_buffer', constants: { ...constants } }, params, [raw, planes], workgroups);
+    rec.dispatch(spec, params, [raw, planes], workgroups);
   } else if (src.kind === 'video') {
     // An external texture is valid until the frame changes: imported here, used in this submission.
     const external = rec.device.importExternalTexture({ label: 'webgpu-conv.image.video', source: src.source });
-    const { DEPTH: _d, ...rest } = constants;
     const bindings: Array<Binding | { view: GPUExternalTexture } | null> = [null, planes];
     bindings[12] = { view: external };
-    rec.dispatch({ family: 'image', entryPoint: 'unpack_video', constants: rest }, params, bindings, workgroups);
+    rec.dispatch(spec, params, bindings, workgroups);
   } else {
-    const { DEPTH: _d, ...rest } = constants;
-    rec.dispatch({ family: 'image', entryPoint: 'unpack_texture', constants: rest }, params, [null, planes, { view: viewOf(texture as GPUTexture) }], workgroups);
+    rec.dispatch(spec, params, [null, planes, { view: viewOf(texture as GPUTexture) }], workgroups);
   }
 }
