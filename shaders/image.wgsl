@@ -10,10 +10,21 @@
 //           abs; · gain; normalize over the colour planes' [min, max] (NaN skipped) or + offset;
 //           linear → v = linearToSrgb(clamp(v)); clamp to [0, 1] (NaN → 0); round to the output depth.
 
+// An image larger than one buffer binding is done in bands of rows (src/image/bands.ts): each band's
+// source rows are unpacked, filtered and packed on their own; one band is the whole image.
 struct Params {
-  g: Geometry,      // H, W: the image (the result has the same size: mode 'same')
+  g: Geometry,      // H, W: the source; OH: the band's output rows; OW: the output's width
   gain: f32,
   offset: f32,
+  dy: i32,          // where output pixel (0, 0) sits in the source (a copied alpha is read there)
+  dx: i32,
+  srcRow0: u32,     // the band's first source row (unpack: the first row to read)
+  srcRows: u32,     // source rows unpacked for the band (planes: [colours (+ alpha), srcRows, W])
+  outRow0: u32,     // the band's first output row
+  resH: u32,        // the band's filtered planes: resH × resW
+  resW: u32,
+  resY: i32,        // where the band's output pixel (0, 0) is in them
+  resX: i32,
   total: u32,       // invocations needed: pixels, or output words
   wgTotal: u32,
 }
@@ -85,9 +96,9 @@ fn rawSample(s: u32) -> f32 {
   return bitcast<f32>(raw[s]);
 }
 
-// Writes pixel p's planes from its samples (grey in .x, alpha in .w for two channels).
+// Writes pixel p of the band's planes from its samples (grey in .x, alpha in .w for two channels).
 fn storePixel(p: u32, s: vec4<f32>) {
-  let n = P.g.H * P.g.W;
+  let n = P.srcRows * P.g.W;
   let hasAlpha = CHANNELS == 2u || CHANNELS == 4u;
   let a = select(1.0, s.w, hasAlpha);
   for (var c = 0u; c < COLORS; c++) {
@@ -115,31 +126,38 @@ fn unpack_texture(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups
                   @builtin(local_invocation_index) li: u32) {
   let p = invocation(wid, nwg, li);
   if (p >= P.total) { return; }
-  storePixel(p, textureLoad(source, vec2<u32>(p % P.g.W, p / P.g.W), 0));
+  storePixel(p, textureLoad(source, vec2<u32>(p % P.g.W, P.srcRow0 + p / P.g.W), 0));
 }
 
 // A video frame (HTMLVideoElement, VideoFrame), imported without a copy; textureLoad converts it to RGB.
+// (The buffer of pixels in memory holds the band's rows only; textures are read at srcRow0 on.)
 @compute @workgroup_size(WG)
 fn unpack_video(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                 @builtin(local_invocation_index) li: u32) {
   let p = invocation(wid, nwg, li);
   if (p >= P.total) { return; }
-  storePixel(p, textureLoad(video, vec2<u32>(p % P.g.W, p / P.g.W)));
+  storePixel(p, textureLoad(video, vec2<u32>(p % P.g.W, P.srcRow0 + p / P.g.W)));
 }
 
 // ---- the result ----
 
-// Kernel result(s) of plane c at pixel p, joined.
+// Kernel result(s) of plane c at the band's output pixel p, joined.
 fn joined(c: u32, p: u32) -> f32 {
-  let i = c * P.g.H * P.g.W + p;
+  let y = u32(i32(p / P.g.OW) + P.resY);
+  let x = u32(i32(p % P.g.OW) + P.resX);
+  let i = (c * P.resH + y) * P.resW + x;
   if (MAGNITUDE) { return sqrt(res0[i] * res0[i] + res1[i] * res1[i]); }
   return res0[i];
 }
 
-// Filtered alpha at p (unclamped), 1 without alpha.
+// Filtered (or copied) alpha at the band's output pixel p (unclamped), 1 without alpha.
 fn filteredAlpha(p: u32) -> f32 {
   if (ALPHA == ALPHA_FILTER || ALPHA == ALPHA_PREMULTIPLIED) { return joined(COLORS, p); }
-  if (ALPHA == ALPHA_COPY) { return unpacked[COLORS * P.g.H * P.g.W + p]; }
+  if (ALPHA == ALPHA_COPY) {
+    let sy = clamp(i32(P.outRow0 + p / P.g.OW) + P.dy, 0, i32(P.g.H) - 1) - i32(P.srcRow0);
+    let sx = u32(clamp(i32(p % P.g.OW) + P.dx, 0, i32(P.g.W) - 1));
+    return unpacked[(COLORS * P.srcRows + u32(sy)) * P.g.W + sx];
+  }
   return 1.0;
 }
 
@@ -229,7 +247,7 @@ fn pack_buffer(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
   let w = invocation(wid, nwg, li);
   if (w >= P.total) { return; }
   let perWord = 32u / DEPTH;
-  let samples = P.g.H * P.g.W * CHANNELS;
+  let samples = P.g.OH * P.g.OW * CHANNELS;
   var word = 0u;
   var last = 0xffffffffu;
   var o = vec4<f32>(0.0);
@@ -259,7 +277,7 @@ fn pack_rgba8unorm(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroup
                    @builtin(local_invocation_index) li: u32) {
   let p = invocation(wid, nwg, li);
   if (p >= P.total) { return; }
-  textureStore(out8, vec2<u32>(p % P.g.W, p / P.g.W), rgba(outputPixel(p)));
+  textureStore(out8, vec2<u32>(p % P.g.OW, P.outRow0 + p / P.g.OW), rgba(outputPixel(p)));
 }
 
 @compute @workgroup_size(WG)
@@ -267,7 +285,7 @@ fn pack_rgba16float(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgrou
                     @builtin(local_invocation_index) li: u32) {
   let p = invocation(wid, nwg, li);
   if (p >= P.total) { return; }
-  textureStore(out16, vec2<u32>(p % P.g.W, p / P.g.W), rgba(outputPixel(p)));
+  textureStore(out16, vec2<u32>(p % P.g.OW, P.outRow0 + p / P.g.OW), rgba(outputPixel(p)));
 }
 
 @compute @workgroup_size(WG)
@@ -275,5 +293,5 @@ fn pack_rgba32float(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgrou
                     @builtin(local_invocation_index) li: u32) {
   let p = invocation(wid, nwg, li);
   if (p >= P.total) { return; }
-  textureStore(out32, vec2<u32>(p % P.g.W, p / P.g.W), rgba(outputPixel(p)));
+  textureStore(out32, vec2<u32>(p % P.g.OW, P.outRow0 + p / P.g.OW), rgba(outputPixel(p)));
 }

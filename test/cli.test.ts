@@ -334,6 +334,21 @@ describe('webgpu-conv filter: pixels equal the CPU reference within 1 LSB', () =
     expect(out.alpha).not.toEqual(alpha);
   });
 
+  it('--alpha premultiplied and --linear: the pixels of cpu.filterImage (hand-checked in test/gpu-image.test.ts), within 1 LSB', () => {
+    const r = cli('filter', 'rgba8.png', '-k', 'gaussian:sigma=1', '--alpha', 'premultiplied', '--linear', '-o', 'pm.png', '--check', ...ADAPTER);
+    expect(r.code, r.stderr).toBe(0);
+    const out = readPng(join(dir, 'pm.png'));
+    const img = images.rgba8;
+    const ref = lib.cpu.filterImage({ data: Uint8Array.from(img.samples), width: img.width, height: img.height, channels: 4 }, 'gaussian:sigma=1', { alpha: 'premultiplied', colorSpace: 'linear' });
+    const n = img.width * img.height;
+    const planes = [0, 1, 2].map((c) => Array.from({ length: n }, (_, i) => ref.data[4 * i + c] as number));
+    expect(Math.max(...planes.map((p, c) => maxLsb(out.planes[c] as number[], p)))).toBeLessThanOrEqual(1);
+    expect(maxLsb(out.alpha as number[], Array.from({ length: n }, (_, i) => ref.data[4 * i + 3] as number))).toBeLessThanOrEqual(1);
+    const bad = cli('filter', 'rgba8.png', '-k', 'sobel', '--alpha', 'premultiplied', '-o', 'x.png', ...ADAPTER);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--alpha premultiplied needs a single kernel/);
+  });
+
   it('a kernel file, --correlate, --mode full, --boundary fill: size and pixels (alpha follows SciPy alignment)', () => {
     const r = cli('filter', 'rgba8.png', '-k', 'edge.txt', '--correlate', '--mode', 'full', '--boundary', 'fill', '--offset', '0.5', '-o', 'f.png', ...ADAPTER);
     expect(r.code, r.stderr).toBe(0);

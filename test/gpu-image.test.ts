@@ -72,6 +72,61 @@ describe.each([
   });
 });
 
+describe("filterImage: SciPy's modes", () => {
+  it.each([
+    ['full', 'convolution', false, [27, 19]],
+    ['full', 'correlation', true, [27, 19]],
+    ['valid', 'convolution', false, [19, 15]],
+    ['valid', 'correlation', true, [19, 15]],
+  ] as const)("mode '%s', %s, a 3×5 kernel: the result's size, copied alpha aligned as colour is, within 1 LSB", async (mode, _op, correlate, size) => {
+    const img = makeImage(Uint8ClampedArray, 23, 17, 4, 12);
+    const k = randomTensor([3, 5], 13);
+    const options: FilterImageOptions = { mode, correlate, offset: 0.5, boundary: 'symm' };
+    const { out } = await filtered(img, k, options);
+    const ref = cpu.filterImage(img, k, options);
+    expect([out.width, out.height]).toEqual(size);
+    expect([ref.width, ref.height]).toEqual(size);
+    expect(maxDiff(out.data, ref.data)).toBeLessThanOrEqual(1);
+  });
+
+  it("mode 'valid' with the kernel larger than the image in one axis only: ShapeError before any GPU work", async () => {
+    await expect(engine.filterImage(makeImage(Uint8Array, 9, 9, 3, 1), randomTensor([11, 3], 2), { mode: 'valid' })).rejects.toThrow(ShapeError);
+  });
+});
+
+describe('filterImage: an image larger than one buffer binding runs in bands of rows', async () => {
+  // 8 KiB bindings: a 37×53 RGBA image's float planes (31 KiB) need 4–8 bands.
+  const small = await useEngine('llvmpipe', { limits: { maxStorageBufferBindingSize: 8192 } });
+  const img = makeImage(Uint8ClampedArray, 37, 53, 4, 21);
+  it.each([
+    ['same', 'reflect', { offset: 0.5 }],
+    ['same', 'symm', { alpha: 'premultiplied', colorSpace: 'linear' }],
+    ['full', 'fill', { correlate: true, fillValue: 0.3, alpha: 'filter' }],
+    ['valid', 'replicate', { normalize: true }],
+  ] as const)("mode '%s', boundary '%s' %j: every band's pixels within 1 LSB of cpu.filterImage", async (mode, boundary, extra) => {
+    const k = randomTensor([5, 3], 17);
+    const options: FilterImageOptions = { mode, boundary, ...extra };
+    const runs: RunInfo[] = [];
+    const out = await small.filterImage(img, k, { ...options, onRun: (i) => runs.push(i) });
+    expect(runs.length).toBeGreaterThan(3);
+    const ref = cpu.filterImage(img, k, options);
+    expect([out.width, out.height]).toEqual([ref.width, ref.height]);
+    expect(maxDiff(out.data, ref.data)).toBeLessThanOrEqual(1);
+  });
+
+  it('a texture result is written band by band too', async () => {
+    const t = await small.filterImage(img, 'sobel', { output: 'texture' });
+    const ref = cpu.filterImage(img, 'sobel');
+    const read = await readTexture(t, 4, Uint8ClampedArray, small.device);
+    expect(maxDiff(read, ref.data)).toBeLessThanOrEqual(1);
+    t.destroy();
+  });
+
+  it("boundary 'wrap' needs the whole image: ResourceError naming the limit", async () => {
+    await expect(small.filterImage(img, 'box', { boundary: 'wrap' })).rejects.toThrow(/does not fit one buffer binding \(8192 bytes\), and boundary 'wrap'/);
+  });
+});
+
 describe('filterImage: float samples', () => {
   it('float32 grey, explicit algorithms ran: within γ(L+1)·Σ|k|·max|x| of cpu.filterImage', async () => {
     const img = makeImage(Float32Array, 31, 19, 1, 5);
@@ -136,12 +191,12 @@ function textureOf(img: ImageDataLike, format: GPUTextureFormat, usage = 0x04 | 
 }
 
 /** Reads a texture back (rows padded to 256 bytes on the GPU). */
-async function readTexture(t: GPUTexture, bytesPerPixel: number, ctor: Ctor): Promise<SampleArray> {
+async function readTexture(t: GPUTexture, bytesPerPixel: number, ctor: Ctor, device: GPUDevice = engine.device): Promise<SampleArray> {
   const row = Math.ceil((t.width * bytesPerPixel) / 256) * 256;
-  const buf = engine.device.createBuffer({ size: row * t.height, usage: 0x0001 | 0x0008 });
-  const enc = engine.device.createCommandEncoder();
+  const buf = device.createBuffer({ size: row * t.height, usage: 0x0001 | 0x0008 });
+  const enc = device.createCommandEncoder();
   enc.copyTextureToBuffer({ texture: t }, { buffer: buf, bytesPerRow: row }, [t.width, t.height]);
-  engine.device.queue.submit([enc.finish()]);
+  device.queue.submit([enc.finish()]);
   await buf.mapAsync(0x0001);
   const bytes = new Uint8Array(buf.getMappedRange());
   const out = new ctor(t.width * t.height * 4);
@@ -242,7 +297,7 @@ describe('filterImage: bad input gets typed errors before any GPU work', () => {
     ['not an image', () => engine.filterImage({} as never, 'box'), ShapeError, /the source must be/],
     ['unknown preset', () => engine.filterImage(img, 'blurry'), OptionError, /unknown kernel preset/],
     ['kernel rank', () => engine.filterImage(img, { data: new Float32Array(3), shape: [3] }), ShapeError, /rank 2/],
-    ['unknown option', () => engine.filterImage(img, 'box', { mode: 'full' } as never), OptionError, /mode/],
+    ['unknown option', () => engine.filterImage(img, 'box', { padding: 1 } as never), OptionError, /padding/],
     ['alpha mode', () => engine.filterImage(img, 'box', { alpha: 'keep' as never }), OptionError, /alpha/],
     ['premultiplied magnitude', () => engine.filterImage(img, 'sobel', { alpha: 'premultiplied' }), OptionError, /single kernel/],
     ['bitmap in Node', () => engine.filterImage(img, 'box', { output: 'bitmap' }), OptionError, /OffscreenCanvas/],

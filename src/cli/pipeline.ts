@@ -1,20 +1,13 @@
 /**
- * Filtering one decoded image: every colour plane (and alpha, if asked) goes to the GPU in one
- * batched `convolve2d`/`correlate2d` call per kernel; the results are joined (Sobel magnitude),
- * mapped (abs / offset / normalize), clamped and rounded to the output depth. With `check`, the
- * CPU reference does the same and the two are compared.
+ * Filtering one decoded image with `engine.filterImage` — the library's one implementation of the
+ * image path, shared with the browser demo: the colour planes (and alpha when it is filtered) go to
+ * the GPU as float samples, are filtered (one batched call per kernel), joined (Sobel magnitude),
+ * mapped (abs / gain / offset / normalize), alpha handled and colour space converted there; the
+ * result comes back as float samples and is rounded to the output depth here. With `check`,
+ * `cpu.filterImage` does the same and the two are compared.
  */
-import { cpu, type Algorithm, type Boundary, type ConvEngine, type Filter2dOptions, type HostTensor, type Mode, type RunInfo } from '../index.js';
-import {
-  applyMapping,
-  combineResults,
-  maxAbsDiff,
-  outputToInputOffset,
-  quantize,
-  quantizeAll,
-  type OutputMapping,
-  type ResolvedFilter,
-} from '../presets/index.js';
+import { cpu, type AlphaMode, type Algorithm, type Boundary, type ConvEngine, type FilterImageOptions, type ImageDataLike, type ImageFilter, type Mode, type RunInfo } from '../index.js';
+import { quantize, type OutputMapping, type ResolvedFilter } from '../presets/index.js';
 import { defaultOutputDepth, type OutputRaster, type RasterImage } from './image.js';
 
 /** Everything that decides what a filter run computes. */
@@ -30,6 +23,10 @@ export interface FilterSettings {
   mapping: OutputMapping;
   /** Filter the alpha plane too (clamped, not mapped). Default: alpha is copied unchanged. */
   filterAlpha: boolean;
+  /** Alpha handling (filterImage's `alpha`); default from `filterAlpha`: 'filter' or 'copy'. */
+  alpha?: AlphaMode;
+  /** Filter in linear light (sRGB decoded and encoded again). Default false. */
+  linear?: boolean;
   /** Output bits per sample; default 16 for 16-bit sources, else 8. */
   depth: 8 | 16 | undefined;
   /** Also run the CPU reference and compare. */
@@ -43,7 +40,7 @@ export interface FilterOutcome {
   gpuMs: number;
   /** Wall time of the CPU reference, ms (with `check`). */
   cpuMs: number | undefined;
-  /** Largest |GPU − CPU| of the filtered values before mapping, full scale = 1 (with `check`). */
+  /** Largest |GPU − CPU| of the output values before rounding, full scale = 1 (with `check`). */
   maxAbsDiff: number | undefined;
   /** Largest difference of the written samples, in units of the last bit (with `check`). */
   maxLsbDiff: number | undefined;
@@ -53,108 +50,75 @@ export interface FilterOutcome {
   ran: string[];
 }
 
-type Filter2d = (image: HostTensor, kernel: HostTensor, options?: Filter2dOptions) => HostTensor | Promise<HostTensor>;
-
-interface Computed {
-  values: Float32Array;
-  OH: number;
-  OW: number;
-  ms: number;
-  ran: string[];
-}
-
-async function compute(op: Filter2d, planes: HostTensor, s: FilterSettings): Promise<Computed> {
-  const ran: string[] = [];
-  const onRun = (i: RunInfo) => ran.push(`${i.algorithm}/${i.variant}: ${i.reason}`);
-  const options: Filter2dOptions = { mode: s.mode, boundary: s.boundary, fillValue: s.fillValue, algorithm: s.algorithm, onRun };
-  const results: Float32Array[] = [];
-  let OH = 0;
-  let OW = 0;
-  let ms = 0;
-  for (const kernel of s.filter.kernels) {
-    const t0 = performance.now();
-    const r = await op(planes, kernel, options);
-    ms += performance.now() - t0;
-    results.push(r.data);
-    OH = r.shape[r.shape.length - 2] as number;
-    OW = r.shape[r.shape.length - 1] as number;
+/** The image as interleaved float samples (colour, then alpha): what filterImage takes. */
+function samplesOf(img: RasterImage): ImageDataLike {
+  const n = img.width * img.height;
+  const channels = (img.colorChannels + (img.alpha ? 1 : 0)) as 1 | 2 | 3 | 4;
+  const data = new Float32Array(n * channels);
+  for (let c = 0; c < img.colorChannels; c++) {
+    const plane = img.color.subarray(c * n, (c + 1) * n);
+    for (let i = 0; i < n; i++) data[i * channels + c] = plane[i] as number;
   }
-  const t0 = performance.now();
-  const values = combineResults(results, s.filter.combine);
-  ms += performance.now() - t0;
-  return { values, OH, OW, ms, ran };
+  if (img.alpha) for (let i = 0; i < n; i++) data[i * channels + channels - 1] = img.alpha[i] as number;
+  return { data, width: img.width, height: img.height, channels };
 }
 
-/** Copies the alpha plane to the output grid, following SciPy's alignment of `mode` (edges clamp). */
-function alignAlpha(alpha: Float32Array, img: RasterImage, OH: number, OW: number, s: FilterSettings, maxValue: number): Uint16Array {
-  const k = s.filter.kernels[0] as HostTensor;
-  const dy = outputToInputOffset(s.mode, k.shape[0] as number, !s.correlate);
-  const dx = outputToInputOffset(s.mode, k.shape[1] as number, !s.correlate);
-  const out = new Uint16Array(OH * OW);
-  for (let y = 0; y < OH; y++) {
-    const sy = Math.min(Math.max(y + dy, 0), img.height - 1);
-    for (let x = 0; x < OW; x++) {
-      const sx = Math.min(Math.max(x + dx, 0), img.width - 1);
-      out[y * OW + x] = quantize(alpha[sy * img.width + sx] as number, maxValue);
-    }
-  }
-  return out;
-}
-
-/** Turns computed values into output samples. */
-function toSamples(c: Computed, img: RasterImage, s: FilterSettings, maxValue: number): { color: Uint16Array; alpha: Uint16Array | undefined } {
-  const colorCount = img.colorChannels * c.OH * c.OW;
-  const color = quantizeAll(applyMapping(c.values.subarray(0, colorCount), s.mapping), maxValue);
+/** Rounds a result's float samples to `depth` bits, planar. */
+function toRaster(out: ImageDataLike, img: RasterImage, depth: 8 | 16): OutputRaster {
+  const channels = out.channels ?? 4;
+  const n = out.width * out.height;
+  const maxValue = 2 ** depth - 1;
+  const color = new Uint16Array(img.colorChannels * n);
+  for (let c = 0; c < img.colorChannels; c++) for (let i = 0; i < n; i++) color[c * n + i] = quantize(out.data[i * channels + c] as number, maxValue);
   let alpha: Uint16Array | undefined;
-  if (img.alpha && s.filterAlpha) alpha = quantizeAll(c.values.subarray(colorCount), maxValue);
-  else if (img.alpha) alpha = alignAlpha(img.alpha, img, c.OH, c.OW, s, maxValue);
-  return { color, alpha };
+  if (img.alpha) {
+    alpha = new Uint16Array(n);
+    for (let i = 0; i < n; i++) alpha[i] = quantize(out.data[i * channels + channels - 1] as number, maxValue);
+  }
+  return { width: out.width, height: out.height, colorChannels: img.colorChannels, color, alpha, depth };
 }
 
-function largestDifference(a: Uint16Array, b: Uint16Array): number {
+function largestDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] as number) - (b[i] as number)));
   return m;
 }
 
-/** The planes that go to the GPU: colour, then alpha when it is filtered too. */
-export function inputPlanes(img: RasterImage, filterAlpha: boolean): HostTensor {
-  const n = img.width * img.height;
-  if (!(filterAlpha && img.alpha)) return { data: img.color, shape: [img.colorChannels, img.height, img.width] };
-  const data = new Float32Array((img.colorChannels + 1) * n);
-  data.set(img.color);
-  data.set(img.alpha, img.colorChannels * n);
-  return { data, shape: [img.colorChannels + 1, img.height, img.width] };
+/** filterImage's filter and options for the settings (the mapping given in full: it overrides a preset's). */
+function imageCall(s: FilterSettings): { filter: ImageFilter; options: FilterImageOptions } {
+  const m = s.mapping;
+  return {
+    filter: s.filter.kernels.length === 1 ? (s.filter.kernels[0] as ImageFilter) : s.filter.spec,
+    options: {
+      mode: s.mode, boundary: s.boundary, fillValue: s.fillValue, correlate: s.correlate, algorithm: s.algorithm,
+      alpha: s.alpha ?? (s.filterAlpha ? 'filter' : 'copy'), colorSpace: s.linear ? 'linear' : 'srgb',
+      abs: m.abs ?? false, gain: m.gain ?? 1, normalize: m.normalize ?? false, offset: m.offset ?? 0,
+    },
+  };
 }
 
 /** Filters `img` on the GPU (and on the CPU with `check`). */
 export async function filterRaster(engine: ConvEngine, img: RasterImage, s: FilterSettings): Promise<FilterOutcome> {
   const depth = s.depth ?? defaultOutputDepth(img);
-  const maxValue = 2 ** depth - 1;
-  const planes = inputPlanes(img, s.filterAlpha);
-  const gpuOp: Filter2d = s.correlate ? engine.correlate2d.bind(engine) : engine.convolve2d.bind(engine);
-  const gpu = await compute(gpuOp, planes, s);
-  const samples = toSamples(gpu, img, s, maxValue);
-  const output: OutputRaster = {
-    width: gpu.OW,
-    height: gpu.OH,
-    colorChannels: img.colorChannels,
-    color: samples.color,
-    alpha: samples.alpha,
-    depth,
-  };
-  const k = s.filter.kernels[0] as HostTensor;
+  const source = samplesOf(img);
+  const { filter, options } = imageCall(s);
+  const ran: string[] = [];
+  const t0 = performance.now();
+  const gpu = await engine.filterImage(source, filter, { ...options, onRun: (i: RunInfo) => ran.push(`${i.algorithm}/${i.variant}: ${i.reason}`) });
+  const gpuMs = performance.now() - t0;
+  const output = toRaster(gpu, img, depth);
+  const k = s.filter.kernels[0] as { shape: number[] };
   const kernelLabel = `${k.shape[0]}×${k.shape[1]}${s.filter.kernels.length > 1 ? ` ×${s.filter.kernels.length}` : ''}`;
-  const outcome: FilterOutcome = { output, gpuMs: gpu.ms, cpuMs: undefined, maxAbsDiff: undefined, maxLsbDiff: undefined, kernelLabel, ran: gpu.ran };
+  const outcome: FilterOutcome = { output, gpuMs, cpuMs: undefined, maxAbsDiff: undefined, maxLsbDiff: undefined, kernelLabel, ran };
   if (s.check) {
-    const cpuOp: Filter2d = s.correlate ? cpu.correlate2d : cpu.convolve2d;
-    const ref = await compute(cpuOp, planes, s);
-    const refSamples = toSamples(ref, img, s, maxValue);
-    outcome.cpuMs = ref.ms;
-    outcome.maxAbsDiff = maxAbsDiff(gpu.values, ref.values);
+    const t1 = performance.now();
+    const ref = cpu.filterImage(source, filter, options);
+    outcome.cpuMs = performance.now() - t1;
+    outcome.maxAbsDiff = largestDifference(gpu.data, ref.data);
+    const refRaster = toRaster(ref, img, depth);
     outcome.maxLsbDiff = Math.max(
-      largestDifference(samples.color, refSamples.color),
-      samples.alpha && refSamples.alpha ? largestDifference(samples.alpha, refSamples.alpha) : 0,
+      largestDifference(output.color, refRaster.color),
+      output.alpha && refRaster.alpha ? largestDifference(output.alpha, refRaster.alpha) : 0,
     );
   }
   return outcome;

@@ -42,7 +42,8 @@ Parameters go after a colon, by name or in order: gaussian:sigma=2 or gaussian:2
 Values are filtered in units of full scale (black 0, white 1). Signed results (sobel-x,
 laplacian…) show best with --offset 0.5, --abs (with --gain) or --normalize. The order is abs,
 gain, then normalize or offset; the result is clamped to [0, 1] and rounded to the output bit
-depth. Alpha is copied unchanged unless --filter-alpha.
+depth. Alpha is copied unchanged unless --alpha filter (or --filter-alpha) or --alpha premultiplied.
+With --linear the filtering (and the mapping) happens in linear light.
 
 Examples:
   $ ${NAME} filter photo.jpg -k gaussian:sigma=2 -o blurred.png
@@ -95,7 +96,9 @@ export function buildProgram(): Command {
     .addOption(new Option('--offset <v>', 'add v to the result (full scale = 1; 0.5 is mid-grey)').argParser(numberArg('--offset')))
     .option('--normalize', 'stretch the result\'s [min, max] to the full output range')
     .addOption(new Option('--depth <bits>', 'output bits per sample (default: 16 for 16-bit inputs, else 8)').choices(['8', '16']))
-    .option('--filter-alpha', 'filter the alpha channel too (default: copy it unchanged)')
+    .option('--filter-alpha', 'filter the alpha channel too (default: copy it unchanged); the same as --alpha filter')
+    .addOption(new Option('--alpha <mode>', 'alpha: copy it unchanged, filter it like colour, or premultiplied (colour × alpha before, ÷ filtered alpha after: no dark halos)').choices(['copy', 'filter', 'premultiplied']))
+    .option('--linear', 'filter in linear light (sRGB decoded before filtering and encoded after)')
     .option('--check', 'also run the CPU reference, print the max |GPU − CPU| difference, fail if the pixels differ by more than 1 LSB')
     .option('-q, --quiet', 'print nothing but errors')
     .addHelpText('after', FILTER_EXAMPLES)

@@ -4,7 +4,7 @@
  * `convolve2d`/`correlate2d` doing the filtering. The result has the source's channels and sample type.
  */
 import { OptionError } from '../errors.js';
-import { channelRoles, imageJob, pixelLayout, type ImageJob, type PixelLayout } from '../image/spec.js';
+import { channelRoles, imageJob, pixelLayout, resultGeometry, type ImageJob, type PixelLayout } from '../image/spec.js';
 import type { FilterImageOptions, ImageDataLike, ImageFilter } from '../image/types.js';
 import { applyMapping } from '../presets/mapping.js';
 import { convolve2d, correlate2d } from './reference.js';
@@ -46,38 +46,44 @@ export function filterImage(source: ImageDataLike, filter: ImageFilter, options?
   const filtered = colors + (hasAlpha && job.alpha !== 'copy' ? 1 : 0);
   const input = { data: planes.subarray(0, filtered * n), shape: [filtered, L.height, L.width] };
   const run = job.correlate ? correlate2d : convolve2d;
-  const results = job.kernels.map((k) => run(input, k, { mode: 'same', boundary: job.boundary, fillValue: job.fillValue }).data);
+  const results = job.kernels.map((k) => run(input, k, { mode: job.mode, boundary: job.boundary, fillValue: job.fillValue }).data);
+  const { OH, OW, dy, dx } = resultGeometry(op, job, L.width, L.height);
+  const m = OH * OW;
   const joined = (c: number, p: number): number => {
-    const i = c * n + p;
+    const i = c * m + p;
     if (!job.magnitude) return results[0]?.[i] as number;
     return Math.fround(Math.hypot(results[0]?.[i] as number, results[1]?.[i] as number));
   };
+  const clampTo = (v: number, size: number): number => Math.min(Math.max(v, 0), size - 1);
   const alphaAt = (p: number): number => {
     if (!hasAlpha) return 1;
-    return job.alpha === 'copy' ? (planes[colors * n + p] as number) : joined(colors, p);
+    if (job.alpha !== 'copy') return joined(colors, p);
+    const sy = clampTo(Math.floor(p / OW) + dy, L.height);
+    const sx = clampTo((p % OW) + dx, L.width);
+    return planes[colors * n + sy * L.width + sx] as number;
   };
   // Un-premultiplied colour, then the CLI's output mapping (abs, gain, normalize or offset).
-  const values = new Float32Array(colors * n);
-  for (let p = 0; p < n; p++) {
+  const values = new Float32Array(colors * m);
+  for (let p = 0; p < m; p++) {
     const a = alphaAt(p);
     for (let c = 0; c < colors; c++) {
       const v = joined(c, p);
-      values[c * n + p] = job.alpha === 'premultiplied' ? (a > 0 ? v / a : 0) : v;
+      values[c * m + p] = job.alpha === 'premultiplied' ? (a > 0 ? v / a : 0) : v;
     }
   }
   const mapped = applyMapping(values, job.mapping);
   const full = L.depth === 32 ? 1 : 2 ** L.depth - 1;
-  const out = new (source.data.constructor as new (n: number) => ImageDataLike['data'])(source.data.length);
+  const out = new (source.data.constructor as new (n: number) => ImageDataLike['data'])(m * L.channels);
   const write = (p: number, ch: number, v: number): void => {
     out[p * L.channels + ch] = L.depth === 32 ? v : Math.floor(v * full + 0.5);
   };
-  for (let p = 0; p < n; p++) {
+  for (let p = 0; p < m; p++) {
     for (let c = 0; c < colors; c++) {
-      let v = mapped[c * n + p] as number;
+      let v = mapped[c * m + p] as number;
       if (job.linear) v = linearToSrgb(unit(v));
       write(p, c, unit(v));
     }
     if (hasAlpha) write(p, L.channels - 1, unit(alphaAt(p)));
   }
-  return { data: out, width: L.width, height: L.height, channels: L.channels };
+  return { data: out, width: OW, height: OH, channels: L.channels };
 }

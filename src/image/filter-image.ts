@@ -15,11 +15,13 @@ import { BufferUsage, TextureUsage } from '../gpu/constants.js';
 import type { Binding, Recorder } from '../gpu/recorder.js';
 import type { GpuTensor } from '../gpu/tensor.js';
 import { WGSL_CONSTS } from '../shaders.generated.js';
+import { bindingLimit } from '../split.js';
 import type { Filter2dOptions, HostTensor } from '../types.js';
 import { fmt, oneOf } from '../validate.js';
 import { canvasContext, drawToCanvas, isCanvasTarget, textureToBitmap } from './present.js';
 import { alphaCode, classifySource, encodeUnpack, isGpuTexture, unpackSpec, type ImageConstants, type Source } from './source.js';
-import { channelRoles, imageJob, type ImageJob, type PixelLayout } from './spec.js';
+import { planBands, type Band } from './bands.js';
+import { channelRoles, imageJob, resultGeometry, type ImageJob, type PixelLayout, type ResultGeometry } from './spec.js';
 import { returnTexture, takeTexture, viewOf } from './textures.js';
 import type { FilterImageOptions, ImageDataLike, ImageFilter, ImageSource, ImageTextureFormat } from './types.js';
 
@@ -43,7 +45,7 @@ export type Output =
   | { kind: 'canvas'; context: GPUCanvasContext }
   | { kind: 'bitmap' };
 
-export function resolveOutput(op: string, o: FilterImageOptions | undefined, layout: PixelLayout): Output {
+export function resolveOutput(op: string, o: FilterImageOptions | undefined, layout: PixelLayout, size: ResultGeometry): Output {
   const output = oneOf(op, 'output', o?.output ?? 'image', OUTPUTS);
   const target = o?.target;
   const format = oneOf(op, 'textureFormat', o?.textureFormat ?? (layout.depth === 8 ? 'rgba8unorm' : 'rgba32float'), TEXTURE_FORMATS);
@@ -58,8 +60,8 @@ export function resolveOutput(op: string, o: FilterImageOptions | undefined, lay
   if (isGpuTexture(target)) {
     const f = oneOf(op, 'target texture format', target.format, TEXTURE_FORMATS);
     if (!(target.usage & TextureUsage.STORAGE_BINDING)) throw new OptionError(`${op}: the target texture needs usage STORAGE_BINDING`);
-    if (target.width !== layout.width || target.height !== layout.height) {
-      throw new ShapeError(`${op}: the target texture is ${target.width}×${target.height}, the image ${layout.width}×${layout.height}`);
+    if (target.width !== size.OW || target.height !== size.OH) {
+      throw new ShapeError(`${op}: the target texture is ${target.width}×${target.height}, the result ${size.OW}×${size.OH}`);
     }
     return { kind: 'texture', format: f, into: target };
   }
@@ -102,40 +104,62 @@ export function imageKernels(job: ImageJob, src: Pick<Source, 'kind' | 'layout'>
   return specs;
 }
 
-/** Records the result: the range (normalize), then packing into `out` (a buffer) or `texture`. */
-function encodePack(
-  rec: Recorder, job: ImageJob, base: ImageConstants, layout: PixelLayout, results: GpuTensor[], planes: Binding,
-  out: Binding, texture: { view: GPUTextureView; format: ImageTextureFormat } | undefined,
+/** The uniform values of a band's range and pack dispatches. */
+function bandParams(job: ImageJob, layout: PixelLayout, size: ResultGeometry, band: Band) {
+  return {
+    H: layout.height, W: layout.width, OH: band.rows, OW: size.OW, dy: size.dy, dx: size.dx,
+    gain: job.mapping.gain, offset: job.mapping.offset,
+    srcRow0: band.srcRow0, srcRows: band.srcRows, outRow0: band.outRow0,
+    resH: band.resH, resW: band.resW, resY: band.resY, resX: band.resX,
+  };
+}
+
+const tensorBinding = (t: GpuTensor): Binding => ({ buffer: t.buffer, size: t.size * 4 });
+
+/** A band's filtered planes and what they came from, until packed. */
+interface BandWork {
+  band: Band;
+  planes: Binding;
+  results: GpuTensor[];
+}
+
+/**
+ * Records a band's range pass (normalize: min/max into `range`) or its packing into `out` (the band's
+ * words) or `texture`.
+ */
+function encodeBand(
+  rec: Recorder, entry: 'range' | 'pack', job: ImageJob, base: ImageConstants, layout: PixelLayout, size: ResultGeometry, work: BandWork,
+  range: Binding | undefined, out: Binding, texture: { view: GPUTextureView; format: ImageTextureFormat } | undefined,
 ): void {
-  const { width: W, height: H } = layout;
   const WG = WGSL_CONSTS.image.WG;
-  const res0 = { buffer: (results[0] as GpuTensor).buffer, size: (results[0] as GpuTensor).size * 4 };
-  const res1 = results[1] ? { buffer: results[1].buffer, size: results[1].size * 4 } : res0;
-  const params = { H, W, gain: job.mapping.gain, offset: job.mapping.offset };
-  const range = job.mapping.normalize ? rec.zeros(8, 'image.range') : res0;
-  if (job.mapping.normalize) {
-    rec.dispatch(rangeSpec(base, job), { ...params, total: W * H }, [null, null, null, res0, res1, planes, range], Math.ceil((W * H) / WG));
+  const pixels = work.band.rows * size.OW;
+  const res0 = tensorBinding(work.results[0] as GpuTensor);
+  const res1 = work.results[1] ? tensorBinding(work.results[1]) : res0;
+  const params = bandParams(job, layout, size, work.band);
+  if (entry === 'range') {
+    rec.dispatch(rangeSpec(base, job), { ...params, total: pixels }, [null, null, null, res0, res1, work.planes, range as Binding], Math.ceil(pixels / WG));
+    return;
   }
-  const inputs = [null, null, null, res0, res1, planes, null, range] as const;
+  const inputs = [null, null, null, res0, res1, work.planes, null, range ?? res0] as const;
   if (texture) {
     const slot = { rgba8unorm: 10, rgba16float: 11, rgba32float: 12 }[texture.format];
     const bindings: Array<Binding | { view: GPUTextureView } | null> = [...inputs, null, null, null, null];
     bindings[slot - 1] = { view: texture.view };
-    rec.dispatch(packSpec(base, job, texture.format), { ...params, total: W * H }, bindings, Math.ceil((W * H) / WG));
+    rec.dispatch(packSpec(base, job, texture.format), { ...params, total: pixels }, bindings, Math.ceil(pixels / WG));
   } else {
     const words = out.size / 4;
     rec.dispatch(packSpec(base, job, undefined), { ...params, total: words }, [...inputs, out], Math.ceil(words / WG));
   }
 }
 
-/** Pixels in memory of the packed words: the source's sample type (an `ImageData` for 8-bit RGBA in browsers). */
-function pixelsOf(words: Float32Array, src: Source): ImageDataLike {
-  const { width, height, channels, depth } = src.layout;
+/** Pixels in memory of the packed bytes: the source's sample type (an `ImageData` for 8-bit RGBA in browsers). */
+function pixelsOf(bytes: ArrayBuffer, src: Source, size: ResultGeometry): ImageDataLike {
+  const { channels, depth } = src.layout;
+  const { OW: width, OH: height } = size;
   const n = width * height * channels;
-  const buf = words.buffer;
   const ctor = src.kind === 'pixels' ? src.image.data.constructor : depth === 8 ? Uint8ClampedArray : Float32Array;
-  const data = ctor === Uint8Array ? new Uint8Array(buf, 0, n) : ctor === Uint16Array ? new Uint16Array(buf, 0, n)
-    : ctor === Float32Array ? new Float32Array(buf, 0, n) : new Uint8ClampedArray(buf, 0, n);
+  const data = ctor === Uint8Array ? new Uint8Array(bytes, 0, n) : ctor === Uint16Array ? new Uint16Array(bytes, 0, n)
+    : ctor === Float32Array ? new Float32Array(bytes, 0, n) : new Uint8ClampedArray(bytes, 0, n);
   const ImageDataCtor = (globalThis as { ImageData?: typeof ImageData }).ImageData;
   if (ImageDataCtor && data instanceof Uint8ClampedArray && channels === 4) return new ImageDataCtor(data as Uint8ClampedArray<ArrayBuffer>, width, height);
   return { data, width, height, channels };
@@ -146,26 +170,27 @@ export async function filterImage(ih: ImageHost, source: ImageSource, filter: Im
   const op = 'filterImage';
   const job = imageJob(op, filter, options);
   const src = classifySource(op, source);
-  const output = resolveOutput(op, options, src.layout);
+  const size = resultGeometry(op, job, src.layout.width, src.layout.height);
+  const output = resolveOutput(op, options, src.layout, size);
   const { host, state } = ih;
   const { device, pool } = state;
   const { width: W, height: H, channels } = src.layout;
-  const { colors, hasAlpha } = channelRoles(channels);
-  const alpha = hasAlpha ? job.alpha : 'none';
+  const bands = planBands(op, job, src.layout, size, bindingLimit(host.planLimits), src.kind === 'pixels');
   const base = imageConstants(job, src.layout);
   const { ready } = compileKernels(host, state, op, imageKernels(job, src, output));
   if (ready) await ready;
-  const n = W * H;
+  const { colors, hasAlpha } = channelRoles(channels);
   const stored = colors + (hasAlpha ? 1 : 0);
-  const filtered = colors + (hasAlpha && alpha !== 'copy' ? 1 : 0);
-
-  const planesBuffer = pool.acquire(stored * n * 4, BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST, 'image.planes');
-  const planes: Binding = { buffer: planesBuffer, size: stored * n * 4 };
+  const filtered = colors + (hasAlpha && job.alpha !== 'copy' ? 1 : 0);
+  const callOptions: Filter2dOptions = {
+    boundary: job.boundary, fillValue: job.fillValue, algorithm: job.algorithm, output: 'gpu', ...(job.onRun ? { onRun: job.onRun } : {}),
+  };
   const taken: GPUTexture[] = [];
-  const results: GpuTensor[] = [];
-  let input: GpuTensor | undefined;
+  const held: GPUBuffer[] = [];
+  const work: BandWork[] = [];
+  let made: GPUTexture | undefined;
   try {
-    // 1. Unpack (a browser source is first copied into a texture of ours).
+    // A browser source is first copied into a texture of ours.
     let sourceTexture = src.kind === 'texture' ? src.texture : undefined;
     if (src.kind === 'external') {
       sourceTexture = takeTexture(device, W, H, 'rgba8unorm', TextureUsage.COPY_DST | TextureUsage.TEXTURE_BINDING | TextureUsage.RENDER_ATTACHMENT, 'image.source');
@@ -176,60 +201,82 @@ export async function filterImage(ih: ImageHost, source: ImageSource, filter: Im
         throw host.translate(state, op, cause);
       }
     }
-    await submitRecorded(host, state, op, 'image.unpack', planes.size, { target: planesBuffer }, (rec, out, held) => {
-      encodeUnpack(rec, pool, src, sourceTexture, base, out, held);
-    });
-
-    // 2. Filter the colour planes (and alpha unless copied): one call per kernel, results stay on the GPU.
-    input = ih.wrap(planesBuffer, [filtered, H, W]);
-    const callOptions: Filter2dOptions = {
-      mode: 'same', boundary: job.boundary, fillValue: job.fillValue, algorithm: job.algorithm, output: 'gpu',
-      ...(job.onRun ? { onRun: job.onRun } : {}),
-    };
-    for (const k of job.kernels) results.push(await ih.filter(job.correlate, input, k, callOptions));
-
-    // 3. Pack into pixels or a texture; draw a canvas or make a bitmap from the texture.
-    if (output.kind === 'pixels') {
-      const words = Math.ceil((n * channels * src.layout.depth) / 32);
-      const done = await submitRecorded(host, state, op, 'image.pack', words * 4, {}, (rec, out) => {
-        encodePack(rec, job, base, src.layout, results, planes, out, undefined);
-      });
-      return pixelsOf(done.data, src);
-    }
     const format = output.kind === 'texture' ? output.format : 'rgba8unorm';
-    let texture: GPUTexture;
+    let texture: GPUTexture | undefined;
     if (output.kind === 'texture') {
-      texture = output.into ?? device.createTexture({
-        label: 'webgpu-conv.image.result', size: [W, H], format,
+      texture = output.into ?? (made = device.createTexture({
+        label: 'webgpu-conv.image.result', size: [size.OW, size.OH], format,
         usage: TextureUsage.STORAGE_BINDING | TextureUsage.TEXTURE_BINDING | TextureUsage.COPY_SRC | TextureUsage.COPY_DST,
-      });
-    } else {
-      texture = takeTexture(device, W, H, format, TextureUsage.STORAGE_BINDING | TextureUsage.TEXTURE_BINDING, 'image.display');
+      }));
+    } else if (output.kind !== 'pixels') {
+      texture = takeTexture(device, size.OW, size.OH, format, TextureUsage.STORAGE_BINDING | TextureUsage.TEXTURE_BINDING, 'image.display');
       taken.push(texture);
     }
-    const view = viewOf(texture);
-    try {
-      await submitRecorded(host, state, op, 'image.pack', 0, { none: true }, (rec, out) => {
-        encodePack(rec, job, base, src.layout, results, planes, out, { view, format });
-      });
-    } catch (e) {
-      if (output.kind === 'texture' && !output.into) texture.destroy();
-      throw e;
+    const target = texture ? { view: viewOf(texture), format } : undefined;
+    const range = job.mapping.normalize ? { buffer: pool.acquire(8, BufferUsage.STORAGE | BufferUsage.COPY_DST, 'image.range'), size: 8 } : undefined;
+    if (range) {
+      held.push(range.buffer);
+      device.queue.writeBuffer(range.buffer, 0, new Uint32Array(2));
     }
-    if (output.kind === 'texture') return output.into ? undefined : texture;
+    const bytesPerRow = size.OW * channels * (src.layout.depth / 8);
+    let pixels: ArrayBuffer | undefined;
+    const pack = async (w: BandWork): Promise<void> => {
+      const words = target ? 0 : Math.ceil((w.band.rows * bytesPerRow) / 4);
+      const done = await submitRecorded(host, state, op, 'image.pack', words * 4, target ? { none: true } : {}, (rec, out) => {
+        encodeBand(rec, 'pack', job, base, src.layout, size, w, range, out, target);
+      });
+      if (target) return;
+      if (bands.length === 1) pixels = done.data.buffer as ArrayBuffer;
+      else new Uint8Array((pixels ??= new ArrayBuffer(Math.ceil((size.OH * bytesPerRow) / 4) * 4))).set(new Uint8Array(done.data.buffer, 0, w.band.rows * bytesPerRow), w.band.outRow0 * bytesPerRow);
+    };
+    const release = (w: BandWork): void => {
+      for (const r of w.results) r.destroy();
+      pool.release(w.planes.buffer);
+    };
+    for (const band of bands) {
+      // Unpack the band's source rows, filter them (one call per kernel: results stay on the GPU).
+      const bytes = stored * band.srcRows * W * 4;
+      const w: BandWork = { band, planes: { buffer: pool.acquire(bytes, BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST, 'image.planes'), size: bytes }, results: [] };
+      work.push(w);
+      await submitRecorded(host, state, op, 'image.unpack', bytes, { target: w.planes.buffer }, (rec, out, h) => {
+        encodeUnpack(rec, pool, src, sourceTexture, base, band, out, h);
+      });
+      const input = ih.wrap(w.planes.buffer, [filtered, band.srcRows, W]);
+      try {
+        for (const k of job.kernels) w.results.push(await ih.filter(job.correlate, input, k, { ...callOptions, mode: band.mode }));
+      } finally {
+        input.destroy();
+      }
+      // Normalize needs the range of every band before any is packed.
+      if (range) {
+        await submitRecorded(host, state, op, 'image.range', 0, { none: true }, (rec, out) => encodeBand(rec, 'range', job, base, src.layout, size, w, range, out, undefined));
+      } else {
+        await pack(w);
+        release(work.pop() as BandWork);
+      }
+    }
+    for (const w of work) await pack(w);
+    if (output.kind === 'pixels') return pixelsOf(pixels as ArrayBuffer, src, size);
+    if (output.kind === 'texture') {
+      made = undefined;
+      return output.into ? undefined : texture;
+    }
     try {
       if (output.kind === 'canvas') {
-        drawToCanvas(device, output.context, texture);
+        drawToCanvas(device, output.context, texture as GPUTexture);
         return undefined;
       }
-      return textureToBitmap(op, device, texture);
+      return textureToBitmap(op, device, texture as GPUTexture);
     } catch (cause) {
       throw cause instanceof OptionError ? cause : host.translate(state, op, cause);
     }
   } finally {
-    for (const r of results) r.destroy();
-    input?.destroy();
-    pool.release(planesBuffer);
+    for (const w of work) {
+      for (const r of w.results) r.destroy();
+      pool.release(w.planes.buffer);
+    }
+    for (const b of held) pool.release(b);
     for (const t of taken) returnTexture(device, t);
+    made?.destroy();
   }
 }

@@ -133,19 +133,22 @@ export function unpackSpec(kind: Source['kind'], constants: ImageConstants): Ker
 }
 
 /**
- * Records the unpacking of `src` into `planes` ([colours (+ alpha), H, W] float32). `texture` is the
- * texture to read for texture and external sources (the caller copies an external source into it).
+ * Records the unpacking of the band's source rows of `src` into `planes` ([colours (+ alpha), rows, W]
+ * float32). `texture` is the texture to read for texture and external sources (the caller copies an
+ * external source into it).
  */
 export function encodeUnpack(
-  rec: Recorder, pool: BufferPool, src: Source, texture: GPUTexture | undefined, constants: ImageConstants, planes: Binding, held: GPUBuffer[],
+  rec: Recorder, pool: BufferPool, src: Source, texture: GPUTexture | undefined, constants: ImageConstants,
+  band: { srcRow0: number; srcRows: number }, planes: Binding, held: GPUBuffer[],
 ): void {
   const { width: W, height: H } = src.layout;
-  const total = W * H;
+  const total = W * band.srcRows;
   const workgroups = Math.ceil(total / WGSL_CONSTS.image.WG);
-  const params = { H, W, total };
+  const params = { H, W, total, srcRow0: band.srcRow0, srcRows: band.srcRows };
   const spec = unpackSpec(src.kind, constants);
   if (src.kind === 'pixels') {
-    const raw = uploadSamples(rec.device, pool, src.image.data, held);
+    const perRow = W * src.layout.channels;
+    const raw = uploadSamples(rec.device, pool, src.image.data.subarray(band.srcRow0 * perRow, (band.srcRow0 + band.srcRows) * perRow), held);
     rec.dispatch(spec, params, [raw, planes], workgroups);
   } else if (src.kind === 'video') {
     // An external texture is valid until the frame changes: imported here, used in this submission.

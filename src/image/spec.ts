@@ -5,11 +5,12 @@
  * (src/cpu/image.ts) both run from an `ImageJob`.
  */
 import { OptionError, ShapeError } from '../errors.js';
-import { algorithmChoices, BOUNDARIES } from '../ops/job.js';
+import { algorithmChoices, BOUNDARIES, MODES } from '../ops/job.js';
+import { filter2dSize } from '../ops/filter.js';
 import { gaussianKernel1d, outerKernel } from '../ops/gaussian.js';
-import { checkMapping, type OutputMapping } from '../presets/mapping.js';
+import { checkMapping, outputToInputOffset, type OutputMapping } from '../presets/mapping.js';
 import { parsePreset } from '../presets/parse.js';
-import type { Algorithm, Boundary, HostTensor, RunInfo } from '../types.js';
+import type { Algorithm, Boundary, HostTensor, Mode, RunInfo } from '../types.js';
 import { checkKeys, checkTensor, fmt, oneOf } from '../validate.js';
 import type { AlphaMode, FilterImageOptions, ImageDataLike, ImageFilter } from './types.js';
 
@@ -19,6 +20,8 @@ export interface ImageJob {
   kernels: HostTensor[];
   magnitude: boolean;
   correlate: boolean;
+  /** SciPy's output size: 'same' (default), 'full' or 'valid'. */
+  mode: Mode;
   boundary: Boundary;
   fillValue: number;
   alpha: AlphaMode;
@@ -29,7 +32,7 @@ export interface ImageJob {
 }
 
 const OPTION_KEYS = [
-  'correlate', 'boundary', 'fillValue', 'alpha', 'colorSpace', 'output', 'textureFormat', 'target', 'algorithm', 'onRun',
+  'correlate', 'mode', 'boundary', 'fillValue', 'alpha', 'colorSpace', 'output', 'textureFormat', 'target', 'algorithm', 'onRun',
   'abs', 'gain', 'normalize', 'offset',
 ] as const;
 const ALPHA_MODES = ['copy', 'filter', 'premultiplied'] as const satisfies readonly AlphaMode[];
@@ -92,6 +95,7 @@ export function imageJob(op: string, filter: ImageFilter, options: FilterImageOp
     kernels,
     magnitude,
     correlate: flag(op, 'correlate', o.correlate),
+    mode: oneOf(op, 'mode', o.mode ?? 'same', MODES),
     boundary: oneOf(op, 'boundary', o.boundary ?? 'reflect', BOUNDARIES),
     fillValue,
     alpha,
@@ -135,4 +139,19 @@ export function pixelLayout(op: string, img: ImageDataLike): PixelLayout {
 /** Colour planes (1 or 3) and whether there is an alpha channel, for `channels` samples per pixel. */
 export function channelRoles(channels: 1 | 2 | 3 | 4): { colors: 1 | 3; hasAlpha: boolean } {
   return { colors: channels <= 2 ? 1 : 3, hasAlpha: channels === 2 || channels === 4 };
+}
+
+/** The result's size for `job.mode`, and where its pixel (0, 0) sits in the source (an unfiltered alpha is read there, clamped to the edge). */
+export interface ResultGeometry {
+  OH: number;
+  OW: number;
+  dy: number;
+  dx: number;
+}
+
+export function resultGeometry(op: string, job: ImageJob, width: number, height: number): ResultGeometry {
+  const [KH, KW] = (job.kernels[0] as HostTensor).shape as [number, number];
+  const { OH, OW } = filter2dSize(op, job.mode, height, width, KH, KW);
+  const convolve = !job.correlate;
+  return { OH, OW, dy: outputToInputOffset(job.mode, KH, convolve), dx: outputToInputOffset(job.mode, KW, convolve) };
 }

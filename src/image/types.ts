@@ -1,5 +1,5 @@
 /** The public types of image filtering (`engine.filterImage`, `cpu.filterImage`). */
-import type { Algorithm, Boundary, HostTensor, RunInfo } from '../types.js';
+import type { Algorithm, Boundary, HostTensor, Mode, RunInfo } from '../types.js';
 import type { OutputMapping } from '../presets/mapping.js';
 
 /**
@@ -53,7 +53,13 @@ export type ImageTarget = HTMLCanvasElement | OffscreenCanvas | GPUCanvasContext
 export interface FilterImageOptions extends OutputMapping {
   /** Cross-correlate (no kernel flip) instead of convolving. Default false. */
   correlate?: boolean;
-  /** Boundary rule for the image edges (the result is always the input's size, mode 'same'). Default 'reflect'. */
+  /**
+   * SciPy's output size: 'same' (default: the source's size), 'full' (every overlap) or 'valid'
+   * (only where the kernel fits). An alpha channel that is copied is aligned with the result as the
+   * colour is (clamped at the edges).
+   */
+  mode?: Mode;
+  /** Boundary rule for the image edges. Default 'reflect'. */
   boundary?: Boundary;
   /** Value outside the image for boundary 'fill', in the filtered (working) values, full scale 1. Default 0. */
   fillValue?: number;

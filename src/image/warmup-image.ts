@@ -10,7 +10,7 @@ import type { Filter2dOptions } from '../types.js';
 import { fmt } from '../validate.js';
 import { imageKernels, resolveOutput } from './filter-image.js';
 import { classifySource, type Source } from './source.js';
-import { channelRoles, imageJob, type PixelLayout } from './spec.js';
+import { channelRoles, imageJob, resultGeometry, type PixelLayout } from './spec.js';
 import type { FilterImageOptions, ImageFilter, ImageSource } from './types.js';
 
 /** An image given by its size and sample layout only (pixels in memory), for `engine.warmup`. */
@@ -48,14 +48,14 @@ function shapeLayout(x: ImageShapeArg): PixelLayout {
 export function imageWarmup(source: ImageSource | ImageShapeArg, filter: ImageFilter, options: FilterImageOptions | undefined): { specs: KernelSpec[]; calls: ImageFilterCall[] } {
   const job = imageJob('warmup', filter, options);
   const src: Pick<Source, 'kind' | 'layout'> = isShape(source) ? { kind: 'pixels', layout: shapeLayout(source) } : classifySource('warmup', source);
-  const specs = imageKernels(job, src, resolveOutput('warmup', options, src.layout));
+  const specs = imageKernels(job, src, resolveOutput('warmup', options, src.layout, resultGeometry('warmup', job, src.layout.width, src.layout.height)));
   const { colors, hasAlpha } = channelRoles(src.layout.channels);
   const planes = colors + (hasAlpha && job.alpha !== 'copy' ? 1 : 0);
   const calls = job.kernels.map((k): ImageFilterCall => ({
     op: job.correlate ? 'correlate2d' : 'convolve2d',
     shape: [planes, src.layout.height, src.layout.width],
     kernel: { data: k.data, shape: [...k.shape] },
-    options: { mode: 'same', boundary: job.boundary, fillValue: job.fillValue, algorithm: job.algorithm },
+    options: { mode: job.mode, boundary: job.boundary, fillValue: job.fillValue, algorithm: job.algorithm },
   }));
   return { specs, calls };
 }

@@ -26,6 +26,23 @@ export interface Filter2dParams extends CommonParams {
   out: Float32Array | undefined;
 }
 
+/**
+ * The output size of SciPy's `mode` for an H×W image and a KH×KW kernel, and whether 'valid' swaps
+ * the operands (the kernel larger); ShapeError when neither contains the other for 'valid'.
+ */
+export function filter2dSize(op: string, mode: Mode, H: number, W: number, KH: number, KW: number): { OH: number; OW: number; swapped: boolean } {
+  if (mode === 'full') return { OH: H + KH - 1, OW: W + KW - 1, swapped: false };
+  if (mode === 'same') return { OH: H, OW: W, swapped: false };
+  const imageContains = H >= KH && W >= KW;
+  const kernelContains = KH >= H && KW >= W;
+  if (!imageContains && !kernelContains) {
+    throw new ShapeError(
+      `${op}: for mode 'valid' one of image [${H}, ${W}] and kernel [${KH}, ${KW}] must be at least as large as the other in every dimension`,
+    );
+  }
+  return { OH: Math.abs(H - KH) + 1, OW: Math.abs(W - KW) + 1, swapped: !imageContains };
+}
+
 /** Validates `convolve2d`/`correlate2d(image [H,W] | [B,H,W], kernel [KH,KW], options)`. */
 export function normalizeFilter2d(image: TensorArg, kernel: TensorArg, options: Filter2dOptions = {}, op: string): Filter2dParams {
   checkKeys(op, options, ['mode', 'boundary', 'fillValue', ...OUTPUT_KEYS]);
@@ -39,27 +56,7 @@ export function normalizeFilter2d(image: TensorArg, kernel: TensorArg, options: 
   const boundary = oneOf(op, 'boundary', options.boundary ?? 'fill', BOUNDARIES);
   const fillValue = options.fillValue ?? 0;
   if (typeof fillValue !== 'number') throw new OptionError(`${op}: fillValue must be a number, got ${fmt(fillValue)}`);
-  let swapped = false;
-  let OH: number;
-  let OW: number;
-  if (mode === 'full') {
-    OH = H + KH - 1;
-    OW = W + KW - 1;
-  } else if (mode === 'same') {
-    OH = H;
-    OW = W;
-  } else {
-    const imageContains = H >= KH && W >= KW;
-    const kernelContains = KH >= H && KW >= W;
-    if (!imageContains && !kernelContains) {
-      throw new ShapeError(
-        `${op}: for mode 'valid' one of image [${H}, ${W}] and kernel [${KH}, ${KW}] must be at least as large as the other in every dimension`,
-      );
-    }
-    swapped = !imageContains;
-    OH = Math.abs(H - KH) + 1;
-    OW = Math.abs(W - KW) + 1;
-  }
+  const { OH, OW, swapped } = filter2dSize(op, mode, H, W, KH, KW);
   const out = outOption(op, options, B * OH * OW, [image, kernel]);
   return { B, batched, H, W, KH, KW, mode, boundary, fillValue, swapped, OH, OW, out, ...commonOptions(op, options) };
 }

@@ -2,7 +2,7 @@
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import type { ConvEngine } from '../../index.js';
+import type { AlphaMode, ConvEngine } from '../../index.js';
 import { checkMapping, type OutputMapping, type ResolvedFilter } from '../../presets/index.js';
 import { describeError, EXIT, RuntimeError, UsageError } from '../errors.js';
 import { describeRaster, encodePng, readImageFile, type RasterImage } from '../image.js';
@@ -20,6 +20,8 @@ export interface FilterCommandOptions extends CommonFilterOptions {
   normalize?: boolean;
   depth: '8' | '16' | undefined;
   filterAlpha?: boolean;
+  alpha?: AlphaMode;
+  linear?: boolean;
   check?: boolean;
   quiet?: boolean;
 }
@@ -103,6 +105,8 @@ export function filterSettings(opts: FilterCommandOptions, filter: ResolvedFilte
   } catch {
     throw new UsageError(`--normalize and --offset cannot be combined (normalize already maps the result to the full range)`);
   }
+  if (opts.filterAlpha && opts.alpha !== undefined && opts.alpha !== 'filter') throw new UsageError(`--filter-alpha and --alpha ${opts.alpha} contradict each other`);
+  if (opts.alpha === 'premultiplied' && filter.kernels.length > 1) throw new UsageError(`--alpha premultiplied needs a single kernel; ${filter.spec} joins ${filter.kernels.length}`);
   return {
     filter,
     mode: opts.mode,
@@ -112,6 +116,8 @@ export function filterSettings(opts: FilterCommandOptions, filter: ResolvedFilte
     algorithm: opts.algorithm,
     mapping,
     filterAlpha: opts.filterAlpha === true,
+    alpha: opts.alpha ?? (opts.filterAlpha ? 'filter' : 'copy'),
+    linear: opts.linear === true,
     depth: opts.depth === undefined ? undefined : opts.depth === '16' ? 16 : 8,
     check: opts.check === true,
   };

@@ -95,7 +95,7 @@ export function contactSheet(d: SheetData): string {
   <h1>${e2(d.title)}</h1>
   <p>${e2(d.settings)}</p>
   <p>Adapter: ${e2(d.adapter)}</p>
-  <p>GPU time: upload, dispatch and readback of every colour channel in one batched call (after a warm-up run). CPU time: the library's CPU reference on the same data. Max diff: largest |GPU − CPU| of the filtered values (full scale = 1), and of the written pixels in LSB.</p>
+  <p>GPU time: upload, dispatch and readback of every colour channel in one batched call (after a warm-up run). CPU time: the library's CPU reference on the same data. Max diff: largest |GPU − CPU| of the output values before rounding (full scale = 1), and of the written pixels in LSB.</p>
 </header>
 <main class="grid">
   <figure class="input">
