@@ -23,8 +23,7 @@ struct Params {
   outRow0: u32,     // the band's first output row
   resH: u32,        // the band's filtered planes: resH × resW
   resW: u32,
-  resY: i32,        // where the band's output pixel (0, 0) is in them
-  resX: i32,
+  resY: u32,        // the row of the band's first output row in them
   total: u32,       // invocations needed: pixels, or output words
   wgTotal: u32,
 }
@@ -143,9 +142,7 @@ fn unpack_video(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
 
 // Kernel result(s) of plane c at the band's output pixel p, joined.
 fn joined(c: u32, p: u32) -> f32 {
-  let y = u32(i32(p / P.g.OW) + P.resY);
-  let x = u32(i32(p % P.g.OW) + P.resX);
-  let i = (c * P.resH + y) * P.resW + x;
+  let i = (c * P.resH + p / P.g.OW + P.resY) * P.resW + p % P.g.OW;
   if (MAGNITUDE) { return sqrt(res0[i] * res0[i] + res1[i] * res1[i]); }
   return res0[i];
 }

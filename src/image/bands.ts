@@ -1,11 +1,14 @@
 /**
  * Bands of rows for images larger than one buffer binding (a 12-megapixel RGBA photo's float planes
  * are 192 MB; WebGPU guarantees bindings of 128 MiB). Each band of output rows is computed from the
- * source rows it needs — plus, at an image edge, the rows the boundary rule reflects — filtered in
- * mode 'full' (so no band edge inside the image is ever treated as a boundary) and cropped by the
- * packing kernel. One band is the whole image, filtered in the call's own mode. Pure functions.
+ * source rows it reads — plus, at an image edge, every row the boundary rule may reflect to — in the
+ * call's own mode: output row j of a band's rows starting at source row s is output row s + j of the
+ * whole image (the mode's padding depends on the kernel only), and the rows the band keeps never
+ * read past a band edge inside the image, where the boundary rule would wrongly apply. The packing
+ * kernel crops the kept rows. Pure functions.
  */
 import { ResourceError } from '../errors.js';
+import { filter2dSize } from '../ops/filter.js';
 import { outputToInputOffset } from '../presets/mapping.js';
 import type { HostTensor } from '../types.js';
 import { channelRoles, type ImageJob, type PixelLayout, type ResultGeometry } from './spec.js';
@@ -16,13 +19,10 @@ export interface Band {
   rows: number;
   srcRow0: number;
   srcRows: number;
-  /** The filtering calls' mode: the call's own for a single band, else 'full'. */
-  mode: ImageJob['mode'];
-  /** The filtered planes' size and where the band's output pixel (0, 0) lies in them. */
+  /** The filtered planes' size (resW = the output's width) and the row of the band's first output row in them. */
   resH: number;
   resW: number;
   resY: number;
-  resX: number;
 }
 
 /** Rows of top padding of SciPy's `mode` in the canonical correlation (src/ops/filter.ts). */
@@ -51,15 +51,13 @@ export function planBands(op: string, job: ImageJob, layout: PixelLayout, size: 
   const { width: W, height: H } = layout;
   const { OH, OW } = size;
   if (bandBytes(job, layout, OW, OH, H, OH, OW, pixels) <= limit) {
-    return [{ outRow0: 0, rows: OH, srcRow0: 0, srcRows: H, mode: job.mode, resH: OH, resW: OW, resY: 0, resX: 0 }];
+    return [{ outRow0: 0, rows: OH, srcRow0: 0, srcRows: H, resH: OH, resW: OW, resY: 0 }];
   }
   const [KH, KW] = (job.kernels[0] as HostTensor).shape as [number, number];
   const why = `the image (${W}×${H}, ${layout.channels} channels) does not fit one buffer binding (${limit} bytes)`;
   if (job.boundary === 'wrap') throw new ResourceError(`${op}: ${why}, and boundary 'wrap' needs the whole image in one band; use another boundary or a smaller image`);
   if (job.mode === 'valid' && (KH > H || KW > W)) throw new ResourceError(`${op}: ${why}, and mode 'valid' with a kernel larger than the image cannot be split`);
-  const convolve = !job.correlate;
-  const padTop = padding(job.mode, KH, convolve);
-  const padLeft = padding(job.mode, KW, convolve);
+  const padTop = padding(job.mode, KH, !job.correlate);
   const band = (outRow0: number, rows: number): Band => {
     // Source rows the outputs read, then at an image edge every row the boundary rule may reflect to.
     let first = Math.max(0, outRow0 - padTop);
@@ -67,10 +65,8 @@ export function planBands(op: string, job: ImageJob, layout: PixelLayout, size: 
     if (outRow0 - padTop < 0) end = Math.max(end, Math.min(H, KH));
     if (outRow0 + rows - padTop + KH - 1 > H) first = Math.min(first, Math.max(0, H - KH));
     const srcRows = end - first;
-    return {
-      outRow0, rows, srcRow0: first, srcRows, mode: 'full',
-      resH: srcRows + KH - 1, resW: W + KW - 1, resY: outRow0 - padTop - first + KH - 1, resX: KW - 1 - padLeft,
-    };
+    const resH = filter2dSize(op, job.mode, srcRows, W, KH, KW).OH;
+    return { outRow0, rows, srcRow0: first, srcRows, resH, resW: OW, resY: outRow0 - first };
   };
   const fits = (b: Band) => bandBytes(job, layout, OW, b.rows, b.srcRows, b.resH, b.resW, pixels) <= limit;
   const split = (rows: number) => Array.from({ length: Math.ceil(OH / rows) }, (_, i) => band(i * rows, Math.min(rows, OH - i * rows)));

@@ -110,7 +110,7 @@ function bandParams(job: ImageJob, layout: PixelLayout, size: ResultGeometry, ba
     H: layout.height, W: layout.width, OH: band.rows, OW: size.OW, dy: size.dy, dx: size.dx,
     gain: job.mapping.gain, offset: job.mapping.offset,
     srcRow0: band.srcRow0, srcRows: band.srcRows, outRow0: band.outRow0,
-    resH: band.resH, resW: band.resW, resY: band.resY, resX: band.resX,
+    resH: band.resH, resW: band.resW, resY: band.resY,
   };
 }
 
@@ -183,7 +183,7 @@ export async function filterImage(ih: ImageHost, source: ImageSource, filter: Im
   const stored = colors + (hasAlpha ? 1 : 0);
   const filtered = colors + (hasAlpha && job.alpha !== 'copy' ? 1 : 0);
   const callOptions: Filter2dOptions = {
-    boundary: job.boundary, fillValue: job.fillValue, algorithm: job.algorithm, output: 'gpu', ...(job.onRun ? { onRun: job.onRun } : {}),
+    mode: job.mode, boundary: job.boundary, fillValue: job.fillValue, algorithm: job.algorithm, output: 'gpu', ...(job.onRun ? { onRun: job.onRun } : {}),
   };
   const taken: GPUTexture[] = [];
   const held: GPUBuffer[] = [];
@@ -243,7 +243,7 @@ export async function filterImage(ih: ImageHost, source: ImageSource, filter: Im
       });
       const input = ih.wrap(w.planes.buffer, [filtered, band.srcRows, W]);
       try {
-        for (const k of job.kernels) w.results.push(await ih.filter(job.correlate, input, k, { ...callOptions, mode: band.mode }));
+        for (const k of job.kernels) w.results.push(await ih.filter(job.correlate, input, k, callOptions));
       } finally {
         input.destroy();
       }
