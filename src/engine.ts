@@ -27,7 +27,7 @@ import type { Conv1dOptions, Conv2dOptions, Fft2Options, FftOpName, FftOptions, 
 import { runFft } from './fft/run.js';
 import { normalizeFft } from './ops/fft.js';
 import { checkShape, checkTensor } from './validate.js';
-import { filterImage, type ImageHost } from './image/filter-image.js';
+import { filterImage } from './image/filter-image.js';
 import type { FilterImageOptions, FilterImageResult, ImageFilter, ImageSource } from './image/types.js';
 import type { ImageShapeArg } from './image/warmup-image.js';
 
@@ -240,11 +240,7 @@ export class ConvEngine implements GpuTensorOwner {
    */
   async filterImage<O extends FilterImageOptions>(source: ImageSource, filter: ImageFilter, options?: O): Promise<FilterImageResult<O>> {
     const state = await this.ready('filterImage');
-    const ih: ImageHost = {
-      host: this.host, state, wrap: (b, shape) => this.wrap(b, shape),
-      filter: (correlate, image, k, o) => (correlate ? this.correlate2d(image, k, { ...o, output: 'gpu' }) : this.convolve2d(image, k, { ...o, output: 'gpu' })),
-    };
-    return filterImage(ih, source, filter, options) as Promise<FilterImageResult<O>>;
+    return filterImage({ host: this.host, state, engine: this }, source, filter, options) as Promise<FilterImageResult<O>>;
   }
 
   /**

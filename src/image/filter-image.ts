@@ -16,7 +16,8 @@ import type { Binding, Recorder } from '../gpu/recorder.js';
 import type { GpuTensor } from '../gpu/tensor.js';
 import { WGSL_CONSTS } from '../shaders.generated.js';
 import { bindingLimit } from '../split.js';
-import type { Filter2dOptions, HostTensor } from '../types.js';
+import type { ConvEngine } from '../engine.js';
+import type { Filter2dOptions } from '../types.js';
 import { fmt, oneOf } from '../validate.js';
 import { canvasContext, drawToCanvas, isCanvasTarget, textureToBitmap } from './present.js';
 import { alphaCode, classifySource, encodeUnpack, isGpuTexture, unpackSpec, type ImageConstants, type Source } from './source.js';
@@ -29,10 +30,8 @@ import type { FilterImageOptions, ImageDataLike, ImageFilter, ImageSource, Image
 export interface ImageHost {
   host: ExecutionHost;
   state: DeviceState;
-  /** A borrowed GpuTensor view of `buffer` (not destroyed with the tensor). */
-  wrap(buffer: GPUBuffer, shape: readonly number[]): GpuTensor;
-  /** convolve2d / correlate2d with `output: 'gpu'`. */
-  filter(correlate: boolean, image: GpuTensor, kernel: HostTensor, options: Filter2dOptions): Promise<GpuTensor>;
+  /** The engine's public ops: `wrap` (a borrowed view of a buffer) and the filtering calls. */
+  engine: Pick<ConvEngine, 'wrap' | 'convolve2d' | 'correlate2d'>;
 }
 
 const TEXTURE_FORMATS = ['rgba8unorm', 'rgba16float', 'rgba32float'] as const satisfies readonly ImageTextureFormat[];
@@ -182,9 +181,9 @@ export async function filterImage(ih: ImageHost, source: ImageSource, filter: Im
   const { colors, hasAlpha } = channelRoles(channels);
   const stored = colors + (hasAlpha ? 1 : 0);
   const filtered = colors + (hasAlpha && job.alpha !== 'copy' ? 1 : 0);
-  const callOptions: Filter2dOptions = {
+  const callOptions = {
     mode: job.mode, boundary: job.boundary, fillValue: job.fillValue, algorithm: job.algorithm, output: 'gpu', ...(job.onRun ? { onRun: job.onRun } : {}),
-  };
+  } as const satisfies Filter2dOptions;
   const taken: GPUTexture[] = [];
   const held: GPUBuffer[] = [];
   const work: BandWork[] = [];
@@ -241,9 +240,9 @@ export async function filterImage(ih: ImageHost, source: ImageSource, filter: Im
       await submitRecorded(host, state, op, 'image.unpack', bytes, { target: w.planes.buffer }, (rec, out, h) => {
         encodeUnpack(rec, pool, src, sourceTexture, base, band, out, h);
       });
-      const input = ih.wrap(w.planes.buffer, [filtered, band.srcRows, W]);
+      const input = ih.engine.wrap(w.planes.buffer, [filtered, band.srcRows, W]);
       try {
-        for (const k of job.kernels) w.results.push(await ih.filter(job.correlate, input, k, callOptions));
+        for (const k of job.kernels) w.results.push(await (job.correlate ? ih.engine.correlate2d(input, k, callOptions) : ih.engine.convolve2d(input, k, callOptions)));
       } finally {
         input.destroy();
       }
