@@ -19,8 +19,10 @@ struct Params {
 
 // Invocations per workgroup (the host reads it).
 const WG: u32 = 64u;
-// Outputs per invocation along a row.
+// Outputs per invocation along a row: OB in the column pass, OBR in the row pass (there each input
+// loaded feeds OBR outputs through a sliding window; loads, not multiply-adds, bound CPU adapters).
 const OB: u32 = 4u;
+const OBR: u32 = 8u;
 
 @group(0) @binding(1) var<storage, read> inp: array<f32>;
 @group(0) @binding(2) var<storage, read> fac: array<f32>;
@@ -48,8 +50,8 @@ fn rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         @builtin(local_invocation_index) li: u32) {
   let t = linearWorkgroup(wid, nwg) * WG + li;
   if (t >= P.total) { return; }
-  let blocks = (P.g.OW + OB - 1u) / OB;
-  let ox0 = (t % blocks) * OB;
+  let blocks = (P.g.OW + OBR - 1u) / OBR;
+  let ox0 = (t % blocks) * OBR;
   let r = (t / blocks) % P.R;
   let pl = t / (blocks * P.R);
   let p = P.plane0 + pl;
@@ -58,32 +60,45 @@ fn rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let iy = boundaryIndex(i32(r) - P.g.padTop, i32(P.g.H));
   let fb = k * (P.g.KH + P.g.KW) + P.g.KH;
   let x0 = i32(ox0 * P.g.sW) - P.g.padLeft;
-  var acc = vec4<f32>(0.0);
-  if (P.g.sW == 1u && P.g.dW == 1u && iy >= 0 && x0 >= 0 && x0 + i32(P.g.KW) + 3 < i32(P.g.W)) {
+  // Outputs ox0 … ox0 + 3 in lo, ox0 + 4 … ox0 + 7 in hi.
+  var lo = vec4<f32>(0.0);
+  var hi = vec4<f32>(0.0);
+  if (P.g.sW == 1u && P.g.dW == 1u && iy >= 0 && x0 >= 0 && x0 + i32(P.g.KW) + 7 < i32(P.g.W)) {
     // Inside the image (most of it): no boundary rule, the window slides one column per tap.
     let row = (plane * P.g.H + u32(iy)) * P.g.W + u32(x0);
-    var v = vec4<f32>(inp[row], inp[row + 1u], inp[row + 2u], inp[row + 3u]);
+    var a = vec4<f32>(inp[row], inp[row + 1u], inp[row + 2u], inp[row + 3u]);
+    var b = vec4<f32>(inp[row + 4u], inp[row + 5u], inp[row + 6u], inp[row + 7u]);
     for (var kx = 0u; kx < P.g.KW; kx++) {
-      acc += factor(fb + kx) * v;
-      v = vec4<f32>(v.yzw, inp[row + kx + 4u]);
+      let f = factor(fb + kx);
+      lo += f * a;
+      hi += f * b;
+      a = vec4<f32>(a.yzw, b.x);
+      b = vec4<f32>(b.yzw, inp[row + kx + 8u]);
     }
   } else if (P.g.sW == 1u && P.g.dW == 1u) {
     // The window slides one column per tap.
-    var v = vec4<f32>(inputAt(plane, iy, x0), inputAt(plane, iy, x0 + 1), inputAt(plane, iy, x0 + 2), inputAt(plane, iy, x0 + 3));
+    var a = vec4<f32>(inputAt(plane, iy, x0), inputAt(plane, iy, x0 + 1), inputAt(plane, iy, x0 + 2), inputAt(plane, iy, x0 + 3));
+    var b = vec4<f32>(inputAt(plane, iy, x0 + 4), inputAt(plane, iy, x0 + 5), inputAt(plane, iy, x0 + 6), inputAt(plane, iy, x0 + 7));
     for (var kx = 0u; kx < P.g.KW; kx++) {
-      acc += factor(fb + kx) * v;
-      v = vec4<f32>(v.yzw, inputAt(plane, iy, x0 + i32(kx) + 4));
+      let f = factor(fb + kx);
+      lo += f * a;
+      hi += f * b;
+      a = vec4<f32>(a.yzw, b.x);
+      b = vec4<f32>(b.yzw, inputAt(plane, iy, x0 + i32(kx) + 8));
     }
   } else {
     let sw = i32(P.g.sW);
     for (var kx = 0u; kx < P.g.KW; kx++) {
       let x = x0 + i32(kx * P.g.dW);
-      acc += factor(fb + kx) * vec4<f32>(inputAt(plane, iy, x), inputAt(plane, iy, x + sw), inputAt(plane, iy, x + 2 * sw), inputAt(plane, iy, x + 3 * sw));
+      let f = factor(fb + kx);
+      lo += f * vec4<f32>(inputAt(plane, iy, x), inputAt(plane, iy, x + sw), inputAt(plane, iy, x + 2 * sw), inputAt(plane, iy, x + 3 * sw));
+      hi += f * vec4<f32>(inputAt(plane, iy, x + 4 * sw), inputAt(plane, iy, x + 5 * sw), inputAt(plane, iy, x + 6 * sw), inputAt(plane, iy, x + 7 * sw));
     }
   }
   let o = (pl * P.R + r) * P.g.OW + ox0;
-  for (var i = 0u; i < OB; i++) {
-    if (ox0 + i < P.g.OW) { rowsOut[o + i] = acc[i]; }
+  for (var i = 0u; i < 4u; i++) {
+    if (ox0 + i < P.g.OW) { rowsOut[o + i] = lo[i]; }
+    if (ox0 + 4u + i < P.g.OW) { rowsOut[o + 4u + i] = hi[i]; }
   }
 }
 
@@ -94,7 +109,7 @@ fn rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 // Output rows per invocation of the column pass: RB_MAX with unit stride and dilation down the
 // columns (then each intermediate row loaded feeds up to RB_MAX outputs), else 1.
 override RB: u32 = 1u;
-const RB_MAX: u32 = 4u;
+const RB_MAX: u32 = 8u;
 
 @compute @workgroup_size(WG)
 fn cols(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,

@@ -28,7 +28,7 @@ import { WGSL_CONSTS } from '../shaders.generated.js';
 import type { AlgorithmContext, ConvAlgorithm, PlanBase } from './algorithm.js';
 import { rankOneFactors } from './rank1.js';
 
-const { WG, OB, RB_MAX, UNIFORM_FACTOR_VEC4S } = WGSL_CONSTS.separable;
+const { WG, OB, OBR, RB_MAX, UNIFORM_FACTOR_VEC4S } = WGSL_CONSTS.separable;
 
 export interface SeparablePlan extends PlanBase {
   /** Per output channel k: a_k (KH values) then b_k (KW), float32, flipped when the geometry flips. */
@@ -122,7 +122,7 @@ export const separable: ConvAlgorithm<SeparablePlan> = {
     const planes = g.N * g.K;
     for (let plane0 = 0; plane0 < planes; plane0 += p.planesPerChunk) {
       const n = Math.min(p.planesPerChunk, planes - plane0);
-      const rowsTotal = n * p.R * blocks;
+      const rowsTotal = n * p.R * Math.ceil(g.OW / OBR);
       rec.dispatch(rowsSpec(g, p), { ...base, plane0, total: rowsTotal }, [b.input, factors, rows, null, ufac], Math.ceil(rowsTotal / WG));
       const colsTotal = n * Math.ceil(g.OH / RB) * blocks;
       rec.dispatch(colsSpec(g, p), { ...base, plane0, total: colsTotal }, [rows, factors, b.bias, b.output, ufac], Math.ceil(colsTotal / WG));

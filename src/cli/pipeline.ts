@@ -40,7 +40,7 @@ export interface FilterOutcome {
   gpuMs: number;
   /** Wall time of the CPU reference, ms (with `check`). */
   cpuMs: number | undefined;
-  /** Largest |GPU − CPU| of the output values before rounding, full scale = 1 (with `check`). */
+  /** Largest |GPU − CPU| of the output values (before rounding when the samples are float), full scale = 1 (with `check`). */
   maxAbsDiff: number | undefined;
   /** Largest difference of the written samples, in units of the last bit (with `check`). */
   maxLsbDiff: number | undefined;
@@ -50,30 +50,38 @@ export interface FilterOutcome {
   ran: string[];
 }
 
-/** The image as interleaved float samples (colour, then alpha): what filterImage takes. */
-function samplesOf(img: RasterImage): ImageDataLike {
+/**
+ * The image as interleaved samples (colour, then alpha): what filterImage takes. Integers of the
+ * output depth when the file has that depth (the GPU then rounds, and 8-bit images move a quarter of
+ * the bytes), else float32 in full-scale units (rounded here).
+ */
+function samplesOf(img: RasterImage, depth: 8 | 16): ImageDataLike {
   const n = img.width * img.height;
   const channels = (img.colorChannels + (img.alpha ? 1 : 0)) as 1 | 2 | 3 | 4;
-  const data = new Float32Array(n * channels);
-  for (let c = 0; c < img.colorChannels; c++) {
-    const plane = img.color.subarray(c * n, (c + 1) * n);
-    for (let i = 0; i < n; i++) data[i * channels + c] = plane[i] as number;
-  }
-  if (img.alpha) for (let i = 0; i < n; i++) data[i * channels + channels - 1] = img.alpha[i] as number;
+  const integer = (img.bitDepth > 8 ? 16 : 8) === depth && img.bitDepth >= 8;
+  const full = integer ? 2 ** depth - 1 : 1;
+  const data = !integer ? new Float32Array(n * channels) : depth === 8 ? new Uint8Array(n * channels) : new Uint16Array(n * channels);
+  const put = (plane: Float32Array, c: number): void => {
+    for (let i = 0; i < n; i++) data[i * channels + c] = integer ? Math.round((plane[i] as number) * full) : (plane[i] as number);
+  };
+  for (let c = 0; c < img.colorChannels; c++) put(img.color.subarray(c * n, (c + 1) * n), c);
+  if (img.alpha) put(img.alpha, channels - 1);
   return { data, width: img.width, height: img.height, channels };
 }
 
-/** Rounds a result's float samples to `depth` bits, planar. */
+/** A result's samples as planar `depth`-bit integers (float samples rounded). */
 function toRaster(out: ImageDataLike, img: RasterImage, depth: 8 | 16): OutputRaster {
   const channels = out.channels ?? 4;
   const n = out.width * out.height;
   const maxValue = 2 ** depth - 1;
+  const float = out.data instanceof Float32Array;
+  const sample = (i: number): number => (float ? quantize(out.data[i] as number, maxValue) : (out.data[i] as number));
   const color = new Uint16Array(img.colorChannels * n);
-  for (let c = 0; c < img.colorChannels; c++) for (let i = 0; i < n; i++) color[c * n + i] = quantize(out.data[i * channels + c] as number, maxValue);
+  for (let c = 0; c < img.colorChannels; c++) for (let i = 0; i < n; i++) color[c * n + i] = sample(i * channels + c);
   let alpha: Uint16Array | undefined;
   if (img.alpha) {
     alpha = new Uint16Array(n);
-    for (let i = 0; i < n; i++) alpha[i] = quantize(out.data[i * channels + channels - 1] as number, maxValue);
+    for (let i = 0; i < n; i++) alpha[i] = sample(i * channels + channels - 1);
   }
   return { width: out.width, height: out.height, colorChannels: img.colorChannels, color, alpha, depth };
 }
@@ -100,7 +108,7 @@ function imageCall(s: FilterSettings): { filter: ImageFilter; options: FilterIma
 /** Filters `img` on the GPU (and on the CPU with `check`). */
 export async function filterRaster(engine: ConvEngine, img: RasterImage, s: FilterSettings): Promise<FilterOutcome> {
   const depth = s.depth ?? defaultOutputDepth(img);
-  const source = samplesOf(img);
+  const source = samplesOf(img, depth);
   const { filter, options } = imageCall(s);
   const ran: string[] = [];
   const t0 = performance.now();
@@ -114,7 +122,7 @@ export async function filterRaster(engine: ConvEngine, img: RasterImage, s: Filt
     const t1 = performance.now();
     const ref = cpu.filterImage(source, filter, options);
     outcome.cpuMs = performance.now() - t1;
-    outcome.maxAbsDiff = largestDifference(gpu.data, ref.data);
+    outcome.maxAbsDiff = largestDifference(gpu.data, ref.data) / (source.data instanceof Float32Array ? 1 : 2 ** depth - 1);
     const refRaster = toRaster(ref, img, depth);
     outcome.maxLsbDiff = Math.max(
       largestDifference(output.color, refRaster.color),
