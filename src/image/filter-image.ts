@@ -1,10 +1,13 @@
 /**
- * `engine.filterImage`: an image in (pixels in memory, a texture, a browser image source), its
- * colour planes filtered like the CLI does (mode 'same', boundary 'reflect', convolution unless
- * `correlate`), the result out as pixels, a texture, an ImageBitmap or drawn into a canvas.
+ * `engine.filterImage` (the CLI's and the demo's image path): an image in (pixels in memory, a
+ * texture, a browser image source), its colour planes filtered (mode 'same' by default, boundary
+ * 'reflect', convolution unless `correlate`), the result out as pixels, a texture, an ImageBitmap
+ * or drawn into a canvas.
  *
- *   source ─► unpack (GPU) ─► planes [colours (+ alpha), H, W] ─► convolve2d / correlate2d per kernel
- *          ─► pack (GPU: join, alpha, mapping, colour space) ─► pixels | texture | canvas
+ *   per band of rows (src/image/bands.ts; one band unless the image exceeds a buffer binding):
+ *   source rows ─► unpack (GPU) ─► planes [colours (+ alpha), rows, W] ─► convolve2d / correlate2d
+ *   per kernel ─► [range, normalize] ─► pack (GPU: join, alpha, mapping, colour space) ─► pixels |
+ *   texture | canvas
  *
  * Only the samples of a source in memory are uploaded, and only pixels asked for are read back.
  */
@@ -44,6 +47,7 @@ export type Output =
   | { kind: 'canvas'; context: GPUCanvasContext }
   | { kind: 'bitmap' };
 
+/** Where a call's result goes (OptionError / ShapeError for bad `output`, `textureFormat` or `target`). */
 export function resolveOutput(op: string, o: FilterImageOptions | undefined, layout: PixelLayout, size: ResultGeometry): Output {
   const output = oneOf(op, 'output', o?.output ?? 'image', OUTPUTS);
   const target = o?.target;
