@@ -173,7 +173,7 @@ export class ConvEngine implements GpuTensorOwner {
   private async runFft(op: FftOpName, x: TensorArg, options: FftOptions | Fft2Options | undefined): Promise<HostTensor | GpuTensor> {
     const spec = normalizeFft(op, x, options);
     const state = await this.ready(op);
-    if (x instanceof GpuTensor) this.checkOwned(op, x, state);
+    for (const t of [x, spec.out]) if (t instanceof GpuTensor) this.checkOwned(op, t, state);
     return runFft(this.host, state, spec, operand(x));
   }
 
@@ -228,7 +228,7 @@ export class ConvEngine implements GpuTensorOwner {
   private async run(op: OpName, a: TensorArg, b: TensorArg, options: OpOptions[OpName] | undefined): Promise<HostTensor | GpuTensor> {
     const job = makeJob(op, a, b, options);
     const state = await this.ready(op);
-    for (const x of [job.input, job.weight]) if (x instanceof GpuTensor) this.checkOwned(op, x, state);
+    for (const x of [job.input, job.weight, job.out]) if (x instanceof GpuTensor) this.checkOwned(op, x, state);
     if (this.options.autotune && job.algorithm === 'auto') await this.tuner.ensure(this.host, state, op, job);
     return execute(this.host, state, op, job);
   }

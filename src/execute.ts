@@ -164,25 +164,29 @@ export async function execute(host: ExecutionHost, state: DeviceState, op: strin
   };
   let result: HostTensor | GpuTensor;
   const only = pieces.length === 1 ? (pieces[0] as Piece) : undefined;
+  const gpuOut = job.out instanceof GpuTensor ? job.out : undefined;
+  const hostOut = job.out instanceof Float32Array ? job.out : undefined;
   if (only && job.output === 'gpu') {
-    const out = host.newTensorBuffer(state, outputSize(g) * 4);
+    // Into the caller's GpuTensor (`out`), or a new one.
+    const out = gpuOut?.buffer ?? host.newTensorBuffer(state, outputSize(g) * 4);
     try {
       await runPiece(host, state, op, only, first, info, { target: out, reverse: job.reverse });
     } catch (e) {
-      out.destroy();
+      if (!gpuOut) out.destroy();
       throw e;
     }
-    result = host.adoptTensor(state, out, job.outShape);
+    result = gpuOut ?? host.adoptTensor(state, out, job.outShape);
   } else if (only) {
-    result = { data: await runPiece(host, state, op, only, first, info, { into: job.out, reverse: job.reverse }), shape: job.outShape };
+    result = { data: await runPiece(host, state, op, only, first, info, { into: hostOut, reverse: job.reverse }), shape: job.outShape };
   } else {
-    const data = job.out ?? new Float32Array(outputSize(g));
+    const data = hostOut ?? new Float32Array(outputSize(g));
     for (let i = 0; i < pieces.length; i++) {
       const piece = pieces[i] as Piece;
       placePiece(data, g, piece, await runPiece(host, state, op, piece, choices[i] as Choice, info, { reverse: false }));
     }
     if (job.reverse) reversePlanes(data, g.N * g.K);
-    result = job.output === 'gpu' ? host.residentTensor(state, data, job.outShape) : { data, shape: job.outShape };
+    if (gpuOut) state.device.queue.writeBuffer(gpuOut.buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+    result = gpuOut ?? (job.output === 'gpu' ? host.residentTensor(state, data, job.outShape) : { data, shape: job.outShape });
   }
   job.onRun?.(info);
   return result;

@@ -1,3 +1,4 @@
+import type { GpuTensor } from './gpu/tensor.js';
 /** A dense row-major float32 tensor on the host. `data.length` must equal the product of `shape`. */
 export interface HostTensor {
   data: Float32Array;
@@ -52,11 +53,13 @@ export interface OutputOptions {
   /** Default `'host'`. With `'gpu'` the op resolves to a `GpuTensor` for chaining. */
   output?: OutputLocation;
   /**
-   * A host result written into this array (exactly the result's element count, sharing no memory
-   * with the inputs), returned as the result's `data`, instead of a new array per call: in a loop
-   * that saves allocating — and on first touch page-faulting — megabytes per call. Not with `'gpu'`.
+   * Where the result goes instead of a new array or buffer per call (in a loop that saves
+   * allocating megabytes per call): a host result into this Float32Array (exactly the result's
+   * element count, sharing no memory with the inputs), returned as the result's `data`; with
+   * `output: 'gpu'`, into this GpuTensor of the engine (the result's element count, not an input),
+   * which the op resolves to.
    */
-  out?: Float32Array;
+  out?: Float32Array | GpuTensor;
   /**
    * Called once with what this call ran (`RunInfo`: algorithm, variant, pieces, dispatches, kernel
    * time when profiled), before the op's promise resolves. Per call, so concurrent calls never see
@@ -153,8 +156,8 @@ export interface FftRunInfo {
 export interface FftCommonOptions {
   /** Default `'host'`. With `'gpu'` the op resolves to a `GpuTensor`. */
   output?: OutputLocation;
-  /** A host result written into this array (exactly the result's element count). Not with `'gpu'`. */
-  out?: Float32Array;
+  /** The result written into this array (host) or GpuTensor (`output: 'gpu'`), of exactly the result's element count. */
+  out?: Float32Array | GpuTensor;
   /** Called once with what the call ran. Default: none. (The CPU reference ignores it.) */
   onRun?: (info: FftRunInfo) => void;
 }

@@ -71,6 +71,69 @@ describe('out: host results in the caller\'s array', () => {
   });
 });
 
+describe("out: a GpuTensor with output: 'gpu' (the result written into it, no new buffer)", () => {
+  it.each(CASES)('%s %j → %j: resolves to the given tensor, which holds the result', async (op, as, bs, options) => {
+    const engine = await useEngine('llvmpipe');
+    const a = randomTensor(as, 30 + as.length);
+    const b = randomTensor(bs, 40 + bs.length);
+    const ref = cpu[op](a, b, options as never);
+    const mag = cpu[op](abs(a), abs(b), absOptions(options) as never);
+    const out = await engine.upload({ data: new Float32Array(ref.data.length).fill(Number.NaN), shape: [ref.data.length] });
+    const bytes = engine.stats().tensorBytes;
+    const r = await engine[op](a, b, { ...options, output: 'gpu', out } as never);
+    expect(r).toBe(out);
+    expect(engine.stats().tensorBytes).toBe(bytes);
+    expectClose({ data: (await out.read()).data, shape: ref.shape }, ref, mag, reductionLength(op, a, b, options), `${op} into a GpuTensor`);
+    out.destroy();
+  });
+
+  it('a job split into pieces writes its assembled result into the tensor too', async () => {
+    const small = await useEngine('llvmpipe', { limits: { maxStorageBufferBindingSize: 4096 } });
+    // The input (11.5 KiB) exceeds the 4 KiB binding; the stride-2 result (960 B) fits one tensor.
+    const x = randomTensor([2, 3, 24, 20], 3);
+    const w = randomTensor([1, 3, 3, 3], 4);
+    const o = { padding: 1, stride: 2 };
+    const ref = cpu.conv2d(x, w, o);
+    const out = await small.upload({ data: new Float32Array(ref.data.length), shape: ref.shape });
+    let pieces = 0;
+    const r = await small.conv2d(x, w, { ...o, output: 'gpu', out, onRun: (i) => (pieces = i.pieces) });
+    expect(pieces).toBeGreaterThan(1);
+    expect(r).toBe(out);
+    expectClose({ data: (await out.read()).data, shape: ref.shape }, ref, cpu.conv2d(abs(x), abs(w), o), 27, 'split into a GpuTensor');
+  });
+
+  it('rfft into a GpuTensor', async () => {
+    const engine = await useEngine('llvmpipe');
+    const x = randomTensor([4, 64], 8);
+    const out = await engine.upload({ data: new Float32Array(4 * 33 * 2), shape: [4, 33, 2] });
+    expect(await engine.rfft(x, { output: 'gpu', out })).toBe(out);
+    const ref = cpu.rfft(x).data;
+    const got = (await out.read()).data;
+    const scale = Math.max(...ref.map(Math.abs));
+    for (let i = 0; i < ref.length; i++) expect(Math.abs((got[i] as number) - (ref[i] as number))).toBeLessThanOrEqual(64 * 2 ** -24 * 6 * scale);
+  });
+
+  it('bad GPU outs: wrong size, an input, destroyed, without output gpu, another engine, the CPU reference', async () => {
+    const engine = await useEngine('llvmpipe');
+    const other = await useEngine('llvmpipe');
+    const x = randomTensor([1, 1, 5, 5], 1);
+    const w = randomTensor([2, 1, 3, 3], 2);
+    const gx = await engine.upload(x);
+    const wrong = await engine.upload({ data: new Float32Array(17), shape: [17] });
+    await expect(engine.conv2d(x, w, { output: 'gpu', out: wrong })).rejects.toThrow(ShapeError);
+    const same = await engine.upload({ data: new Float32Array(25), shape: [1, 1, 5, 5] });
+    await expect(engine.conv2d(same, randomTensor([1, 1, 3, 3], 4), { output: 'gpu', out: same, padding: 1 })).rejects.toThrow(/out is also an input/);
+    const gone = await engine.upload({ data: new Float32Array(18), shape: [18] });
+    gone.destroy();
+    await expect(engine.conv2d(x, w, { output: 'gpu', out: gone })).rejects.toThrow(ShapeError);
+    const ok = await engine.upload({ data: new Float32Array(18), shape: [18] });
+    await expect(engine.conv2d(x, w, { out: ok })).rejects.toThrow(/a GpuTensor out needs output: 'gpu'/);
+    const foreign = await other.upload({ data: new Float32Array(18), shape: [18] });
+    await expect(engine.conv2d(gx, w, { output: 'gpu', out: foreign })).rejects.toThrow(/another engine/);
+    expect(() => cpu.conv2d(x, w, { output: 'gpu', out: ok } as never)).toThrow(/the CPU reference returns host tensors/);
+  });
+});
+
 describe('out: bad values reject with typed errors', () => {
   const x = randomTensor([1, 1, 5, 5], 1);
   const w = randomTensor([2, 1, 3, 3], 2);
@@ -78,7 +141,7 @@ describe('out: bad values reject with typed errors', () => {
     ['not a Float32Array', { out: new Float64Array(18) }, OptionError, /out must be a Float32Array/],
     ['too short', { out: new Float32Array(17) }, ShapeError, /out has 17 elements, the result has 18/],
     ['too long', { out: new Float32Array(19) }, ShapeError, /out has 19 elements/],
-    ['with output gpu', { out: new Float32Array(18), output: 'gpu' }, OptionError, /out is for host results/],
+    ['a Float32Array with output gpu', { out: new Float32Array(18), output: 'gpu' }, OptionError, /with output: 'gpu', out must be a GpuTensor/],
     ['sharing memory with the input', { out: x.data.subarray(0, 18) }, OptionError, /shares memory with an input/],
   ] as const)('%s', async (_name, options, type, message) => {
     const engine = await useEngine('llvmpipe');

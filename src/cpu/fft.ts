@@ -4,6 +4,7 @@
  * Synchronous; `output`, `out` and `onRun` are validated, `out` is honoured, `onRun` ignored.
  */
 import { normalizeFft, type FftSpec } from '../ops/fft.js';
+import { hostOut } from '../ops/job.js';
 import type { Fft2Options, FftOpName, FftOptions, HostTensor } from '../types.js';
 import { fft64 } from './fft-core.js';
 
@@ -42,7 +43,7 @@ function run(op: FftOpName, x: HostTensor, options: FftOptions | Fft2Options | u
   const cplxIn = op === 'fft' || op === 'ifft' || op === 'irfft' || op === 'irfft2';
   const half = Math.floor(W / 2) + 1;
   const size = s.outShape.reduce((a, b) => a * b, 1);
-  const out = s.out ?? new Float32Array(size);
+  const out = hostOut(op, s.out) ?? new Float32Array(size);
   // The plane each transform works on: H rows of C complex values.
   const C = op === 'irfft' || op === 'irfft2' ? half : W;
   const re = new Float64Array(H * C), im = new Float64Array(H * C);

@@ -6,6 +6,7 @@
  */
 import { gaussianFilter, separableKernel } from '../ops/gaussian.js';
 import { normalizeFilter2d } from '../ops/filter.js';
+import { hostOut } from '../ops/job.js';
 import type { Filter2dOptions, GaussianBlurOptions, HostTensor } from '../types.js';
 import { convolve2d, extendIndex } from './reference.js';
 
@@ -22,7 +23,7 @@ export function gaussianBlur(image: HostTensor, options: GaussianBlurOptions): H
   const fill = p.fillValue;
   const ry = (gy.length - 1) / 2;
   const rx = (gx.length - 1) / 2;
-  const out = p.out ?? new Float32Array(B * H * W);
+  const out = hostOut('gaussianBlur', p.out) ?? new Float32Array(B * H * W);
   const tmp = new Float64Array(H * W);
   for (let b = 0; b < B; b++) {
     const x = image.data.subarray(b * H * W, (b + 1) * H * W);

@@ -6,6 +6,7 @@
  */
 import { normalizeConv1d, normalizeConv2d } from '../ops/conv.js';
 import { normalizeFilter1d, normalizeFilter2d } from '../ops/filter.js';
+import { hostOut } from '../ops/job.js';
 import type {
   Boundary,
   Conv1dOptions,
@@ -108,6 +109,7 @@ function result(into: Float32Array | undefined, data: Float32Array, shape: numbe
 /** PyTorch `torch.nn.functional.conv2d` (cross-correlation; `flip` rotates the kernel 180°). */
 export function conv2d(input: HostTensor, weight: HostTensor, options?: Conv2dOptions): HostTensor {
   const p = normalizeConv2d(input, weight, options);
+  const into = hostOut('conv2d', p.out);
   const { N, C, H, W, K, KH, KW, OH, OW, groups, flip, bias } = p;
   const [sh, sw] = p.stride;
   const [dh, dw] = p.dilation;
@@ -139,7 +141,7 @@ export function conv2d(input: HostTensor, weight: HostTensor, options?: Conv2dOp
       }
     }
   }
-  return result(p.out, out, [N, K, OH, OW]);
+  return result(into, out, [N, K, OH, OW]);
 }
 
 /** Pads every length-L row of `data` by [left, right] using `mode` (float64). */
@@ -159,6 +161,7 @@ function padRows(data: Float32Array, rows: number, L: number, left: number, righ
 /** PyTorch `torch.nn.functional.conv1d`. */
 export function conv1d(input: HostTensor, weight: HostTensor, options?: Conv1dOptions): HostTensor {
   const p = normalizeConv1d(input, weight, options);
+  const into = hostOut('conv1d', p.out);
   const { N, C, K, groups, flip, bias } = p;
   const L = p.W;
   const KL = p.KW;
@@ -190,7 +193,7 @@ export function conv1d(input: HostTensor, weight: HostTensor, options?: Conv1dOp
       }
     }
   }
-  return result(p.out, out, [N, K, OL]);
+  return result(into, out, [N, K, OL]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -268,6 +271,7 @@ function reverse2d(a: Float32Array): Float32Array {
 function filter2d(image: HostTensor, kernel: HostTensor, options: Filter2dOptions | undefined, convolve: boolean): HostTensor {
   const op = convolve ? 'convolve2d' : 'correlate2d';
   const p = normalizeFilter2d(image, kernel, options, op);
+  const into = hostOut(op, p.out);
   const { B, H, W, KH, KW, OH, OW } = p;
   const kplane: Plane = { data: kernel.data, H: KH, W: KW };
   const out = new Float32Array(B * OH * OW);
@@ -284,7 +288,7 @@ function filter2d(image: HostTensor, kernel: HostTensor, options: Filter2dOption
     }
     out.set(res, b * OH * OW);
   }
-  return result(p.out, out, p.batched ? [B, OH, OW] : [OH, OW]);
+  return result(into, out, p.batched ? [B, OH, OW] : [OH, OW]);
 }
 
 /** SciPy `scipy.signal.convolve2d`; a leading batch dimension filters each plane independently. */
@@ -344,6 +348,7 @@ function filter1d(
 ): HostTensor {
   const op = convolve ? 'convolve1d' : 'correlate1d';
   const p = normalizeFilter1d(signal, kernel, options, op, convolve ? 'full' : 'valid');
+  const into = hostOut(op, p.out);
   const { B, L, OL } = p;
   const out = new Float32Array(B * OL);
   for (let b = 0; b < B; b++) {
@@ -351,7 +356,7 @@ function filter1d(
     const res = convolve ? numpyConvolve(row, kernel.data, p.mode) : numpyCorrelate(row, kernel.data, p.mode);
     out.set(res, b * OL);
   }
-  return result(p.out, out, p.batched ? [B, OL] : [OL]);
+  return result(into, out, p.batched ? [B, OL] : [OL]);
 }
 
 /** NumPy `numpy.convolve` (default mode 'full'); a leading batch dimension filters each row. */

@@ -6,7 +6,7 @@
 import { compileKernels, operandBinding, submitRecorded, type DeviceState, type Destination, type ExecutionHost } from '../execute.js';
 import type { KernelSpec } from '../gpu/pipelines.js';
 import type { Binding, PlanLimits, Recorder } from '../gpu/recorder.js';
-import type { GpuTensor } from '../gpu/tensor.js';
+import { GpuTensor } from '../gpu/tensor.js';
 import type { Operand } from '../ops/job.js';
 import type { FftSpec } from '../ops/fft.js';
 import type { FftRunInfo, HostTensor } from '../types.js';
@@ -80,8 +80,9 @@ export async function runFft(host: ExecutionHost, state: DeviceState, spec: FftS
   const shapeIn = x instanceof Float32Array ? `${x.length} values` : `[${x.shape.join(', ')}]`;
   const where = `${spec.op} (${shapeIn} → [${spec.outShape.join(', ')}])`;
   let variant = '';
-  const target = spec.output === 'gpu' ? host.newTensorBuffer(state, outBytes) : undefined;
-  const dest: Destination = target ? { target } : { into: spec.out };
+  const gpuOut = spec.out instanceof GpuTensor ? spec.out : undefined;
+  const target = spec.output === 'gpu' ? (gpuOut?.buffer ?? host.newTensorBuffer(state, outBytes)) : undefined;
+  const dest: Destination = target ? { target } : { into: spec.out as Float32Array | undefined };
   let done;
   try {
     const { ready } = compileKernels(host, state, where, fftOpKernels(host.planLimits, spec, x));
@@ -90,12 +91,12 @@ export async function runFft(host: ExecutionHost, state: DeviceState, spec: FftS
       variant = record(rec, state, spec, x, output, held);
     });
   } catch (e) {
-    target?.destroy();
+    if (!gpuOut) target?.destroy();
     throw e;
   }
   const info: FftRunInfo = { op: spec.op, variant, pieces: 1, dispatches: done.dispatches };
   if (done.kernelMs !== undefined) info.kernelMs = done.kernelMs;
-  const result = target ? host.adoptTensor(state, target, spec.outShape) : { data: done.data, shape: spec.outShape };
+  const result = gpuOut ?? (target ? host.adoptTensor(state, target, spec.outShape) : { data: done.data, shape: spec.outShape });
   spec.onRun?.(info);
   return result;
 }

@@ -190,6 +190,10 @@ export async function filterImage(ih: ImageHost, source: ImageSource, filter: Im
   } as const satisfies Filter2dOptions;
   const taken: GPUTexture[] = [];
   const held: GPUBuffer[] = [];
+  const freeResult = (t: GpuTensor): void => {
+    t.destroy();
+    pool.release(t.buffer);
+  };
   const work: BandWork[] = [];
   let made: GPUTexture | undefined;
   try {
@@ -233,7 +237,7 @@ export async function filterImage(ih: ImageHost, source: ImageSource, filter: Im
       else new Uint8Array((pixels ??= new ArrayBuffer(Math.ceil((size.OH * bytesPerRow) / 4) * 4))).set(new Uint8Array(done.data.buffer, 0, w.band.rows * bytesPerRow), w.band.outRow0 * bytesPerRow);
     };
     const release = (w: BandWork): void => {
-      for (const r of w.results) r.destroy();
+      for (const r of w.results) freeResult(r);
       pool.release(w.planes.buffer);
     };
     for (const band of bands) {
@@ -246,7 +250,13 @@ export async function filterImage(ih: ImageHost, source: ImageSource, filter: Im
       });
       const input = ih.engine.wrap(w.planes.buffer, [filtered, band.srcRows, W]);
       try {
-        for (const k of job.kernels) w.results.push(await (job.correlate ? ih.engine.correlate2d(input, k, callOptions) : ih.engine.convolve2d(input, k, callOptions)));
+        for (const k of job.kernels) {
+          // Into a pooled buffer (a borrowed tensor): no new GPU buffer per call.
+          const bytes = filtered * band.resH * band.resW * 4;
+          const out = ih.engine.wrap(pool.acquire(bytes, BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST, 'image.filtered'), [filtered, band.resH, band.resW]);
+          w.results.push(out);
+          await (job.correlate ? ih.engine.correlate2d(input, k, { ...callOptions, out }) : ih.engine.convolve2d(input, k, { ...callOptions, out }));
+        }
       } finally {
         input.destroy();
       }
@@ -275,7 +285,7 @@ export async function filterImage(ih: ImageHost, source: ImageSource, filter: Im
     }
   } finally {
     for (const w of work) {
-      for (const r of w.results) r.destroy();
+      for (const r of w.results) freeResult(r);
       pool.release(w.planes.buffer);
     }
     for (const b of held) pool.release(b);

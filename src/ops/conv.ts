@@ -7,6 +7,7 @@ import type { ConvGeometry } from '../geometry.js';
 import type { Boundary, Conv1dOptions, Conv2dOptions, PaddingMode } from '../types.js';
 import { checkKeys, checkTensor, fmt, nonNegativeInt, oneOf, positiveInt, positivePair } from '../validate.js';
 import { commonOptions, operand, outOption, OUTPUT_KEYS, PADDING_MODES, type CommonParams, type ConvJob, type TensorArg } from './job.js';
+import type { GpuTensor } from '../gpu/tensor.js';
 
 /** Validated, normalised `conv2d`/`conv1d` arguments (conv1d has H = KH = 1); sizes as in ConvGeometry. */
 export interface ConvParams extends CommonParams, Pick<ConvGeometry, 'N' | 'C' | 'H' | 'W' | 'K' | 'KH' | 'KW' | 'groups' | 'OH' | 'OW' | 'flip'> {
@@ -17,7 +18,7 @@ export interface ConvParams extends CommonParams, Pick<ConvGeometry, 'N' | 'C' |
   paddingMode: PaddingMode;
   bias: Float32Array | undefined;
   /** The validated `out` option. */
-  out: Float32Array | undefined;
+  out: Float32Array | GpuTensor | undefined;
 }
 
 const CONV_KEYS = ['bias', 'stride', 'padding', 'dilation', 'groups', 'paddingMode', 'flip', ...OUTPUT_KEYS];

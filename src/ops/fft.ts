@@ -25,7 +25,7 @@ export interface FftSpec {
   inC: number;
   outShape: number[];
   output: 'host' | 'gpu';
-  out: Float32Array | undefined;
+  out: Float32Array | GpuTensor | undefined;
   onRun: ((info: FftRunInfo) => void) | undefined;
 }
 

@@ -6,6 +6,7 @@ import { OptionError, ShapeError } from '../errors.js';
 import type { Boundary, Filter1dOptions, Filter2dOptions, Mode } from '../types.js';
 import { checkKeys, checkTensor, fmt, oneOf } from '../validate.js';
 import { BOUNDARIES, commonOptions, MODES, operand, outOption, OUTPUT_KEYS, type CommonParams, type ConvJob, type TensorArg } from './job.js';
+import type { GpuTensor } from '../gpu/tensor.js';
 
 /** Validated `convolve2d`/`correlate2d` arguments (SciPy semantics). */
 export interface Filter2dParams extends CommonParams {
@@ -23,7 +24,7 @@ export interface Filter2dParams extends CommonParams {
   swapped: boolean;
   OH: number;
   OW: number;
-  out: Float32Array | undefined;
+  out: Float32Array | GpuTensor | undefined;
 }
 
 /**
@@ -97,7 +98,7 @@ export interface Filter1dParams extends CommonParams {
   /** NumPy swaps the operands when the kernel is longer than the signal (any mode). */
   swapped: boolean;
   OL: number;
-  out: Float32Array | undefined;
+  out: Float32Array | GpuTensor | undefined;
 }
 
 /** Validates `convolve1d`/`correlate1d(signal [L] | [B,L], kernel [M], options)`. */

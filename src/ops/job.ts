@@ -5,7 +5,7 @@
 import { ALGORITHM_NAMES } from '../algorithms/registry.js';
 import type { ConvGeometry } from '../geometry.js';
 import { OptionError, ShapeError } from '../errors.js';
-import type { GpuTensor } from '../gpu/tensor.js';
+import { GpuTensor } from '../gpu/tensor.js';
 import type { Algorithm, Boundary, HostTensor, Mode, PaddingMode, RunInfo } from '../types.js';
 import { fmt, oneOf } from '../validate.js';
 
@@ -38,8 +38,8 @@ export interface ConvJob {
   algorithm: Algorithm;
   /** Where the result goes: back to the host (default) or into a GpuTensor. */
   output: 'host' | 'gpu';
-  /** The caller's array for a host result (`out` option), else a new one. */
-  out: Float32Array | undefined;
+  /** The caller's array for a host result, or GpuTensor for a GPU one (`out` option), else a new one. */
+  out: Float32Array | GpuTensor | undefined;
   /** Called with what ran (`onRun` option). */
   onRun: ((info: RunInfo) => void) | undefined;
 }
@@ -67,15 +67,31 @@ export function outputOption(op: string, o: { output?: unknown } | undefined): '
   return oneOf(op, 'output', o?.output ?? 'host', OUTPUTS);
 }
 
+/** The CPU reference's `out`: host results only (a GpuTensor `out` is an OptionError). */
+export function hostOut(op: string, out: Float32Array | GpuTensor | undefined): Float32Array | undefined {
+  if (out instanceof GpuTensor) throw new OptionError(`cpu.${op}: the CPU reference returns host tensors; out must be a Float32Array`);
+  return out;
+}
+
 /**
  * The validated `out` option: a Float32Array of exactly `size` elements for a host result, sharing
- * no memory with the host operands (a split job reads them while pieces of the result arrive).
+ * no memory with the host operands (a split job reads them while pieces of the result arrive); with
+ * `output: 'gpu'`, a live GpuTensor of `size` elements that is none of the operands.
  */
-export function outOption(op: string, o: { output?: unknown; out?: unknown }, size: number, operands: ReadonlyArray<TensorArg | Float32Array | undefined>): Float32Array | undefined {
+export function outOption(op: string, o: { output?: unknown; out?: unknown }, size: number, operands: ReadonlyArray<TensorArg | Float32Array | undefined>): Float32Array | GpuTensor | undefined {
   const out = o.out;
   if (out === undefined) return undefined;
+  if (o.output === 'gpu') {
+    if (!(out instanceof GpuTensor)) throw new OptionError(`${op}: with output: 'gpu', out must be a GpuTensor, got ${fmt(out)}`);
+    if (out.destroyed) throw new ShapeError(`${op}: out is a GpuTensor that has been destroyed`);
+    if (out.size !== size) throw new ShapeError(`${op}: out has ${out.size} elements, the result has ${size}`);
+    if (operands.some((x) => x === out || (x instanceof GpuTensor && x.buffer === out.buffer))) {
+      throw new OptionError(`${op}: out is also an input; give it a tensor of its own`);
+    }
+    return out;
+  }
+  if (out instanceof GpuTensor) throw new OptionError(`${op}: a GpuTensor out needs output: 'gpu'`);
   if (!(out instanceof Float32Array)) throw new OptionError(`${op}: out must be a Float32Array, got ${fmt(out)}`);
-  if (o.output === 'gpu') throw new OptionError(`${op}: out is for host results; with output: 'gpu' the result stays on the GPU`);
   if (out.length !== size) throw new ShapeError(`${op}: out has ${out.length} elements, the result has ${size}`);
   for (const x of operands) {
     const data = x instanceof Float32Array ? x : x && 'data' in x ? x.data : undefined;
