@@ -59,3 +59,20 @@ describe.each(['auto', ...ALGORITHM_NAMES])('SwiftShader, algorithm %s', (algori
     }
   });
 });
+
+describe('filterImage on SwiftShader (core mode)', () => {
+  it('16-bit RGBA pixels, premultiplied, linear light, mode full; an rgba16float texture result', async () => {
+    const { cpu } = await import('../src/index.js');
+    const noise = randomTensor([29 * 17 * 4], 22).data;
+    const image = { data: Uint16Array.from(noise, (v) => Math.round((v + 1) * 32767)), width: 29, height: 17, channels: 4 as const };
+    const k = randomTensor([3, 4], 23);
+    const options = { alpha: 'premultiplied', colorSpace: 'linear', mode: 'full', offset: 0.25 } as const;
+    const out = await engine.filterImage(image, k, options);
+    const ref = cpu.filterImage(image, k, options);
+    expect([out.width, out.height]).toEqual([32, 19]);
+    expect(Math.max(...Array.from(ref.data, (v, i) => Math.abs(v - (out.data[i] as number))))).toBeLessThanOrEqual(1);
+    const t = await engine.filterImage(image, 'sobel', { output: 'texture', textureFormat: 'rgba16float' });
+    expect([t.width, t.height, t.format]).toEqual([29, 17, 'rgba16float']);
+    t.destroy();
+  });
+});
