@@ -5,10 +5,12 @@
 import { OptionError } from '../errors.js';
 import { WGSL } from '../shaders.generated.js';
 import { isGpuTexture } from './source.js';
+import { viewOf } from './textures.js';
 import type { ImageTarget } from './types.js';
 
 const pipelines = new WeakMap<GPUDevice, Map<GPUTextureFormat, GPURenderPipeline>>();
 const configured = new WeakMap<GPUCanvasContext, { device: GPUDevice; format: GPUTextureFormat }>();
+const bindGroups = new WeakMap<GPUTexture, { pipeline: GPURenderPipeline; group: GPUBindGroup }>();
 
 function renderPipeline(device: GPUDevice, format: GPUTextureFormat): GPURenderPipeline {
   let byFormat = pipelines.get(device);
@@ -59,11 +61,17 @@ export function drawToCanvas(device: GPUDevice, ctx: GPUCanvasContext, texture: 
     configured.set(ctx, conf);
   }
   const pipeline = renderPipeline(device, conf.format);
-  const bindGroup = device.createBindGroup({
-    label: 'webgpu-conv.present.bindgroup',
-    layout: pipeline.getBindGroupLayout(0),
-    entries: [{ binding: 0, resource: texture.createView() }],
-  });
+  // The drawn texture is one of the engine's reused ones: its bind group is reused with it.
+  let cached = bindGroups.get(texture);
+  if (!cached || cached.pipeline !== pipeline) {
+    const group = device.createBindGroup({
+      label: 'webgpu-conv.present.bindgroup',
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [{ binding: 0, resource: viewOf(texture) }],
+    });
+    bindGroups.set(texture, (cached = { pipeline, group }));
+  }
+  const bindGroup = cached.group;
   const encoder = device.createCommandEncoder({ label: 'webgpu-conv.present.encoder' });
   const pass = encoder.beginRenderPass({
     label: 'webgpu-conv.present.pass',
