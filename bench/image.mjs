@@ -21,6 +21,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Command, Option } from 'commander';
+import { median } from './lib/timing.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -37,25 +39,6 @@ const CASES = [
   { name: '1080p, sobel magnitude (normalized)', width: 1920, height: 1080, filter: 'sobel' },
   { name: '640×480, sobel magnitude (webcam frame)', width: 640, height: 480, filter: 'sobel' },
 ];
-
-/** @param {string[]} argv */
-function flags(argv) {
-  /** @type {Record<string, string>} */
-  const f = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] ?? '';
-    if (a === '--quick') f.quick = '1';
-    else if (a.startsWith('--')) f[a.slice(2)] = argv[++i] ?? '';
-  }
-  return f;
-}
-
-/** @param {number[]} xs */
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? /** @type {number} */ (s[m]) : (/** @type {number} */ (s[m - 1]) + /** @type {number} */ (s[m])) / 2;
-};
 
 /** One case in this process: cold call, warm calls, check. */
 async function child(/** @type {ImageCase} */ c, /** @type {string} */ adapter, /** @type {number} */ warm, /** @type {boolean} */ warmFirst) {
@@ -95,20 +78,31 @@ async function child(/** @type {ImageCase} */ c, /** @type {string} */ adapter, 
   return { cold, warmupMs, warm: median(times), pipelines, lsb, ran: [...new Set(ran)], adapter: engine.adapterInfo.description };
 }
 
-const f = flags(process.argv.slice(2));
-const adapter = f.adapter ?? 'llvmpipe';
-const warm = Number(f.warm ?? 7);
+const program = new Command()
+  .name('bench:image')
+  .addOption(new Option('--adapter <name>', 'WebGPU adapter').choices(['llvmpipe', 'swiftshader', 'hardware', 'default']).default('llvmpipe'))
+  .option('--runs <n>', 'runs of every case', '3')
+  .option('--warm <n>', 'timed warm calls per case', '7')
+  .option('--quick', 'the first case only')
+  .option('--mesa-cache', "keep Mesa's on-disk shader cache (default: off, so every pipeline is compiled)")
+  .addOption(new Option('--child <case>').hideHelp())
+  .addOption(new Option('--warmup').hideHelp())
+  .parse();
+/** @type {{ adapter: string, runs: string, warm: string, quick?: boolean, mesaCache?: boolean, child?: string, warmup?: boolean }} */
+const f = program.opts();
+const adapter = f.adapter;
+const warm = Number(f.warm);
 if (f.child !== undefined) {
-  const r = await child(/** @type {ImageCase} */ (CASES[Number(f.child)]), adapter, warm, f.warmup === '1');
+  const r = await child(/** @type {ImageCase} */ (CASES[Number(f.child)]), adapter, warm, f.warmup === true);
   process.stdout.write(`${JSON.stringify(r)}\n`);
 } else {
-  const runs = Number(f.runs ?? 3);
+  const runs = Number(f.runs);
   const cases = f.quick ? CASES.slice(0, 1) : CASES;
   /** @type {Array<{ name: string, results: any[] }>} */
   const report = cases.map((c) => ({ name: c.name, results: [] }));
-  const env = f['mesa-cache'] ? process.env : { ...process.env, MESA_SHADER_CACHE_DISABLE: 'true' };
+  const env = f.mesaCache ? process.env : { ...process.env, MESA_SHADER_CACHE_DISABLE: 'true' };
   const measure = (/** @type {number} */ i, /** @type {boolean} */ warmFirst) => {
-    const args = [fileURLToPath(import.meta.url), '--child', String(i), '--adapter', adapter, '--warm', String(warm), '--warmup', warmFirst ? '1' : '0'];
+    const args = [fileURLToPath(import.meta.url), '--child', String(i), '--adapter', adapter, '--warm', String(warm), ...(warmFirst ? ['--warmup'] : [])];
     const out = execFileSync(process.execPath, args, { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'ignore'] });
     return JSON.parse(out.trim().split('\n').pop() ?? '{}');
   };
@@ -123,15 +117,15 @@ if (f.child !== undefined) {
     });
   }
   const fmt = (/** @type {number[]} */ xs, d = 0) => `${median(xs).toFixed(d)} (${Math.min(...xs).toFixed(d)}–${Math.max(...xs).toFixed(d)})`;
-  console.log(`\nfilterImage, RGBA 8-bit in memory → pixels; ${runs} runs, each case a fresh process; Mesa shader cache ${f['mesa-cache'] ? 'on' : 'off'}; adapter ${report[0]?.results[0]?.adapter ?? adapter}\n`);
+  console.log(`\nfilterImage, RGBA 8-bit in memory → pixels; ${runs} runs, each case a fresh process; Mesa shader cache ${f.mesaCache ? 'on' : 'off'}; adapter ${report[0]?.results[0]?.adapter ?? adapter}\n`);
   console.log('| case | ran | pipelines | cold ms | warmup ms | first after warmup ms | warm ms | cold / warm | after warmup / warm | max LSB vs CPU |');
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const c of report) {
     const r = c.results;
     console.log(`| ${c.name} | ${r[0].ran.join(' + ')} | ${r[0].pipelines} | ${fmt(r.map((x) => x.cold))} | ${fmt(r.map((x) => x.warmupMs))} | ${fmt(r.map((x) => x.afterWarmup))} | ${fmt(r.map((x) => x.warm))} | ${fmt(r.map((x) => x.cold / x.warm), 2)} | ${fmt(r.map((x) => x.afterWarmup / x.warm), 2)} | ${Math.max(...r.map((x) => x.lsb))} |`);
   }
-  const file = join(ROOT, 'bench', 'results', `${new Date().toISOString().slice(0, 10)}-${adapter}-image.json`);
+  const file = join(ROOT, 'bench', 'results', `${new Date().toISOString().slice(0, 10)}-${adapter}-image${f.quick ? '-quick' : ''}.json`);
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify({ adapter, runs, warm, mesaShaderCache: Boolean(f['mesa-cache']), cases: report }, null, 1)}\n`);
+  writeFileSync(file, `${JSON.stringify({ adapter, runs, warm, mesaShaderCache: Boolean(f.mesaCache), cases: report }, null, 1)}\n`);
   console.log(`\n${file}`);
 }
