@@ -196,12 +196,23 @@ async function hostData(x: Operand): Promise<Float32Array> {
   return x instanceof GpuTensor ? (await x.read()).data : x;
 }
 
-export function uploadPooled(state: DeviceState, data: Float32Array, label: string, held: GPUBuffer[]): Binding {
-  const size = Math.max(4, data.byteLength);
+/**
+ * Host data in a pooled storage buffer (pushed on `held`); a byte length that is not a multiple of 4
+ * (8- or 16-bit image samples) gets a zero-padded last word.
+ */
+export function uploadPooled(state: Pick<DeviceState, 'device' | 'pool'>, data: ArrayBufferView, label: string, held: GPUBuffer[]): Binding {
+  const bytes = data.byteLength;
+  const size = Math.max(4, Math.ceil(bytes / 4) * 4);
   // COPY_SRC: the direct kernel may copy small weights into a uniform binding.
   const buffer = state.pool.acquire(size, BufferUsage.STORAGE | BufferUsage.COPY_DST | BufferUsage.COPY_SRC, label);
   held.push(buffer);
-  state.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+  const whole = bytes - (bytes % 4);
+  if (whole > 0) state.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, whole);
+  if (whole < bytes) {
+    const tail = new Uint8Array(4);
+    tail.set(new Uint8Array(data.buffer, data.byteOffset + whole, bytes - whole));
+    state.device.queue.writeBuffer(buffer, whole, tail);
+  }
   return { buffer, size };
 }
 

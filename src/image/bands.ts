@@ -8,8 +8,7 @@
  * kernel crops the kept rows. Pure functions.
  */
 import { ResourceError } from '../errors.js';
-import { filter2dSize } from '../ops/filter.js';
-import { outputToInputOffset } from '../presets/mapping.js';
+import { filter2dPadding, filter2dSize } from '../ops/filter.js';
 import type { HostTensor } from '../types.js';
 import { channelRoles, type ImageJob, type PixelLayout, type ResultGeometry } from './spec.js';
 
@@ -23,14 +22,6 @@ export interface Band {
   resH: number;
   resW: number;
   resY: number;
-}
-
-/** Rows of top padding of SciPy's `mode` in the canonical correlation (src/ops/filter.ts). */
-function padding(mode: ImageJob['mode'], k: number, convolve: boolean): number {
-  if (mode === 'full') return k - 1;
-  if (mode === 'valid') return 0;
-  // 'same' crops 'full' at ⌊(k−1)/2⌋ (convolution) or ⌊k/2⌋ (correlation): −outputToInputOffset('full').
-  return k - 1 + outputToInputOffset('full', k, convolve);
 }
 
 /** Bytes each buffer of a band needs: what must fit one binding. */
@@ -57,7 +48,7 @@ export function planBands(op: string, job: ImageJob, layout: PixelLayout, size: 
   const why = `the image (${W}×${H}, ${layout.channels} channels) does not fit one buffer binding (${limit} bytes)`;
   if (job.boundary === 'wrap') throw new ResourceError(`${op}: ${why}, and boundary 'wrap' needs the whole image in one band; use another boundary or a smaller image`);
   if (job.mode === 'valid' && (KH > H || KW > W)) throw new ResourceError(`${op}: ${why}, and mode 'valid' with a kernel larger than the image cannot be split`);
-  const padTop = padding(job.mode, KH, !job.correlate);
+  const padTop = filter2dPadding(job.mode, KH, !job.correlate);
   const band = (outRow0: number, rows: number): Band => {
     // Source rows the outputs read, then at an image edge every row the boundary rule may reflect to.
     let first = Math.max(0, outRow0 - padTop);

@@ -190,9 +190,13 @@ export async function filterImage(ih: ImageHost, source: ImageSource, filter: Im
   } as const satisfies Filter2dOptions;
   const taken: GPUTexture[] = [];
   const held: GPUBuffer[] = [];
-  const freeResult = (t: GpuTensor): void => {
-    t.destroy();
-    pool.release(t.buffer);
+  /** A band's pooled buffers back to the pool (its result tensors are borrowed views of them). */
+  const release = (w: BandWork): void => {
+    for (const r of w.results) {
+      r.destroy();
+      pool.release(r.buffer);
+    }
+    pool.release(w.planes.buffer);
   };
   const work: BandWork[] = [];
   let made: GPUTexture | undefined;
@@ -235,10 +239,6 @@ export async function filterImage(ih: ImageHost, source: ImageSource, filter: Im
       if (target) return;
       if (bands.length === 1) pixels = done.data.buffer as ArrayBuffer;
       else new Uint8Array((pixels ??= new ArrayBuffer(Math.ceil((size.OH * bytesPerRow) / 4) * 4))).set(new Uint8Array(done.data.buffer, 0, w.band.rows * bytesPerRow), w.band.outRow0 * bytesPerRow);
-    };
-    const release = (w: BandWork): void => {
-      for (const r of w.results) freeResult(r);
-      pool.release(w.planes.buffer);
     };
     for (const band of bands) {
       // Unpack the band's source rows, filter them (one call per kernel: results stay on the GPU).
@@ -284,10 +284,7 @@ export async function filterImage(ih: ImageHost, source: ImageSource, filter: Im
       throw cause instanceof OptionError ? cause : host.translate(state, op, cause);
     }
   } finally {
-    for (const w of work) {
-      for (const r of w.results) freeResult(r);
-      pool.release(w.planes.buffer);
-    }
+    for (const w of work) release(w);
     for (const b of held) pool.release(b);
     for (const t of taken) returnTexture(device, t);
     made?.destroy();

@@ -7,8 +7,8 @@ import { OptionError, ShapeError } from '../errors.js';
 import { TextureUsage } from '../gpu/constants.js';
 import type { KernelSpec } from '../gpu/pipelines.js';
 import type { Binding, Recorder } from '../gpu/recorder.js';
+import { uploadPooled } from '../execute.js';
 import type { BufferPool } from '../gpu/pool.js';
-import { BufferUsage } from '../gpu/constants.js';
 import { WGSL_CONSTS } from '../shaders.generated.js';
 import { fmt } from '../validate.js';
 import { isImageDataLike, pixelLayout, type PixelLayout } from './spec.js';
@@ -109,22 +109,6 @@ export function alphaCode(mode: keyof typeof ALPHA_CODE): number {
   return ALPHA_CODE[mode];
 }
 
-/** Uploads pixels in memory as 32-bit words (a partial last word zero-padded) into a pooled buffer. */
-function uploadSamples(device: GPUDevice, pool: BufferPool, data: ImageDataLike['data'], held: GPUBuffer[]): Binding {
-  const bytes = data.byteLength;
-  const size = Math.max(4, Math.ceil(bytes / 4) * 4);
-  const buffer = pool.acquire(size, BufferUsage.STORAGE | BufferUsage.COPY_DST, 'image.samples');
-  held.push(buffer);
-  const whole = bytes - (bytes % 4);
-  if (whole > 0) device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, whole);
-  if (whole < bytes) {
-    const tail = new Uint8Array(4);
-    tail.set(new Uint8Array(data.buffer, data.byteOffset + whole, bytes - whole));
-    device.queue.writeBuffer(buffer, whole, tail);
-  }
-  return { buffer, size };
-}
-
 /** The unpacking kernel of a source kind (with the constants that entry point uses). */
 export function unpackSpec(kind: Source['kind'], constants: ImageConstants): KernelSpec<'image'> {
   const { DEPTH, ...rest } = constants;
@@ -148,7 +132,7 @@ export function encodeUnpack(
   const spec = unpackSpec(src.kind, constants);
   if (src.kind === 'pixels') {
     const perRow = W * src.layout.channels;
-    const raw = uploadSamples(rec.device, pool, src.image.data.subarray(band.srcRow0 * perRow, (band.srcRow0 + band.srcRows) * perRow), held);
+    const raw = uploadPooled({ device: rec.device, pool }, src.image.data.subarray(band.srcRow0 * perRow, (band.srcRow0 + band.srcRows) * perRow), 'image.samples', held);
     rec.dispatch(spec, params, [raw, planes], workgroups);
   } else if (src.kind === 'video') {
     // An external texture is valid until the frame changes: imported here, used in this submission.

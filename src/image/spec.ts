@@ -7,7 +7,7 @@
 import { OptionError, ShapeError } from '../errors.js';
 import { algorithmChoices, BOUNDARIES, MODES } from '../ops/job.js';
 import { filter2dSize } from '../ops/filter.js';
-import { gaussianKernel1d, outerKernel } from '../ops/gaussian.js';
+import { gaussian2d } from '../ops/gaussian.js';
 import { checkMapping, outputToInputOffset, type OutputMapping } from '../presets/mapping.js';
 import { parsePreset } from '../presets/parse.js';
 import type { Algorithm, Boundary, HostTensor, Mode, RunInfo } from '../types.js';
@@ -43,11 +43,6 @@ function flag(op: string, name: string, v: unknown): boolean {
   return v ?? false;
 }
 
-function positive(op: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new OptionError(`${op}: ${name} must be a finite number ≥ 0, got ${fmt(v)}`);
-  return v;
-}
-
 /** The kernels of `filter`, their join and the mapping a preset asks for by default. */
 function resolveFilter(op: string, filter: ImageFilter): { kernels: HostTensor[]; magnitude: boolean; display: OutputMapping } {
   if (typeof filter === 'string') {
@@ -59,14 +54,7 @@ function resolveFilter(op: string, filter: ImageFilter): { kernels: HostTensor[]
   }
   if (filter !== null && typeof filter === 'object' && 'gaussian' in filter) {
     checkKeys(op, filter, ['gaussian', 'truncate']);
-    const s = filter.gaussian as unknown;
-    const [sy, sx] = Array.isArray(s) && s.length === 2 ? [positive(op, 'gaussian', s[0]), positive(op, 'gaussian', s[1])]
-      : [positive(op, 'gaussian (sigma, or [sigmaY, sigmaX])', s), positive(op, 'gaussian', s)];
-    const truncate = positive(op, 'truncate', filter.truncate ?? 4);
-    const gy = gaussianKernel1d(sy, truncate);
-    const gx = gaussianKernel1d(sx, truncate);
-    if (gy.length * gx.length > 2 ** 28) throw new OptionError(`${op}: the Gaussian (${gy.length}×${gx.length}) is too large; lower sigma or truncate`);
-    return { kernels: [outerKernel(gy, gx)], magnitude: false, display: {} };
+    return { kernels: [gaussian2d(op, filter.gaussian, filter.truncate ?? 4, 'gaussian').kernel], magnitude: false, display: {} };
   }
   if (filter === null || typeof filter !== 'object' || !('data' in filter)) {
     throw new OptionError(`${op}: the filter must be a kernel { data, shape: [KH, KW] }, { gaussian: sigma } or a preset name, got ${fmt(filter)}`);
@@ -120,14 +108,19 @@ export function isImageDataLike(x: unknown): x is ImageDataLike {
   return x !== null && typeof x === 'object' && 'data' in x && 'width' in x && 'height' in x && ArrayBuffer.isView((x as { data: unknown }).data);
 }
 
+/** Checks an image's width and height (integers ≥ 1) and samples per pixel (1 to 4). */
+export function checkImageSize(op: string, width: unknown, height: unknown, channels: unknown): void {
+  for (const [name, v] of [['width', width], ['height', height]] as const) {
+    if (!Number.isInteger(v) || (v as number) < 1) throw new ShapeError(`${op}: the image's ${name} must be an integer ≥ 1, got ${fmt(v)}`);
+  }
+  if (![1, 2, 3, 4].includes(channels as number)) throw new ShapeError(`${op}: channels must be 1, 2, 3 or 4, got ${fmt(channels)}`);
+}
+
 /** Validates an `ImageDataLike` and describes its samples. */
 export function pixelLayout(op: string, img: ImageDataLike): PixelLayout {
   const { data, width, height } = img;
   const channels = img.channels ?? 4;
-  for (const [name, v] of [['width', width], ['height', height]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new ShapeError(`${op}: the image's ${name} must be an integer ≥ 1, got ${fmt(v)}`);
-  }
-  if (![1, 2, 3, 4].includes(channels)) throw new ShapeError(`${op}: channels must be 1, 2, 3 or 4, got ${fmt(channels)}`);
+  checkImageSize(op, width, height, channels);
   const depth = data instanceof Uint8ClampedArray || data instanceof Uint8Array ? 8 : data instanceof Uint16Array ? 16 : data instanceof Float32Array ? 32 : undefined;
   if (!depth) throw new ShapeError(`${op}: the image's data must be a Uint8ClampedArray, Uint8Array, Uint16Array or Float32Array`);
   if (data.length !== width * height * channels) {

@@ -10,7 +10,7 @@ import type { Filter2dOptions } from '../types.js';
 import { fmt } from '../validate.js';
 import { imageKernels, resolveOutput } from './filter-image.js';
 import { classifySource, type Source } from './source.js';
-import { channelRoles, imageJob, resultGeometry, type PixelLayout } from './spec.js';
+import { channelRoles, checkImageSize, imageJob, resultGeometry, type PixelLayout } from './spec.js';
 import type { FilterImageOptions, ImageFilter, ImageSource } from './types.js';
 
 /** An image given by its size and sample layout only (pixels in memory), for `engine.warmup`. */
@@ -36,10 +36,7 @@ const isShape = (x: unknown): x is ImageShapeArg =>
 
 function shapeLayout(x: ImageShapeArg): PixelLayout {
   const { width, height, channels = 4, depth = 8 } = x;
-  for (const [name, v] of [['width', width], ['height', height]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new ShapeError(`warmup: the image's ${name} must be an integer ≥ 1, got ${fmt(v)}`);
-  }
-  if (![1, 2, 3, 4].includes(channels)) throw new ShapeError(`warmup: channels must be 1, 2, 3 or 4, got ${fmt(channels)}`);
+  checkImageSize('warmup', width, height, channels);
   if (![8, 16, 32].includes(depth)) throw new ShapeError(`warmup: depth must be 8, 16 or 32, got ${fmt(depth)}`);
   return { width, height, channels, depth };
 }

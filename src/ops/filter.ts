@@ -63,6 +63,16 @@ export function normalizeFilter2d(image: TensorArg, kernel: TensorArg, options: 
 }
 
 /**
+ * The leading padding of SciPy's `mode` along an axis of kernel size k, in the canonical correlation:
+ * 'full' k − 1, 'valid' 0, 'same' 'full' cropped at ⌊(k−1)/2⌋ (convolve2d) or ⌊k/2⌋ (correlate2d).
+ */
+export function filter2dPadding(mode: Mode, k: number, convolve: boolean): number {
+  if (mode === 'full') return k - 1;
+  if (mode === 'valid') return 0;
+  return k - 1 - (convolve ? Math.floor((k - 1) / 2) : Math.floor(k / 2));
+}
+
+/**
  * The GPU job for SciPy `convolve2d` (`flip`) / `correlate2d`. SciPy's 'full' output is the
  * correlation with (KH−1, KW−1) of padding; 'same' crops it at offset ⌊(k−1)/2⌋ for convolve2d
  * and ⌊k/2⌋ for correlate2d, so the top padding is (k−1) − offset.
@@ -77,13 +87,8 @@ export function filter2dJob(p: Filter2dParams, image: TensorArg, kernel: TensorA
       input: operand(kernel), weight: operand(image), bias: undefined, outShape, reverse: !convolve, algorithm: p.algorithm, output: p.output, out: p.out, onRun: p.onRun,
     };
   }
-  const lead = (k: number) => {
-    if (p.mode === 'full') return k - 1;
-    if (p.mode === 'valid') return 0;
-    return k - 1 - (convolve ? Math.floor((k - 1) / 2) : Math.floor(k / 2));
-  };
   return {
-    geometry: { ...base, N: p.B, C: 1, H: p.H, W: p.W, K: 1, KH: p.KH, KW: p.KW, padTop: lead(p.KH), padLeft: lead(p.KW) },
+    geometry: { ...base, N: p.B, C: 1, H: p.H, W: p.W, K: 1, KH: p.KH, KW: p.KW, padTop: filter2dPadding(p.mode, p.KH, convolve), padLeft: filter2dPadding(p.mode, p.KW, convolve) },
     input: operand(image), weight: operand(kernel), bias: undefined, outShape, reverse: false, algorithm: p.algorithm, output: p.output, out: p.out, onRun: p.onRun,
   };
 }

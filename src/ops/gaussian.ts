@@ -43,9 +43,29 @@ export function separableKernel(op: string, kernelY: TensorArg, kernelX: TensorA
 
 const GAUSSIAN_KEYS = ['sigma', 'truncate', 'boundary', 'fillValue', 'algorithm', ...OUTPUT_KEYS];
 
-function sigmaValue(op: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new OptionError(`${op}: sigma must be a finite number ≥ 0, got ${fmt(v)}`);
+function sigmaValue(op: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new OptionError(`${op}: ${name} must be a finite number ≥ 0, got ${fmt(v)}`);
   return v;
+}
+
+/**
+ * The Gaussian of `sigma` (σ or [σY, σX], the option called `name`) and `truncate` (default 4):
+ * its 1-D factors and the float32 kernel outer(gy, gx). OptionError for bad values or a kernel too large.
+ */
+export function gaussian2d(op: string, sigma: unknown, truncate: unknown = 4, name = 'sigma'): { kernel: HostTensor; gy: Float64Array; gx: Float64Array } {
+  let sy: number;
+  let sx: number;
+  if (Array.isArray(sigma)) {
+    if (sigma.length !== 2) throw new OptionError(`${op}: ${name} must be a number or [sigmaY, sigmaX], got ${fmt(sigma)}`);
+    [sy, sx] = [sigmaValue(op, name, sigma[0]), sigmaValue(op, name, sigma[1])];
+  } else {
+    sy = sx = sigmaValue(op, name, sigma);
+  }
+  if (typeof truncate !== 'number' || !Number.isFinite(truncate) || truncate < 0) throw new OptionError(`${op}: truncate must be a finite number ≥ 0, got ${fmt(truncate)}`);
+  const gy = gaussianKernel1d(sy, truncate);
+  const gx = gaussianKernel1d(sx, truncate);
+  if (gy.length * gx.length > 2 ** 28) throw new OptionError(`${op}: the kernel (${gy.length}×${gx.length}) is too large; lower sigma or truncate`);
+  return { kernel: outerKernel(gy, gx), gy, gx };
 }
 
 /** gaussianBlur's correlate2d call: the kernel outer(gy, gx) and the filter options (mode 'same'). */
@@ -53,21 +73,8 @@ export function gaussianFilter(op: string, image: TensorArg, options: GaussianBl
   if (options === null || typeof options !== 'object') throw new OptionError(`${op}: options with sigma are required, got ${fmt(options)}`);
   checkKeys(op, options, GAUSSIAN_KEYS);
   checkTensor(op, 'image', image, [2, 3]);
-  const s = options.sigma as unknown;
-  let sy: number;
-  let sx: number;
-  if (Array.isArray(s)) {
-    if (s.length !== 2) throw new OptionError(`${op}: sigma must be a number or [sigmaY, sigmaX], got ${fmt(s)}`);
-    [sy, sx] = [sigmaValue(op, s[0]), sigmaValue(op, s[1])];
-  } else {
-    sy = sx = sigmaValue(op, s);
-  }
-  const truncate = options.truncate ?? 4;
-  if (typeof truncate !== 'number' || !Number.isFinite(truncate) || truncate < 0) throw new OptionError(`${op}: truncate must be a finite number ≥ 0, got ${fmt(truncate)}`);
+  const { kernel, gy, gx } = gaussian2d(op, options.sigma, options.truncate ?? 4);
   const boundary = oneOf(op, 'boundary', options.boundary ?? 'reflect', BOUNDARIES);
-  const gy = gaussianKernel1d(sy, truncate);
-  const gx = gaussianKernel1d(sx, truncate);
-  if (gy.length * gx.length > 2 ** 28) throw new OptionError(`${op}: the kernel (${gy.length}×${gx.length}) is too large; lower sigma or truncate`);
   const { sigma: _s, truncate: _t, ...rest } = options;
-  return { kernel: outerKernel(gy, gx), options: { ...rest, mode: 'same', boundary }, gy, gx };
+  return { kernel, options: { ...rest, mode: 'same', boundary }, gy, gx };
 }
