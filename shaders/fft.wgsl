@@ -18,15 +18,10 @@ struct Params {
   wgTotal: u32,
   n: u32,        // transform length
   count: u32,    // transforms
-  perWg: u32,    // workgroup kernels: transforms per workgroup
-  tpt: u32,      // workgroup kernels: threads per transform
-  mfast: u32,    // workgroup kernels: 1 = load/store with the transform index fastest (strided data)
   nb0: u32, nb1: u32,
   is0: u32, is1: u32, is2: u32, istr: u32,
   os0: u32, os1: u32, os2: u32, ostr: u32,
-  inv: u32,      // 0: forward (e^(−2πi…)), 1: inverse (e^(+2πi…)), unnormalised
-  radLo: u32,    // workgroup kernels: the radices, 4 bits each, first stage lowest; 0 ends
-  radHi: u32,
+  inv: u32,      // per-element kernels: 0: forward (e^(−2πi…)), 1: inverse (e^(+2πi…)), unnormalised
   ns: u32,       // stage kernel: product of the earlier stages' radices
   radix: u32,    // stage kernel: this stage's radix
   twN: u32,      // workgroup kernels: post-twiddle by tw2[(t mod nb0)·i] when nonzero (four-step)
@@ -70,10 +65,10 @@ const SIN7 = array<f32, 7>(0.0, 0.78183148246802980, 0.97492791218182362, 0.4338
 fn cmul(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> { return vec2<f32>(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x); }
 fn conjIf(w: vec2<f32>, c: bool) -> vec2<f32> { return select(w, vec2<f32>(w.x, -w.y), c); }
 // a·(−i) forward, a·(+i) inverse.
-fn rot(a: vec2<f32>) -> vec2<f32> {
-  return select(vec2<f32>(a.y, -a.x), vec2<f32>(-a.y, a.x), P.inv == 1u);
+fn rot(a: vec2<f32>, inv: bool) -> vec2<f32> {
+  return select(vec2<f32>(a.y, -a.x), vec2<f32>(-a.y, a.x), inv);
 }
-fn twiddle(j: u32) -> vec2<f32> { return conjIf(tw[j], P.inv == 1u); }
+fn twiddle(j: u32, inv: bool) -> vec2<f32> { return conjIf(tw[j], inv); }
 fn inBase(t: u32) -> u32 {
   let u = t / P.nb0;
   return (t % P.nb0) * P.is0 + (u % P.nb1) * P.is1 + (u / P.nb1) * P.is2;
@@ -84,30 +79,29 @@ fn outBase(t: u32) -> u32 {
 }
 
 // DFT of length 4 of v[o], v[o+s], v[o+2s], v[o+3s], in place.
-fn dft4(v: ptr<function, array<vec2<f32>, 8>>, o: u32, s: u32) {
+fn dft4(v: ptr<function, array<vec2<f32>, 8>>, o: u32, s: u32, inv: bool) {
   let a = v[o]; let b = v[o + s]; let c = v[o + 2u * s]; let d = v[o + 3u * s];
-  let t0 = a + c; let t1 = a - c; let t2 = b + d; let t3 = rot(b - d);
+  let t0 = a + c; let t1 = a - c; let t2 = b + d; let t3 = rot(b - d, inv);
   v[o] = t0 + t2; v[o + s] = t1 + t3; v[o + 2u * s] = t0 - t2; v[o + 3u * s] = t1 - t3;
 }
 
-// DFT of length R ∈ {2, 3, 4, 5, 7, 8} of v[0..R), in place.
-fn dft(R: u32, v: ptr<function, array<vec2<f32>, 8>>) {
-  let inv = P.inv == 1u;
+// DFT of length R ∈ {2, 3, 4, 5, 7, 8} of v[0..R), in place (inverse: e^{+2πi…}).
+fn dft(R: u32, v: ptr<function, array<vec2<f32>, 8>>, inv: bool) {
   switch R {
     case 1u: {}
     case 2u: { let a = v[0]; let b = v[1]; v[0] = a + b; v[1] = a - b; }
     case 3u: {
-      let a = v[0]; let t = v[1] + v[2]; let d = rot(v[1] - v[2]) * SIN_60; let m = a - 0.5 * t;
+      let a = v[0]; let t = v[1] + v[2]; let d = rot(v[1] - v[2], inv) * SIN_60; let m = a - 0.5 * t;
       v[0] = a + t; v[1] = m + d; v[2] = m - d;
     }
-    case 4u: { dft4(v, 0u, 1u); }
+    case 4u: { dft4(v, 0u, 1u, inv); }
     case 8u: {
       // Even and odd halves (radix-4 each), then the radix-2 combination with w8^k.
-      dft4(v, 0u, 2u);
-      dft4(v, 1u, 2u);
+      dft4(v, 0u, 2u, inv);
+      dft4(v, 1u, 2u, inv);
       let s = select(-SQRT_HALF, SQRT_HALF, inv);
       let o1 = cmul(v[3], vec2<f32>(SQRT_HALF, s));
-      let o2 = rot(v[5]);
+      let o2 = rot(v[5], inv);
       let o3 = cmul(v[7], vec2<f32>(-SQRT_HALF, s));
       let e0 = v[0]; let e1 = v[2]; let e2 = v[4]; let e3 = v[6]; let o0 = v[1];
       v[0] = e0 + o0; v[4] = e0 - o0;
@@ -127,7 +121,7 @@ fn dft(R: u32, v: ptr<function, array<vec2<f32>, 8>>) {
       var y0 = v[0];
       for (var r = 1u; r <= h; r++) {
         sum[r] = v[r] + v[R - r];
-        dif[r] = rot(v[r] - v[R - r]);
+        dif[r] = rot(v[r] - v[R - r], inv);
         y0 += sum[r];
       }
       for (var k = 1u; k <= h; k++) {
@@ -146,103 +140,130 @@ fn dft(R: u32, v: ptr<function, array<vec2<f32>, 8>>) {
   }
 }
 
-// Every stage of the workgroup's transforms, ping-ponging between the two halves of `sh` (transform
-// slot m at m·n of a half, invocation li). Returns the offset of the half holding the result.
-fn sharedStages(li: u32) -> u32 {
-  let n = P.n;
-  let tpt = P.tpt;
-  let m = li / tpt;
-  let lt = li % tpt;
-  let busy = m < P.perWg;
-  let half = P.perWg * n;
-  var src0 = 0u;
-  var ns = 1u;
-  var rad = P.radLo;
-  var hi = P.radHi;
-  loop {
-    let R = rad & 15u;
-    if (R == 0u) { break; }
-    let B = n / R;
-    let per = (B + tpt - 1u) / tpt;
-    let step = n / (ns * R);
-    let a = src0 + m * n;
-    let b = (half - src0) + m * n;
-    if (busy) {
-      for (var k = 0u; k < per; k++) {
-        let j = lt + k * tpt;
-        if (j < B) {
-          let kk = j % ns;
-          var v: array<vec2<f32>, 8>;
-          for (var r = 0u; r < R; r++) {
-            let x = sh[a + j + r * B];
-            v[r] = select(x, cmul(x, twiddle(r * kk * step)), r > 0u && kk > 0u);
-          }
-          dft(R, &v);
-          let d = b + (j / ns) * ns * R + kk;
-          for (var r = 0u; r < R; r++) { sh[d + r * ns] = v[r]; }
-        }
+// The workgroup kernels are specialised per transform length by override constants, so that on a
+// CPU adapter (llvmpipe) every loop below unrolls, every private array lives in registers and every
+// division is by a constant: WN the length, WTPT invocations per transform, WPER transforms per
+// workgroup, WR0…WR7 the radices (first stage first; 0 ends), WINV the direction, WMFAST 1 when the
+// transform index is fastest in memory (strided transforms: columns). SHARED ≥ 2·WPER·WN, plus WPER
+// when WPER > 1: each slot's input and output base, computed once (not per element) after the halves.
+override WN: u32 = 1u;
+override WTPT: u32 = 1u;
+override WPER: u32 = 1u;
+override WR0: u32 = 0u;
+override WR1: u32 = 0u;
+override WR2: u32 = 0u;
+override WR3: u32 = 0u;
+override WR4: u32 = 0u;
+override WR5: u32 = 0u;
+override WR6: u32 = 0u;
+override WR7: u32 = 0u;
+override WINV: bool = false;
+override WMFAST: bool = false;
+
+// One Stockham stage of radix R after stages multiplying to ns, every transform of the workgroup,
+// from the half of `sh` at `a` to the half at `b` (transform slot m at m·WN, invocation li).
+fn wgStage(R: u32, ns: u32, a: u32, b: u32, li: u32) {
+  let B = WN / R;
+  let m = li / WTPT;
+  let lt = li % WTPT;
+  if (m >= WPER) { return; }
+  let step = WN / (ns * R);
+  for (var k = 0u; k < (B + WTPT - 1u) / WTPT; k++) {
+    let j = lt + k * WTPT;
+    if (j < B) {
+      let kk = j % ns;
+      var v: array<vec2<f32>, 8>;
+      for (var r = 0u; r < R; r++) {
+        let x = sh[a + m * WN + j + r * B];
+        v[r] = select(x, cmul(x, twiddle(r * kk * step, WINV)), r > 0u && kk > 0u);
       }
+      dft(R, &v, WINV);
+      let d = b + m * WN + (j / ns) * ns * R + kk;
+      for (var r = 0u; r < R; r++) { sh[d + r * ns] = v[r]; }
     }
-    workgroupBarrier();
-    src0 = half - src0;
-    ns *= R;
-    rad = (rad >> 4u) | (hi << 28u);
-    hi = hi >> 4u;
   }
-  return src0;
+}
+
+// Every stage, ping-ponging between the halves of `sh`; returns the offset of the half holding the result.
+fn wgStages(li: u32) -> u32 {
+  let half = WPER * WN;
+  var s = 0u;
+  var ns = 1u;
+  if (WR0 != 0u) { wgStage(WR0, ns, s, half - s, li); workgroupBarrier(); s = half - s; ns *= WR0; }
+  if (WR1 != 0u) { wgStage(WR1, ns, s, half - s, li); workgroupBarrier(); s = half - s; ns *= WR1; }
+  if (WR2 != 0u) { wgStage(WR2, ns, s, half - s, li); workgroupBarrier(); s = half - s; ns *= WR2; }
+  if (WR3 != 0u) { wgStage(WR3, ns, s, half - s, li); workgroupBarrier(); s = half - s; ns *= WR3; }
+  if (WR4 != 0u) { wgStage(WR4, ns, s, half - s, li); workgroupBarrier(); s = half - s; ns *= WR4; }
+  if (WR5 != 0u) { wgStage(WR5, ns, s, half - s, li); workgroupBarrier(); s = half - s; ns *= WR5; }
+  if (WR6 != 0u) { wgStage(WR6, ns, s, half - s, li); workgroupBarrier(); s = half - s; ns *= WR6; }
+  if (WR7 != 0u) { wgStage(WR7, ns, s, half - s, li); workgroupBarrier(); s = half - s; ns *= WR7; }
+  return s;
 }
 
 // Slot and element of the l-th value a workgroup loads or stores.
 fn slotElem(l: u32) -> vec2<u32> {
-  return select(vec2<u32>(l / P.n, l % P.n), vec2<u32>(l % P.perWg, l / P.perWg), P.mfast == 1u);
+  return select(vec2<u32>(l / WN, l % WN), vec2<u32>(l % WPER, l / WPER), WMFAST);
 }
 // An output value: scaled, and post-twiddled for the first pass of a four-step transform.
 fn finish(x: vec2<f32>, t: u32, i: u32) -> vec2<f32> {
   var y = x * P.scale;
-  if (P.twN != 0u) { y = cmul(y, conjIf(tw2[(t % P.nb0) * i], P.inv == 1u)); }
+  if (P.twN != 0u) { y = cmul(y, conjIf(tw2[(t % P.nb0) * i], WINV)); }
   return y;
 }
 
+// The slots' bases of the workgroup whose first transform is t0, into `sh` after the two halves when
+// WPER > 1; returns slot 0's (input, output) base.
+fn setBases(li: u32, t0: u32) -> vec2<u32> {
+  if (WPER > 1u) {
+    if (li < WPER) { sh[2u * WPER * WN + li] = bitcast<vec2<f32>>(vec2<u32>(inBase(t0 + li), outBase(t0 + li))); }
+    workgroupBarrier();
+  }
+  return vec2<u32>(inBase(t0), outBase(t0));
+}
+// Slot m's (input, output) base; b0 is slot 0's.
+fn baseOf(m: u32, b0: vec2<u32>) -> vec2<u32> {
+  if (WPER == 1u) { return b0; }
+  return bitcast<vec2<u32>>(sh[2u * WPER * WN + m]);
+}
+
 // The workgroup's transforms from workgroup memory (stage results at `res`) to dst, finished.
-fn storeSlots(li: u32, t0: u32, res: u32) {
-  let span = P.perWg * P.n;
-  for (var l = li; l < span; l += WG) {
+fn storeSlots(li: u32, t0: u32, b0: vec2<u32>, res: u32) {
+  for (var k = 0u; k < (WPER * WN + WG - 1u) / WG; k++) {
+    let l = li + k * WG;
     let mi = slotElem(l);
     let t = t0 + mi.x;
-    if (t < P.count) { dst[outBase(t) + mi.y * P.ostr] = finish(sh[res + mi.x * P.n + mi.y], t, mi.y); }
+    if (l < WPER * WN && t < P.count) { dst[baseOf(mi.x, b0).y + mi.y * P.ostr] = finish(sh[res + mi.x * WN + mi.y], t, mi.y); }
   }
 }
 
-// perWg transforms per workgroup, in workgroup memory: src → dst.
+// WPER transforms per workgroup, in workgroup memory: src → dst.
 @compute @workgroup_size(WG)
 fn wg(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
       @builtin(local_invocation_index) li: u32) {
-  let t0 = linearWorkgroup(wid, nwg) * P.perWg;
-  let span = P.perWg * P.n;
-  for (var l = li; l < span; l += WG) {
+  let t0 = linearWorkgroup(wid, nwg) * WPER;
+  let b0 = setBases(li, t0);
+  for (var k = 0u; k < (WPER * WN + WG - 1u) / WG; k++) {
+    let l = li + k * WG;
     let mi = slotElem(l);
-    let t = t0 + mi.x;
-    if (t < P.count) { sh[mi.x * P.n + mi.y] = src[inBase(t) + mi.y * P.istr]; }
+    if (l < WPER * WN && t0 + mi.x < P.count) { sh[mi.x * WN + mi.y] = src[baseOf(mi.x, b0).x + mi.y * P.istr]; }
   }
   workgroupBarrier();
-  let res = sharedStages(li);
-  storeSlots(li, t0, res);
+  storeSlots(li, t0, b0, wgStages(li));
 }
 
 // The same in place (one buffer; input and output layouts may still differ).
 @compute @workgroup_size(WG)
 fn wgInPlace(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
              @builtin(local_invocation_index) li: u32) {
-  let t0 = linearWorkgroup(wid, nwg) * P.perWg;
-  let span = P.perWg * P.n;
-  for (var l = li; l < span; l += WG) {
+  let t0 = linearWorkgroup(wid, nwg) * WPER;
+  let b0 = setBases(li, t0);
+  for (var k = 0u; k < (WPER * WN + WG - 1u) / WG; k++) {
+    let l = li + k * WG;
     let mi = slotElem(l);
-    let t = t0 + mi.x;
-    if (t < P.count) { sh[mi.x * P.n + mi.y] = dst[inBase(t) + mi.y * P.istr]; }
+    if (l < WPER * WN && t0 + mi.x < P.count) { sh[mi.x * WN + mi.y] = dst[baseOf(mi.x, b0).x + mi.y * P.istr]; }
   }
   workgroupBarrier();
-  let res = sharedStages(li);
-  storeSlots(li, t0, res);
+  storeSlots(li, t0, b0, wgStages(li));
 }
 
 // One Stockham stage in global memory (radix P.radix after P.ns): one butterfly per invocation.
@@ -263,9 +284,9 @@ fn stage(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: ve
   var v: array<vec2<f32>, 8>;
   for (var r = 0u; r < R; r++) {
     let x = src[ib + (j + r * B) * P.istr];
-    v[r] = select(x, cmul(x, twiddle(r * kk * step)), r > 0u && kk > 0u);
+    v[r] = select(x, cmul(x, twiddle(r * kk * step, P.inv == 1u)), r > 0u && kk > 0u);
   }
-  dft(R, &v);
+  dft(R, &v, P.inv == 1u);
   let ob = outBase(t) + ((j / ns) * ns * R + kk) * P.ostr;
   for (var r = 0u; r < R; r++) { dst[ob + r * ns * P.ostr] = v[r] * P.scale; }
 }

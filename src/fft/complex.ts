@@ -7,7 +7,7 @@
 import { ResourceError } from '../errors.js';
 import type { KernelSpec } from '../gpu/pipelines.js';
 import type { Binding, PlanLimits, Recorder } from '../gpu/recorder.js';
-import { FFT_CONSTS, packRadices, planComplex, workgroupCapacity, type ComplexPlan, type WorkgroupPlan } from './plan.js';
+import { FFT_CONSTS, planComplex, workgroupCapacity, type ComplexPlan, type WorkgroupPlan } from './plan.js';
 import { chirpTable, rootsTable, spectrumTable, type FftState } from './state.js';
 
 /** nb1 meaning "no third level". */
@@ -76,26 +76,35 @@ const groups = (threads: number): number => Math.ceil(threads / FFT_CONSTS.WG);
 /** The kernels of the `fft` family that take no override constant, by entry point. */
 export const fftSpec = (entryPoint: string): KernelSpec<'fft'> => ({ family: 'fft', entryPoint, constants: {} });
 
-/** The workgroup kernel, its shared array sized to the device (in place: src and dst one binding). */
-function workgroupSpec(limits: PlanLimits, inPlace: boolean): KernelSpec<'fft'> {
-  return { family: 'fft', entryPoint: inPlace ? 'wgInPlace' : 'wg', constants: { SHARED: 2 * workgroupCapacity(limits.maxComputeWorkgroupStorageSize) } };
+/**
+ * The workgroup kernel specialised for plan `p` (shaders/fft.wgsl's W* overrides): its length,
+ * radices, direction, and whether transforms are strided (the transform index fastest in memory);
+ * its shared array holds exactly the workgroup's two halves. In place: src and dst one binding.
+ */
+export function workgroupSpec(p: WorkgroupPlan, inPlace: boolean, inverse: boolean, strided: boolean): KernelSpec<'fft'> {
+  if (p.radices.length > 8) throw new Error(`fft: ${p.radices.length} stages do not fit the workgroup kernel's 8`);
+  const constants: Record<string, number> = {
+    SHARED: 2 * p.perWg * p.n + (p.perWg > 1 ? p.perWg : 0), WN: p.n, WTPT: p.tpt, WPER: p.perWg, WINV: inverse ? 1 : 0, WMFAST: strided ? 1 : 0,
+  };
+  p.radices.forEach((r, i) => (constants[`WR${i}`] = r));
+  return { family: 'fft', entryPoint: inPlace ? 'wgInPlace' : 'wg', constants };
 }
 
 /**
- * Every kernel `encodeComplex` dispatches for `plan` (in place: src and dst the same binding). A
- * four-step transform's passes and Bluestein's inner transforms go through scratch, so their
- * in-place-ness is fixed.
+ * Every kernel `encodeComplex` dispatches for `plan` (in place: src and dst the same binding;
+ * strided: the batch's element stride is not 1, as for columns). A four-step transform's passes and
+ * Bluestein's inner transforms go through scratch, so their layouts are fixed.
  */
-export function complexKernels(limits: PlanLimits, plan: ComplexPlan, inPlace: boolean): KernelSpec<'fft'>[] {
+export function complexKernels(plan: ComplexPlan, inPlace: boolean, inverse: boolean, strided: boolean): KernelSpec<'fft'>[] {
   switch (plan.kind) {
     case 'workgroup':
-      return [workgroupSpec(limits, inPlace)];
+      return [workgroupSpec(plan, inPlace, inverse, strided)];
     case 'fourstep':
-      return [workgroupSpec(limits, false)];
+      return [workgroupSpec(plan.first, false, inverse, true), workgroupSpec(plan.second, false, inverse, false)];
     case 'multipass':
       return [fftSpec('stage')];
     case 'bluestein':
-      return [fftSpec('chirpPre'), ...complexKernels(limits, plan.sub, true), fftSpec('spectrumMul'), fftSpec('chirpPost')];
+      return [fftSpec('chirpPre'), ...complexKernels(plan.sub, true, false, false), fftSpec('spectrumMul'), ...complexKernels(plan.sub, true, true, false), fftSpec('chirpPost')];
   }
 }
 
@@ -123,16 +132,14 @@ function workgroupPass(
   rec: Recorder, st: FftState, p: WorkgroupPlan, b: Batch, inverse: boolean, scale: number, src: Binding, dst: Binding,
   post: { n: number; table: Binding } | undefined,
 ): void {
-  const perWg = Math.min(p.perWg, b.count);
-  const [radLo, radHi] = packRadices(p.radices);
   const inPlace = src.buffer === dst.buffer;
   if (inPlace && JSON.stringify(b.in) !== JSON.stringify(b.out)) throw new Error('fft: an in-place transform must write where it reads');
   const tw = rootsTable(st, p.n);
   rec.dispatch(
-    workgroupSpec(rec.limits, inPlace),
-    { ...layoutParams(b), n: p.n, perWg, tpt: p.tpt, mfast: b.in.stride !== 1 ? 1 : 0, inv: inverse ? 1 : 0, radLo, radHi, twN: post?.n ?? 0, scale },
+    workgroupSpec(p, inPlace, inverse, b.in.stride !== 1),
+    { ...layoutParams(b), n: p.n, twN: post?.n ?? 0, scale },
     [inPlace ? null : src, dst, tw, post?.table ?? tw],
-    Math.ceil(b.count / perWg),
+    Math.ceil(b.count / p.perWg),
   );
 }
 

@@ -43,17 +43,6 @@ export function radicesOf(n: number): number[] {
   return out.concat(f.filter((p) => p !== 2));
 }
 
-/** Packs radices 4 bits each, first stage lowest, into two u32 (at most 16 stages). */
-export function packRadices(radices: readonly number[]): [number, number] {
-  if (radices.length > 16) throw new Error(`fft: ${radices.length} stages do not fit the radix words`);
-  let lo = 0, hi = 0;
-  radices.forEach((r, i) => {
-    if (i < 8) lo += r * 2 ** (4 * i);
-    else hi += r * 2 ** (4 * (i - 8));
-  });
-  return [lo >>> 0, hi >>> 0];
-}
-
 function pow2ceil(x: number): number {
   let p = 1;
   while (p < x) p *= 2;
@@ -64,7 +53,8 @@ function workgroupPlan(n: number, cap: number): WorkgroupPlan {
   const WG = FFT_CONSTS.WG;
   // About 8 values per invocation (up to 32 for the longest), several transforms per workgroup.
   const tpt = Math.min(WG, pow2ceil(Math.ceil(n / 8)));
-  const perWg = Math.max(1, Math.min(Math.floor(WG / tpt), Math.floor(cap / n)));
+  // Two halves of perWg·n values, and (perWg > 1) perWg slot bases, within 2·cap values.
+  const perWg = Math.max(1, Math.min(Math.floor(WG / tpt), Math.floor((2 * cap) / (2 * n + 1))));
   const radices = radicesOf(n);
   return { kind: 'workgroup', n, radices, tpt, perWg };
 }

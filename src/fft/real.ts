@@ -123,13 +123,13 @@ export function recordIrfft2(rec: Recorder, st: FftState, shape: RealFft2Shape, 
  */
 export function realKernels(limits: PlanLimits, shape: RealFft2Shape, inverse: boolean): KernelSpec<'fft'>[] {
   const plans = realPlans({ limits }, shape);
-  const cols = plans.cols ? complexKernels(limits, plans.cols, true) : [];
   const even = shape.W % 2 === 0;
+  const cols = plans.cols ? complexKernels(plans.cols, true, inverse, Math.floor(shape.W / 2) + 1 !== 1) : [];
   if (!inverse) {
-    const rows = even ? [...complexKernels(limits, plans.rows, false), fftSpec('rpost')] : [fftSpec('pad'), ...complexKernels(limits, plans.rows, true)];
+    const rows = even ? [...complexKernels(plans.rows, false, false, false), fftSpec('rpost')] : [fftSpec('pad'), ...complexKernels(plans.rows, true, false, false)];
     return [...rows, ...cols];
   }
-  const rows = even ? [fftSpec('rpre'), ...complexKernels(limits, plans.rows, true)] : [fftSpec('hermitian'), ...complexKernels(limits, plans.rows, true), fftSpec('pad')];
+  const rows = even ? [fftSpec('rpre'), ...complexKernels(plans.rows, true, true, false)] : [fftSpec('hermitian'), ...complexKernels(plans.rows, true, true, false), fftSpec('pad')];
   return [...cols, ...rows];
 }
 

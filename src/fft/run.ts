@@ -40,7 +40,7 @@ export function fftOpKernels(limits: PlanLimits, spec: FftSpec, x: Operand): Ker
     case 'irfft2':
       return [...pad, ...realKernels(limits, { batch, H, W }, op === 'irfft' || op === 'irfft2')];
     default:
-      return [...pad, ...complexKernels(limits, planFor({ limits }, W), false)];
+      return [...pad, ...complexKernels(planFor({ limits }, W), false, op === 'ifft', false)];
   }
 }
 
