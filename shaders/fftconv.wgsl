@@ -26,6 +26,9 @@ struct Params {
 
 // Invocations per workgroup (the host reads it).
 const WG: u32 = 64u;
+// Consecutive values along the innermost dimension per invocation of padInput, padWeights, mac and
+// crop (the host reads it): the index arithmetic, integer divisions by uniforms, runs once per run.
+const RUN: u32 = 8u;
 
 // (n, ty, tx) of pair p of the whole job.
 fn pairTile(p: u32) -> vec3<u32> {
@@ -37,45 +40,63 @@ fn pairTile(p: u32) -> vec3<u32> {
 @group(0) @binding(2) var<storage, read_write> dst: array<f32>;
 
 // dst[pp, c, i, j] (pp < pairs, c < C, i < FH, j < FW) = x̃[n, c, ty·TH + i − padTop, tx·TW + j − padLeft]
-// inside the tile's span of (TH + KHd − 1) × (TW + KWd − 1), else 0.
+// inside the tile's span of (TH + KHd − 1) × (TW + KWd − 1), else 0. One invocation per run of RUN
+// columns of a row (P.total runs).
 @compute @workgroup_size(WG)
 fn padInput(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
             @builtin(local_invocation_index) li: u32) {
   let e = linearWorkgroup(wid, nwg) * WG + li;
   if (e >= P.total) { return; }
-  let j = e % P.FW;
-  let i = (e / P.FW) % P.FH;
-  let plane = e / (P.FW * P.FH);
+  let runs = (P.FW + RUN - 1u) / RUN;
+  let j0 = (e % runs) * RUN;
+  let row = e / runs;
+  let i = row % P.FH;
+  let plane = row / P.FH;
   let c = plane % P.g.C;
   let t = pairTile(P.pair0 + plane / P.g.C);
   let spanH = P.TH + (P.g.KH - 1u) * P.g.dH;
   let spanW = P.TW + (P.g.KW - 1u) * P.g.dW;
-  var v = 0.0;
-  if (i < spanH && j < spanW) {
-    let iy = boundaryIndex(i32(t.y * P.TH + i) - P.g.padTop, i32(P.g.H));
-    let ix = boundaryIndex(i32(t.z * P.TW + j) - P.g.padLeft, i32(P.g.W));
-    v = P.g.fill;
-    if (iy >= 0 && ix >= 0) { v = src[((t.x * P.g.C + c) * P.g.H + u32(iy)) * P.g.W + u32(ix)]; }
+  let iy = boundaryIndex(i32(t.y * P.TH + i) - P.g.padTop, i32(P.g.H));
+  let inRow = i < spanH;
+  let sb = (t.x * P.g.C + c) * P.g.H + u32(max(iy, 0));
+  let x0 = i32(t.z * P.TW) - P.g.padLeft;
+  for (var q = 0u; q < RUN; q++) {
+    let j = j0 + q;
+    if (j < P.FW) {
+      var v = 0.0;
+      if (inRow && j < spanW) {
+        let ix = boundaryIndex(x0 + i32(j), i32(P.g.W));
+        v = P.g.fill;
+        if (iy >= 0 && ix >= 0) { v = src[sb * P.g.W + u32(ix)]; }
+      }
+      dst[row * P.FW + j] = v;
+    }
   }
-  dst[e] = v;
 }
 
 // dst[k, c, i, j] = w[k, c, ky', kx'] where (i, j) = (ky·dH, kx·dW), flipped when FLIP; 0 elsewhere.
+// One invocation per run of RUN columns of a row.
 @compute @workgroup_size(WG)
 fn padWeights(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
               @builtin(local_invocation_index) li: u32) {
   let e = linearWorkgroup(wid, nwg) * WG + li;
   if (e >= P.total) { return; }
-  let j = e % P.FW;
-  let i = (e / P.FW) % P.FH;
-  let plane = e / (P.FW * P.FH);
+  let runs = (P.FW + RUN - 1u) / RUN;
+  let j0 = (e % runs) * RUN;
+  let row = e / runs;
+  let i = row % P.FH;
+  let plane = row / P.FH;
   let c = plane % P.g.Cg;
   let k = plane / P.g.Cg;
-  var v = 0.0;
-  if (i % P.g.dH == 0u && j % P.g.dW == 0u && i / P.g.dH < P.g.KH && j / P.g.dW < P.g.KW) {
-    v = src[weightIndex(k, c, i / P.g.dH, j / P.g.dW)];
+  let rowOk = i % P.g.dH == 0u && i / P.g.dH < P.g.KH;
+  for (var q = 0u; q < RUN; q++) {
+    let j = j0 + q;
+    if (j < P.FW) {
+      var v = 0.0;
+      if (rowOk && j % P.g.dW == 0u && j / P.g.dW < P.g.KW) { v = src[weightIndex(k, c, i / P.g.dH, j / P.g.dW)]; }
+      dst[row * P.FW + j] = v;
+    }
   }
-  dst[e] = v;
 }
 
 // Spectra: complex [planes, FH, FC] with FC = ⌊FW/2⌋ + 1, as interleaved (re, im).
@@ -83,25 +104,35 @@ fn padWeights(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
 @group(0) @binding(2) var<storage, read> ws: array<vec2<f32>>;
 @group(0) @binding(3) var<storage, read_write> ys: array<vec2<f32>>;
 
-// ys[pp, k, f] = Σ_{c < Cg} xs[pp, g·Cg + c, f] · conj(ws[k, c, f]), g = k / Kg.
+// ys[pp, k, f] = Σ_{c < Cg} xs[pp, g·Cg + c, f] · conj(ws[k, c, f]), g = k / Kg. One invocation
+// per run of RUN bins of a (pp, k) plane.
 @compute @workgroup_size(WG)
 fn mac(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
        @builtin(local_invocation_index) li: u32) {
   let e = linearWorkgroup(wid, nwg) * WG + li;
   if (e >= P.total) { return; }
   let bins = P.FH * (P.FW / 2u + 1u);
-  let f = e % bins;
-  let k = (e / bins) % P.g.K;
-  let pp = e / (bins * P.g.K);
+  let runs = (bins + RUN - 1u) / RUN;
+  let f0 = (e % runs) * RUN;
+  let k = (e / runs) % P.g.K;
+  let pp = e / (runs * P.g.K);
   let g = k / P.g.Kg;
-  var acc = vec2<f32>(0.0);
-  for (var c = 0u; c < P.g.Cg; c++) {
-    let x = xs[(pp * P.g.C + g * P.g.Cg + c) * bins + f];
-    let w = ws[(k * P.g.Cg + c) * bins + f];
-    // x · conj(w)
-    acc += vec2<f32>(x.x * w.x + x.y * w.y, x.y * w.x - x.x * w.y);
+  let xb = (pp * P.g.C + g * P.g.Cg) * bins;
+  let wb = k * P.g.Cg * bins;
+  let yb = (pp * P.g.K + k) * bins;
+  for (var q = 0u; q < RUN; q++) {
+    let f = f0 + q;
+    if (f < bins) {
+      var acc = vec2<f32>(0.0);
+      for (var c = 0u; c < P.g.Cg; c++) {
+        let x = xs[xb + c * bins + f];
+        let w = ws[wb + c * bins + f];
+        // x · conj(w)
+        acc += vec2<f32>(x.x * w.x + x.y * w.y, x.y * w.x - x.x * w.y);
+      }
+      ys[yb + f] = acc;
+    }
   }
-  ys[e] = acc;
 }
 
 @group(0) @binding(1) var<storage, read> res: array<f32>;
@@ -110,21 +141,28 @@ fn mac(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 
 // For each stride-1 position (i, j) of each tile of the chunk that is an output position
 // (multiples of the stride, inside OH·sH × OW·sW): out[n, k, oy, ox] = bias[k] + res[pp, k, i, j].
+// One invocation per run of RUN positions of a tile row.
 @compute @workgroup_size(WG)
 fn crop(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
   let e = linearWorkgroup(wid, nwg) * WG + li;
   if (e >= P.total) { return; }
-  let j = e % P.TW;
-  let i = (e / P.TW) % P.TH;
-  let k = (e / (P.TW * P.TH)) % P.g.K;
-  let pp = e / (P.TW * P.TH * P.g.K);
+  let runs = (P.TW + RUN - 1u) / RUN;
+  let j0 = (e % runs) * RUN;
+  let i = (e / runs) % P.TH;
+  let k = (e / (runs * P.TH)) % P.g.K;
+  let pp = e / (runs * P.TH * P.g.K);
   let t = pairTile(P.pair0 + pp);
   let y = t.y * P.TH + i;
-  let x = t.z * P.TW + j;
-  if (y % P.g.sH != 0u || x % P.g.sW != 0u) { return; }
+  if (y % P.g.sH != 0u) { return; }
   let oy = y / P.g.sH;
-  let ox = x / P.g.sW;
-  if (oy >= P.g.OH || ox >= P.g.OW) { return; }
-  outp[((t.x * P.g.K + k) * P.g.OH + oy) * P.g.OW + ox] = bias[k] + res[((pp * P.g.K + k) * P.FH + i) * P.FW + j];
+  if (oy >= P.g.OH) { return; }
+  let ob = ((t.x * P.g.K + k) * P.g.OH + oy) * P.g.OW;
+  let rb = ((pp * P.g.K + k) * P.FH + i) * P.FW;
+  let b = bias[k];
+  for (var q = 0u; q < RUN; q++) {
+    let j = j0 + q;
+    let x = t.z * P.TW + j;
+    if (j < P.TW && x % P.g.sW == 0u && x / P.g.sW < P.g.OW) { outp[ob + x / P.g.sW] = b + res[rb + j]; }
+  }
 }

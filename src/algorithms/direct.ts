@@ -74,14 +74,15 @@ export function planTaps(g: ConvGeometry): TapsPlan | null {
 
 /**
  * Time per multiply-add of a plan relative to blocks of 4 rows with packed taps. On llvmpipe: one-row
- * blocks (conv1d, strides, dilations) 1.5× (1M-sample conv1d with 513 and 4,097 taps: 0.44 and
- * 0.35 ns against 0.23–0.30 ns for 2-D filters of 31×31 to 127×127 on a 512² image), the rest 1.
+ * blocks 1.5× for 2-D (strides, dilations), 3.6× for 1-D (re-measured 2026-11-28: 1M-sample conv1d
+ * with 65, 129, 257 and 513 taps 0.45–0.47 ns per multiply-add, against 0.12–0.15 ns for packed taps
+ * on 512² and 2048² images with 15×15 to 31×31 kernels), the rest 1.
  * On SwiftShader (other software adapters): blocks of 2 rows 1.3×, plain weights 2.8×, one-row
  * blocks 3× (256² image: 15×15 1.8 ns, 31×31 2.4 ns, 63×63 5.1 ns; 64k-sample conv1d, 513 taps: 5.4 ns).
  */
-function directFactor(plan: DirectPlan, ctx: AlgorithmContext): number {
+function directFactor(g: ConvGeometry, plan: DirectPlan, ctx: AlgorithmContext): number {
   const swiftshader = ctx.adapter.isSoftware && !isMesaSoftware(ctx.adapter);
-  if (plan.RB === 1) return swiftshader ? 3 : 1.5;
+  if (plan.RB === 1) return swiftshader ? 3 : g.OH === 1 ? 3.6 : 1.5;
   if (!plan.taps) return swiftshader ? 2.8 : 1;
   return swiftshader && plan.taps.RB === 2 ? 1.3 : 1;
 }
@@ -200,7 +201,7 @@ export const direct: ConvAlgorithm<DirectPlan, DirectState> = {
   },
   // The unit of every algorithm's cost: one multiply-add of this kernel in blocks of rows with
   // packed taps; other plans count what they measured per multiply-add relative to it (directFactor).
-  cost: (g, ctx, plan) => multiplyAdds(g) * directFactor(plan, ctx),
+  cost: (g, ctx, plan) => multiplyAdds(g) * directFactor(g, plan, ctx),
   variants(g, ctx) {
     const plans = [true, false].flatMap((p) => [false, true].flatMap((u) => [false, true].map((t) => makePlan(g, ctx, u, t, p))));
     return plans.filter((p, i) => plans.findIndex((q) => q.variant === p.variant) === i);

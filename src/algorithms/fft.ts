@@ -25,7 +25,8 @@ import { WGSL_CONSTS } from '../shaders.generated.js';
 import type { AlgorithmContext, ConvAlgorithm, ConvOperands, PlanBase } from './algorithm.js';
 import { WeightCache } from './weight-cache.js';
 
-const { WG } = WGSL_CONSTS.fftconv;
+const { WG, RUN } = WGSL_CONSTS.fftconv;
+const runs = (n: number): number => Math.ceil(n / RUN);
 
 /** Cap on the scratch one chunk may use (all four spectra and planes together), below the device limits. */
 const FFT_BUDGET_BYTES = 256 << 20;
@@ -149,7 +150,7 @@ function weightSpectra(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: Ff
   const layout = `${FH}x${FW}:${g.KH}x${g.KW}:${g.dilationH}x${g.dilationW}:${Number(g.flip)}`;
   return state.spectra.binding(rec, b.weightKey as GpuTensor | undefined, layout, planes * bins(FH, FW) * 8, 0, (spectra) => {
     const real = rec.scratch(planes * FH * FW * 4, 'fft.weights.real');
-    const total = planes * FH * FW;
+    const total = planes * FH * runs(FW);
     rec.dispatch(specs.padWeights(g), { ...geometryParams(g), FH, FW, total }, [b.weight, real], Math.ceil(total / WG));
     encodeRfft2(rec, state.fft, { batch: planes, H: FH, W: FW }, real, spectra);
   });
@@ -168,13 +169,13 @@ function encode(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPl
   for (let pair0 = 0; pair0 < pairsTotal; pair0 += pairsPerChunk) {
     const pairs = Math.min(pairsPerChunk, pairsTotal - pair0);
     const chunk = { ...base, pair0, pairs };
-    const padTotal = pairs * g.C * FH * FW;
+    const padTotal = pairs * g.C * FH * runs(FW);
     rec.dispatch(specs.padInput(g), { ...chunk, total: padTotal }, [b.input, inReal], Math.ceil(padTotal / WG));
     encodeRfft2(rec, state.fft, { batch: pairs * g.C, H: FH, W: FW }, inReal, inSpec);
-    const macTotal = pairs * g.K * nb;
+    const macTotal = pairs * g.K * runs(nb);
     rec.dispatch(specs.mac, { ...chunk, total: macTotal }, [inSpec, ws, outSpec], Math.ceil(macTotal / WG));
     encodeIrfft2(rec, state.fft, { batch: pairs * g.K, H: FH, W: FW }, outSpec, outReal);
-    const cropTotal = pairs * g.K * plan.TH * plan.TW;
+    const cropTotal = pairs * g.K * plan.TH * runs(plan.TW);
     rec.dispatch(specs.crop, { ...chunk, total: cropTotal }, [outReal, b.bias, b.output], Math.ceil(cropTotal / WG));
   }
 }

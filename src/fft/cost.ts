@@ -2,18 +2,22 @@
  * The cost model of a real 2-D transform, in units of one multiply-add of the direct convolution
  * kernel on the same adapter (what `'auto'` compares algorithms in):
  *
- *   cost = SCALE·(V + F/4) + DISPATCH·dispatches
+ *   cost = SCALE·(V + ODD·F/16) + DISPATCH·dispatches
  *
- * with V the complex values read and written over every pass, F the real flops (5·n·log2 n per
- * complex transform of length n, ×ODD when n is not a power of two: the radix-3/5/7 butterflies
- * run about twice as slow per flop), and the fixed cost per dispatch.
+ * with V the complex values read and written over every pass through global memory, F the real
+ * flops (5·n·log2 n per complex transform of length n; ×ODD when n is not a power of two), and a
+ * fixed cost per dispatch. On the CPU adapters the specialised workgroup kernels (shaders/fft.wgsl)
+ * are bound by memory traffic, so V weighs about as much as 16 flops.
  *
- * CALIBRATION (2-core x86 machine, same run): the direct kernel's time per multiply-add from
- * correlate2d 512² ⊛ 15×15 (mode 'same', GpuTensor in and out) — 0.32 ns on llvmpipe, 2.0 ns on
- * SwiftShader — against the median of 3 rfft2 calls (GpuTensor in, read back) on 512², 576²,
- * 1024², 8×128², 1×2^20 and 8×8: llvmpipe 30–124 ms for the large ones (SCALE ≈ 24–29, 576²
- * 1.8× more per value), SwiftShader 0.49–1.7 s (SCALE ≈ 45–98). The readback is included, so
- * the model slightly overstates a transform whose result stays on the GPU.
+ * CALIBRATION (2-core x86 machine, 2026-11-28, same run; GpuTensor in, `output: 'gpu'`, median of
+ * 5; the mean of one forward and one inverse transform): llvmpipe 4.0–6.2 ns per unit of
+ * (V + F/16) over rfft2 of 64²×100, 128²×25, 256²×81, 512², 1024², 2048², 64²×1681 and rfft of
+ * 2^20, 4096×293 and 512×2341; 560², 576², 768², 384²×9 fit ODD ≈ 1.3. SwiftShader 74–113 ns
+ * (128²×25, 512², 576², 4096×293, 2^18, 64²×100). The direct kernel's unit from correlate2d /
+ * conv2d 512² and 2048² ⊛ 15×15…31×31 (packed taps): 0.12–0.15 ns on llvmpipe; 1.8 ns on
+ * SwiftShader (256² ⊛ 15×15). Hence SCALE ≈ 37 on llvmpipe; on SwiftShader the units give 55, and
+ * FFT convolution against direct's measured times (256² ⊛ 15×15…47×47, 64k-sample conv1d with 65…1,025
+ * taps: the model's fft ÷ direct was 0.7–1.7× the measured one, median 1.4) gives 40.
  */
 import type { AdapterInfo } from '../gpu/device.js';
 import { isMesaSoftware } from '../gpu/device.js';
@@ -27,9 +31,9 @@ interface Weights {
 }
 
 const CALIBRATION: { llvmpipe: Weights; other: Weights } = {
-  llvmpipe: { scale: 26, odd: 2.5, dispatch: 5e5 },
+  llvmpipe: { scale: 37, odd: 1.3, dispatch: 5e5 },
   // SwiftShader (and, unmeasured, everything else).
-  other: { scale: 60, odd: 2, dispatch: 1.5e6 },
+  other: { scale: 40, odd: 1.3, dispatch: 1.5e6 },
 };
 
 function flops(p: ComplexPlan, odd: number): number {
@@ -58,5 +62,5 @@ export function rfft2Cost(shape: RealFft2Shape, adapter: AdapterInfo): number {
     fl += batch * Wc * flops(cols, w.odd);
     dispatches += planDispatches(cols);
   }
-  return w.scale * (values + fl / 4) + w.dispatch * dispatches;
+  return w.scale * (values + fl / 16) + w.dispatch * dispatches;
 }
