@@ -96,6 +96,8 @@ export interface DirectPlan extends PlanBase {
   uniformWeights: boolean;
   /** The host input is written into an r32float array texture and read from it (with packed taps). */
   textureInput: boolean;
+  /** The main kernel stores vec4s (`mainVec4`; rows of a multiple of 4 outputs). */
+  vec4Stores: boolean;
 }
 
 /** Per device: stand-ins for the bindings a pipeline declares but a plan does not use, and the input texture. */
@@ -122,7 +124,10 @@ function makePlan(g: ConvGeometry, ctx: AlgorithmContext, useUniform: boolean, u
   const RB = taps?.RB ?? rowsPerBlock(g);
   const variant = [taps ? `taps${RB}` : `rows${RB}`, textureInput && 'texture', uniformWeights && 'uniform-weights'].filter(Boolean).join('+');
   // Output columns per invocation: 8 with packed taps (fewer input loads per output), else 4.
-  return { variant, RB, OB: taps ? 8 : 4, taps, uniformWeights, textureInput, ownsInputUpload: textureInput };
+  // vec4 stores (rows of a multiple of 4): not with packed taps on llvmpipe, where mainVec4 measured
+  // 1.5–2.1× slower than main (512² 'same' 15×15 to 31×31, a 64-channel 56² 3×3 layer; 2026-11-28).
+  const vec4Stores = g.OW % 4 === 0 && !(taps && isMesaSoftware(ctx.adapter));
+  return { variant, RB, OB: taps ? 8 : 4, taps, uniformWeights, textureInput, vec4Stores, ownsInputUpload: textureInput };
 }
 
 /** The input texture's binding: the input written into the cached r32float array texture (one layer per (n, c) plane). */
@@ -144,7 +149,7 @@ function inputTexture(state: DirectState, g: ConvGeometry, data: Float32Array): 
   return cached.view;
 }
 
-/** The main kernel of `plan` (rows of a multiple of 4 outputs store vec4s: `mainVec4`). */
+/** The main kernel of `plan` (`mainVec4` when it stores vec4s). */
 function mainSpec(g: ConvGeometry, plan: DirectPlan): KernelSpec<'direct'> {
   const { RB, OB, taps } = plan;
   const fixed = (RB + g.KH - 1) * g.KW <= MAX_UNROLLED_TAPS;
@@ -153,7 +158,7 @@ function mainSpec(g: ConvGeometry, plan: DirectPlan): KernelSpec<'direct'> {
     FIXED_KH: fixed ? g.KH : 0, FIXED_KW: fixed ? g.KW : 0, FIXED_CG: fixed && g.C === g.groups ? 1 : 0,
     UNIFORM_WEIGHTS: Number(plan.uniformWeights), TAPS: Number(!!taps), TEXTURE_INPUT: Number(plan.textureInput),
   };
-  return { family: 'direct', entryPoint: g.OW % 4 === 0 ? 'mainVec4' : 'main', constants };
+  return { family: 'direct', entryPoint: plan.vec4Stores ? 'mainVec4' : 'main', constants };
 }
 
 /** The kernel that packs the weights into taps (plans with `taps`). */
