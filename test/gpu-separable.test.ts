@@ -38,6 +38,13 @@ describe('the rank-1 test (float64, MATLAB imfilter rule with the float32 eps)',
       }
     }
     expect(rankOneFactors(new Float32Array(6), 2, 3)).toEqual({ a: new Float64Array(2), b: new Float64Array(3) });
+    // A 1-D kernel of 240,000 taps (a reverb's impulse response): rank 1, no argument-spreading
+    // of its values (which overflowed the call stack), factors a = [±1]·√σ, b ∝ the taps.
+    const long = new Float32Array(240_000).map((_, i) => Math.cos(i / 7) + 2);
+    const f = rankOneFactors(long, 1, long.length);
+    if ('reason' in f) throw new Error(f.reason);
+    expect(f.b.length).toBe(long.length);
+    expect(Math.abs((f.a[0] as number) * (f.b[1000] as number) - (long[1000] as number))).toBeLessThan(1e-9);
   });
 
   it('rejects rank 2 with the reason, near the tolerance through the full SVD', () => {

@@ -69,13 +69,13 @@ export function rankOneFactors(w: ArrayLike<number>, KH: number, KW: number): Ra
   let sigma = 0;
   for (let it = 0; it < 50; it++) {
     for (let i = 0; i < KH; i++) u[i] = dot(rowOf(w, i, KW), v);
-    scale(u, 1 / Math.hypot(...u));
+    scale(u, 1 / Math.sqrt(dot(u, u)));
     for (let j = 0; j < KW; j++) {
       let s = 0;
       for (let i = 0; i < KH; i++) s += (w[i * KW + j] as number) * (u[i] as number);
       v[j] = s;
     }
-    const next = Math.hypot(...v);
+    const next = Math.sqrt(dot(v, v));
     scale(v, 1 / next);
     const done = Math.abs(next - sigma) <= 1e-15 * next;
     sigma = next;
