@@ -142,7 +142,8 @@ describe('separable convolve2d / correlate2d on llvmpipe', () => {
     expect(info).toMatchObject({ algorithm: 'separable', reason: expect.stringMatching(/^auto: least estimated cost \(.*separable/) as unknown });
     const e = engine.explain('correlate2d', image, rank1(15, 15, 71), { mode: 'same' });
     const cost = (name: string) => e.candidates.find((c) => c.algorithm === name)?.cost as number;
-    expect(cost('separable')).toBeLessThan(cost('direct') / 3);
+    // 2·(15 + 2) pass costs at 2.5 direct multiply-adds each on llvmpipe against 225: 2.6× less.
+    expect(cost('separable')).toBeLessThan(cost('direct') / 2);
     // A 3×3 kernel saves too little to pay for the second pass.
     expect(engine.explain('correlate2d', image, rank1(3, 3, 72), { mode: 'same' }).algorithm).not.toBe('separable');
   });

@@ -28,6 +28,26 @@ const dot = (x: ArrayLike<number>, y: ArrayLike<number>): number => {
 };
 
 /**
+ * Kernels this library built itself as outer products a·bᵀ (Gaussian blurs, `sepConvolve2d`) and
+ * never hands to the caller, with their factors: the rank test is skipped for them (on a 961×961
+ * Gaussian it took ~150 ms per call).
+ */
+const outerProducts = new WeakMap<Float32Array, { a: Float64Array; b: Float64Array }>();
+
+/** Records that `w` = fround(a·bᵀ), built here from the factors a and b (balanced: ‖a‖ = ‖b‖). */
+export function recordOuterProduct(w: Float32Array, a: ArrayLike<number>, b: ArrayLike<number>): void {
+  const na = Math.sqrt(dot(a, a));
+  const nb = Math.sqrt(dot(b, b));
+  const s = na > 0 && nb > 0 ? Math.sqrt(nb / na) : 1;
+  outerProducts.set(w, { a: Float64Array.from(a, (x) => x * s), b: Float64Array.from(b, (x) => x / s) });
+}
+
+/** The factors of a kernel recorded by `recordOuterProduct`, if `w` is one. */
+export function recordedFactors(w: Float32Array): { a: Float64Array; b: Float64Array } | undefined {
+  return outerProducts.get(w);
+}
+
+/**
  * Whether the row-major KH × KW kernel `w` has rank ≤ 1 by MATLAB's rule (above), and its factors
  * a (length KH), b (length KW) with w ≈ a·bᵀ; or why not.
  */

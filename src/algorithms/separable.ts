@@ -26,7 +26,7 @@ import type { KernelSpec } from '../gpu/pipelines.js';
 import { outputSize, type ConvGeometry } from '../geometry.js';
 import { WGSL_CONSTS } from '../shaders.generated.js';
 import type { AlgorithmContext, ConvAlgorithm, PlanBase } from './algorithm.js';
-import { rankOneFactors } from './rank1.js';
+import { rankOneFactors, recordedFactors } from './rank1.js';
 
 const { WG, OB, OBR, RB_MAX, UNIFORM_FACTOR_VEC4S } = WGSL_CONSTS.separable;
 
@@ -53,7 +53,7 @@ function plan(g: ConvGeometry, ctx: AlgorithmContext): { plan: SeparablePlan } |
   const { KH, KW } = g;
   const factors = new Float32Array(g.K * (KH + KW));
   for (let k = 0; k < g.K; k++) {
-    const f = rankOneFactors(w.subarray(k * KH * KW, (k + 1) * KH * KW), KH, KW);
+    const f = (g.K === 1 ? recordedFactors(w) : undefined) ?? rankOneFactors(w.subarray(k * KH * KW, (k + 1) * KH * KW), KH, KW);
     if ('reason' in f) return { reason: `${g.K > 1 ? `the kernel of output channel ${k}` : 'the kernel'} ${f.reason}` };
     const o = k * (KH + KW);
     for (let i = 0; i < KH; i++) factors[o + i] = f.a[g.flip ? KH - 1 - i : i] as number;
@@ -82,6 +82,13 @@ const PASS_COST = 2;
  * direct's multiply-adds (256² image: 15×15 28 ms against direct's 76 ms, 5×5 20 ms against 19 ms).
  */
 const SWIFTSHADER_FACTOR = 1.7;
+/**
+ * On llvmpipe, re-measured 2026-11-28 after direct's packed taps stopped using vec4 stores there
+ * (which had slowed direct 1.5–2.1× on rows of a multiple of 4): gaussianBlur of a 1024² image,
+ * σ = 8 and 32 (65 and 257 taps per pass), 0.33–0.37 ns per tap and element, against direct's
+ * 0.12–0.17 ns per multiply-add — a tap costs about 2.5 of today's direct multiply-adds.
+ */
+const LLVMPIPE_FACTOR = 2.5;
 const isSwiftShader = (ctx: AlgorithmContext): boolean => ctx.adapter.isSoftware && !isMesaSoftware(ctx.adapter);
 
 function cost(g: ConvGeometry, ctx: AlgorithmContext, p: SeparablePlan): number {
@@ -90,7 +97,7 @@ function cost(g: ConvGeometry, ctx: AlgorithmContext, p: SeparablePlan): number 
   if (g.KH === 1 || g.KW === 1) return Infinity;
   const rowsWork = g.N * g.K * p.R * g.OW * (g.KW * TAP_COST + PASS_COST);
   const colsWork = outputSize(g) * (g.KH * TAP_COST + PASS_COST);
-  return (rowsWork + colsWork) * (isSwiftShader(ctx) ? SWIFTSHADER_FACTOR : 1);
+  return (rowsWork + colsWork) * (isSwiftShader(ctx) ? SWIFTSHADER_FACTOR : isMesaSoftware(ctx.adapter) ? LLVMPIPE_FACTOR : 1);
 }
 
 /** Whether the factors fit the uniform copy (UNIFORM_FACTORS in separable.wgsl). */

@@ -10,6 +10,7 @@
  * correlation with the outer product equals that exactly for every mode but 'constant', where it
  * equals it because the weights sum to 1 (a fill row contributes fill·Σw = fill either way).
  */
+import { recordOuterProduct } from '../algorithms/rank1.js';
 import { OptionError } from '../errors.js';
 import { GpuTensor } from '../gpu/tensor.js';
 import type { Filter2dOptions, GaussianBlurOptions, HostTensor } from '../types.js';
@@ -29,6 +30,7 @@ export function gaussianKernel1d(sigma: number, truncate: number): Float64Array 
 export function outerKernel(ky: ArrayLike<number>, kx: ArrayLike<number>): HostTensor {
   const data = new Float32Array(ky.length * kx.length);
   for (let i = 0; i < ky.length; i++) for (let j = 0; j < kx.length; j++) data[i * kx.length + j] = (ky[i] as number) * (kx[j] as number);
+  recordOuterProduct(data, ky, kx);
   return { data, shape: [ky.length, kx.length] };
 }
 
