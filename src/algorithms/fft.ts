@@ -54,12 +54,14 @@ export interface FftConvState {
 const bins = (FH: number, FW: number): number => FH * (Math.floor(FW / 2) + 1);
 
 /**
- * Relative time of a transform of F points: F·log2 F. (Factors 3, 5 and 7 used to count twice, as
- * the generic kernel's radix-3/5/7 butterflies measured; the specialised kernels run them about as
- * fast as radix 4/8, and on llvmpipe a 512² 'same' filter of 31×31…63×63 took 25–29 ms as one
- * 560² or 576² transform against 29–48 ms in nine or 36 power-of-two tiles.)
+ * Relative time of a real transform of F points: F·log2 F, doubled for odd F (an odd length cannot
+ * run as a complex transform of F/2: its rows are expanded to complex and transformed at full
+ * length, 567² measured 54 ms against 576²'s 29 ms). Factors 3, 5 and 7 no longer count extra, as
+ * they did for the generic kernel: the specialised kernels run them about as fast as radix 4/8, and
+ * on llvmpipe a 512² 'same' filter of 31×31…63×63 took 25–29 ms as one 560² or 576² transform
+ * against 29–48 ms in nine or 36 power-of-two tiles.
  */
-const transformWork = (F: number): number => (F < 2 ? 1 : F * Math.log2(F));
+const transformWork = (F: number): number => (F < 2 ? 1 : F * Math.log2(F) * (F % 2 === 1 ? 2 : 1));
 
 /** Fast lengths worth trying for at least n points: the next fast length, the next 2^a·3^b, the next power of two. */
 function fastCandidates(n: number): number[] {
