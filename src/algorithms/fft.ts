@@ -27,6 +27,8 @@ import { WeightCache } from './weight-cache.js';
 
 const { WG, RUN } = WGSL_CONSTS.fftconv;
 const runs = (n: number): number => Math.ceil(n / RUN);
+/** The longest transform done in workgroup memory (shaders/fft.wgsl MAX_WG_N). */
+const WORKGROUP_LENGTH = WGSL_CONSTS.fft.MAX_WG_N;
 
 /** Cap on the scratch one chunk may use (all four spectra and planes together), below the device limits. */
 const FFT_BUDGET_BYTES = 256 << 20;
@@ -56,12 +58,20 @@ const bins = (FH: number, FW: number): number => FH * (Math.floor(FW / 2) + 1);
 /**
  * Relative time of a real transform of F points: F·log2 F, doubled for odd F (an odd length cannot
  * run as a complex transform of F/2: its rows are expanded to complex and transformed at full
- * length, 567² measured 54 ms against 576²'s 29 ms). Factors 3, 5 and 7 no longer count extra, as
- * they did for the generic kernel: the specialised kernels run them about as fast as radix 4/8, and
- * on llvmpipe a 512² 'same' filter of 31×31…63×63 took 25–29 ms as one 560² or 576² transform
- * against 29–48 ms in nine or 36 power-of-two tiles.
+ * length; 567² measured 54 ms against 576²'s 29 ms), and with the part of log2 F from factors 3, 5
+ * and 7 counted twice past the workgroup capacity (four-step transforms, whose radix-3/7 stages pile
+ * up: 1M-sample conv1d 'same' with 16,385 and 65,537 taps took 110 and 120 ms in one 1,071,630- or
+ * 1,119,744-point transform, 80 and 108 ms in power-of-two tiles). Within a workgroup the specialised
+ * kernels run radix 3, 5 and 7 about as fast as 4 and 8: a 512² 'same' filter of 31×31…63×63 takes
+ * 25–29 ms as one 560² or 576² transform against 29–48 ms in nine or 36 power-of-two tiles.
  */
-const transformWork = (F: number): number => (F < 2 ? 1 : F * Math.log2(F) * (F % 2 === 1 ? 2 : 1));
+function transformWork(F: number): number {
+  if (F < 2) return 1;
+  let odd = 1;
+  for (const p of [3, 5, 7]) for (let m = F; m % p === 0; m /= p) odd *= p;
+  const extra = F > WORKGROUP_LENGTH ? Math.log2(odd) : 0;
+  return F * (Math.log2(F) + extra) * (F % 2 === 1 ? 2 : 1);
+}
 
 /** Fast lengths worth trying for at least n points: the next fast length, the next 2^a·3^b, the next power of two. */
 function fastCandidates(n: number): number[] {
