@@ -45,6 +45,8 @@ describe('the rank-1 test (float64, MATLAB imfilter rule with the float32 eps)',
     if ('reason' in f) throw new Error(f.reason);
     expect(f.b.length).toBe(long.length);
     expect(Math.abs((f.a[0] as number) * (f.b[1000] as number) - (long[1000] as number))).toBeLessThan(1e-9);
+    expect(rankOneFactors(Float32Array.of(1, NaN, 2), 3, 1)).toMatchObject({ reason: expect.stringMatching(/non-finite value at \[1, 0\]/) as unknown });
+    expect(rankOneFactors(new Float32Array(4), 1, 4)).toEqual({ a: new Float64Array(1), b: new Float64Array(4) });
   });
 
   it('rejects rank 2 with the reason, near the tolerance through the full SVD', () => {

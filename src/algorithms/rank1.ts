@@ -52,6 +52,7 @@ export function recordedFactors(w: Float32Array): { a: Float64Array; b: Float64A
  * a (length KH), b (length KW) with w ≈ a·bᵀ; or why not.
  */
 export function rankOneFactors(w: ArrayLike<number>, KH: number, KW: number): RankOne {
+  if (KH === 1 || KW === 1) return lineFactors(w, KH, KW);
   let fro2 = 0;
   let pr = 0;
   let pc = 0;
@@ -109,6 +110,22 @@ export function rankOneFactors(w: ArrayLike<number>, KH: number, KW: number): Ra
   const tol = L * EPS32 * svd.s1;
   if (svd.s2 > tol) return { reason: notRankOne(svd.s2, tol, '') };
   return factors(svd.u, svd.v, svd.s1);
+}
+
+/** A kernel of one row or column: rank ≤ 1 as it stands, w = a·bᵀ with a = √‖w‖ (or b) and the other w/√‖w‖. */
+function lineFactors(w: ArrayLike<number>, KH: number, KW: number): RankOne {
+  const n = KH * KW;
+  let fro2 = 0;
+  for (let i = 0; i < n; i++) {
+    const x = w[i] as number;
+    if (!Number.isFinite(x)) return { reason: `has a non-finite value at [${KH === 1 ? 0 : i}, ${KH === 1 ? i : 0}]` };
+    fro2 += x * x;
+  }
+  if (fro2 === 0) return { a: new Float64Array(KH), b: new Float64Array(KW) };
+  const r = Math.sqrt(Math.sqrt(fro2));
+  const line = new Float64Array(n);
+  for (let i = 0; i < n; i++) line[i] = (w[i] as number) / r;
+  return KH === 1 ? { a: Float64Array.of(r), b: line } : { a: line, b: Float64Array.of(r) };
 }
 
 function notRankOne(s2: number, tol: number, qualifier: string): string {
