@@ -30,6 +30,13 @@ const WG: u32 = 64u;
 // crop (the host reads it): the index arithmetic, integer divisions by uniforms, runs once per run.
 const RUN: u32 = 8u;
 
+// Invocation e's run of a dimension of n values split into runs of RUN: (first index of the run,
+// index of the row the run belongs to).
+fn runOf(e: u32, n: u32) -> vec2<u32> {
+  let runs = (n + RUN - 1u) / RUN;
+  return vec2<u32>((e % runs) * RUN, e / runs);
+}
+
 // (n, ty, tx) of pair p of the whole job.
 fn pairTile(p: u32) -> vec3<u32> {
   let tile = p % P.tiles;
@@ -47,9 +54,9 @@ fn padInput(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
             @builtin(local_invocation_index) li: u32) {
   let e = linearWorkgroup(wid, nwg) * WG + li;
   if (e >= P.total) { return; }
-  let runs = (P.FW + RUN - 1u) / RUN;
-  let j0 = (e % runs) * RUN;
-  let row = e / runs;
+  let jr = runOf(e, P.FW);
+  let j0 = jr.x;
+  let row = jr.y;
   let i = row % P.FH;
   let plane = row / P.FH;
   let c = plane % P.g.C;
@@ -81,9 +88,9 @@ fn padWeights(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
               @builtin(local_invocation_index) li: u32) {
   let e = linearWorkgroup(wid, nwg) * WG + li;
   if (e >= P.total) { return; }
-  let runs = (P.FW + RUN - 1u) / RUN;
-  let j0 = (e % runs) * RUN;
-  let row = e / runs;
+  let jr = runOf(e, P.FW);
+  let j0 = jr.x;
+  let row = jr.y;
   let i = row % P.FH;
   let plane = row / P.FH;
   let c = plane % P.g.Cg;
@@ -112,10 +119,10 @@ fn mac(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let e = linearWorkgroup(wid, nwg) * WG + li;
   if (e >= P.total) { return; }
   let bins = P.FH * (P.FW / 2u + 1u);
-  let runs = (bins + RUN - 1u) / RUN;
-  let f0 = (e % runs) * RUN;
-  let k = (e / runs) % P.g.K;
-  let pp = e / (runs * P.g.K);
+  let fr = runOf(e, bins);
+  let f0 = fr.x;
+  let k = fr.y % P.g.K;
+  let pp = fr.y / P.g.K;
   let g = k / P.g.Kg;
   let xb = (pp * P.g.C + g * P.g.Cg) * bins;
   let wb = k * P.g.Cg * bins;
@@ -147,11 +154,11 @@ fn crop(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         @builtin(local_invocation_index) li: u32) {
   let e = linearWorkgroup(wid, nwg) * WG + li;
   if (e >= P.total) { return; }
-  let runs = (P.TW + RUN - 1u) / RUN;
-  let j0 = (e % runs) * RUN;
-  let i = (e / runs) % P.TH;
-  let k = (e / (runs * P.TH)) % P.g.K;
-  let pp = e / (runs * P.TH * P.g.K);
+  let jr = runOf(e, P.TW);
+  let j0 = jr.x;
+  let i = jr.y % P.TH;
+  let k = (jr.y / P.TH) % P.g.K;
+  let pp = jr.y / (P.TH * P.g.K);
   let t = pairTile(P.pair0 + pp);
   let y = t.y * P.TH + i;
   if (y % P.g.sH != 0u) { return; }

@@ -34,12 +34,15 @@ const dot = (x: ArrayLike<number>, y: ArrayLike<number>): number => {
  */
 const outerProducts = new WeakMap<Float32Array, { a: Float64Array; b: Float64Array }>();
 
-/** Records that `w` = fround(a·bᵀ), built here from the factors a and b (balanced: ‖a‖ = ‖b‖). */
+/**
+ * Records that `w` = fround(a·bᵀ), built here from the factors a and b; kept in the rank test's own
+ * form (`factors`: a·bᵀ = σ·(a/‖a‖)(b/‖b‖)ᵀ with σ = ‖a‖·‖b‖).
+ */
 export function recordOuterProduct(w: Float32Array, a: ArrayLike<number>, b: ArrayLike<number>): void {
   const na = Math.sqrt(dot(a, a));
   const nb = Math.sqrt(dot(b, b));
-  const s = na > 0 && nb > 0 ? Math.sqrt(nb / na) : 1;
-  outerProducts.set(w, { a: Float64Array.from(a, (x) => x * s), b: Float64Array.from(b, (x) => x / s) });
+  const unit = (x: ArrayLike<number>, n: number) => Float64Array.from(x, (v) => (n > 0 ? v / n : 0));
+  outerProducts.set(w, factors(unit(a, na), unit(b, nb), na * nb));
 }
 
 /** The factors of a kernel recorded by `recordOuterProduct`, if `w` is one. */
@@ -112,7 +115,7 @@ export function rankOneFactors(w: ArrayLike<number>, KH: number, KW: number): Ra
   return factors(svd.u, svd.v, svd.s1);
 }
 
-/** A kernel of one row or column: rank ≤ 1 as it stands, w = a·bᵀ with a = √‖w‖ (or b) and the other w/√‖w‖. */
+/** A kernel of one row or column: rank ≤ 1 as it stands, w = ‖w‖·[1]·(w/‖w‖)ᵀ (or its transpose). */
 function lineFactors(w: ArrayLike<number>, KH: number, KW: number): RankOne {
   const n = KH * KW;
   let fro2 = 0;
@@ -122,10 +125,11 @@ function lineFactors(w: ArrayLike<number>, KH: number, KW: number): RankOne {
     fro2 += x * x;
   }
   if (fro2 === 0) return { a: new Float64Array(KH), b: new Float64Array(KW) };
-  const r = Math.sqrt(Math.sqrt(fro2));
+  const norm = Math.sqrt(fro2);
   const line = new Float64Array(n);
-  for (let i = 0; i < n; i++) line[i] = (w[i] as number) / r;
-  return KH === 1 ? { a: Float64Array.of(r), b: line } : { a: line, b: Float64Array.of(r) };
+  for (let i = 0; i < n; i++) line[i] = (w[i] as number) / norm;
+  const one = Float64Array.of(1);
+  return KH === 1 ? factors(one, line, norm) : factors(line, one, norm);
 }
 
 function notRankOne(s2: number, tol: number, qualifier: string): string {

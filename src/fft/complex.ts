@@ -44,6 +44,9 @@ export function columnBatch(planes: number, rows: number, cols: number): Batch {
   return { count: planes * cols, nb0: cols, nb1: UNBOUNDED, in: side, out: { ...side } };
 }
 
+/** Whether a batch's transforms are strided (element stride ≠ 1: the transform index is fastest in memory, as for columns). */
+export const isStrided = (b: Batch): boolean => b.in.stride !== 1;
+
 /** Fails with a ResourceError naming the limit when one binding of `bytes` cannot exist. */
 export function checkBinding(rec: Recorder, bytes: number, what: string): void {
   const limit = Math.min(rec.limits.maxStorageBufferBindingSize, rec.limits.maxBufferSize);
@@ -136,7 +139,7 @@ function workgroupPass(
   if (inPlace && JSON.stringify(b.in) !== JSON.stringify(b.out)) throw new Error('fft: an in-place transform must write where it reads');
   const tw = rootsTable(st, p.n);
   rec.dispatch(
-    workgroupSpec(p, inPlace, inverse, b.in.stride !== 1),
+    workgroupSpec(p, inPlace, inverse, isStrided(b)),
     { ...layoutParams(b), n: p.n, twN: post?.n ?? 0, scale },
     [inPlace ? null : src, dst, tw, post?.table ?? tw],
     Math.ceil(b.count / p.perWg),

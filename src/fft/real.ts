@@ -12,7 +12,7 @@
  */
 import type { KernelSpec } from '../gpu/pipelines.js';
 import type { Binding, PlanLimits, Recorder } from '../gpu/recorder.js';
-import { checkBinding, columnBatch, complexKernels, contiguousBatch, encodeComplex, fftSpec, planFor } from './complex.js';
+import { checkBinding, columnBatch, complexKernels, contiguousBatch, encodeComplex, fftSpec, isStrided, planFor } from './complex.js';
 import { FFT_CONSTS, variantOf, type ComplexPlan } from './plan.js';
 import { rootsTable, type FftState } from './state.js';
 
@@ -124,7 +124,7 @@ export function recordIrfft2(rec: Recorder, st: FftState, shape: RealFft2Shape, 
 export function realKernels(limits: PlanLimits, shape: RealFft2Shape, inverse: boolean): KernelSpec<'fft'>[] {
   const plans = realPlans({ limits }, shape);
   const even = shape.W % 2 === 0;
-  const cols = plans.cols ? complexKernels(plans.cols, true, inverse, Math.floor(shape.W / 2) + 1 !== 1) : [];
+  const cols = plans.cols ? complexKernels(plans.cols, true, inverse, isStrided(columnBatch(shape.batch, shape.H, Math.floor(shape.W / 2) + 1))) : [];
   if (!inverse) {
     const rows = even ? [...complexKernels(plans.rows, false, false, false), fftSpec('rpost')] : [fftSpec('pad'), ...complexKernels(plans.rows, true, false, false)];
     return [...rows, ...cols];
