@@ -67,7 +67,10 @@ export interface ExecutionHost {
 /** The context algorithms plan in. */
 export function algorithmContext(host: ExecutionHost, state: DeviceState, hostInput: boolean, weight?: Operand): AlgorithmContext {
   const weights = weight instanceof GpuTensor ? undefined : weight;
-  return { limits: host.planLimits, deviceLimits: state.device.limits, adapter: host.adapterInfo, preferences: host.preferences, hostInput, weights };
+  return {
+    limits: host.planLimits, deviceLimits: state.device.limits, adapter: host.adapterInfo, preferences: host.preferences, hostInput, weights,
+    weightSource: weight, stateOf: (name) => state.algorithmStates.get(name),
+  };
 }
 
 /**
@@ -343,7 +346,7 @@ async function runPiece(
       bias,
       output: dest.reverse ? rec.scratch(outBytes, `${op}.unreversed`) : final,
       hostInput: ownsInput ? (piece.input as Float32Array) : undefined,
-      weightKey: piece.weight instanceof GpuTensor ? piece.weight : undefined,
+      weightSource: piece.weight,
     };
     choice.algorithm.encode(rec, g, operands, choice.plan, algorithmState(state, choice));
     if (dest.reverse) encodeReverse(rec, g, operands.output, final);

@@ -134,6 +134,28 @@ describe('FFT convolution, weight spectra cache and limits', () => {
     w2.destroy();
   });
 
+  it('reuses the spectra of equal host weights; a weight changed in place is transformed again', async () => {
+    const x = randomTensor([1, 2, 40, 40], 43);
+    const w = randomTensor([2, 2, 11, 11], 44);
+    const options = { padding: 'same', ...fft } as const;
+    const run = async (weight: HostTensor, label: string) => {
+      const { result, info } = await runWithInfo(engine, 'conv2d', x, weight, options);
+      expectFftClose('conv2d', x, weight, options, info, result, cpu.conv2d(x, weight, options), label);
+      return info.dispatches;
+    };
+    const fftCost = () => engine.explain('conv2d', x, w, { padding: 'same' }).candidates.find((c) => c.algorithm === 'fft')?.cost as number;
+    const cold = fftCost();
+    const full = await run(w, 'first');
+    // 'auto' counts the weights' transform only while their spectra are not cached.
+    expect(fftCost()).toBeLessThan(cold);
+    const cached = await run({ data: w.data.slice(), shape: w.shape }, 'equal values');
+    expect(cached).toBeLessThan(full);
+    w.data[300] = (w.data[300] as number) - 2;
+    expect(fftCost()).toBe(cold);
+    expect(await run(w, 'changed in place')).toBe(full);
+    expect(await run(w, 'changed, again')).toBe(cached);
+  });
+
   it('explicit fft whose weight spectra cannot fit one binding rejects with OptionError before any GPU work', async () => {
     // Input, weights (2,160 bytes) and output (3,840) fit 4 KiB; 60 weight spectra of even 6×4 bins do not.
     const tiny = await useEngine('llvmpipe', { limits: { maxStorageBufferBindingSize: 4096, maxBufferSize: 4096 } });

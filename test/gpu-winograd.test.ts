@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { WINOGRAD_MATRICES } from '../src/algorithms/winograd.js';
-import { cpu, OptionError, type Conv2dOptions } from '../src/index.js';
-import { abs, checkOp, gamma, randomTensor, runWithInfo, U } from './support/compare.js';
+import { cpu, OptionError, type Conv2dOptions, type HostTensor } from '../src/index.js';
+import { abs, checkOp, expectMatchesReference, gamma, randomTensor, runWithInfo, U } from './support/compare.js';
 import { expectWinogradClose } from './support/winograd-bound.js';
 import { useEngine } from './support/engines.js';
 
@@ -106,13 +106,43 @@ describe('winograd', () => {
     expect(second.info.dispatches).toBe(first.info.dispatches - 1);
     expect(second.result.data).toEqual(first.result.data);
     await checkOp(engine, 'conv2d', x, wHost, { padding: 1, algorithm: 'winograd' }, 'host weights', { variant: 'F4x4' });
-    // Host weights are transformed on every call.
-    const host1 = await runWithInfo(engine, 'conv2d', x, wHost, { padding: 1, algorithm: 'winograd' });
-    expect(host1.info.dispatches).toBe(first.info.dispatches);
+    // Equal host values (checkOp's call transformed them) hit the cache too.
+    const host1 = await runWithInfo(engine, 'conv2d', x, { data: wHost.data.slice(), shape: wHost.shape }, { padding: 1, algorithm: 'winograd' });
+    expect(host1.info.dispatches).toBe(first.info.dispatches - 1);
+    expect(host1.result.data).toEqual(first.result.data);
     // Flipped: another entry.
     const flipped = await runWithInfo(engine, 'conv2d', x, w, { padding: 1, flip: true, algorithm: 'winograd' });
     expect(flipped.info.dispatches).toBe(first.info.dispatches);
     w.destroy();
+  });
+
+  it('a host weight changed in place is transformed again; the same values read as another shape or groups get their own entry', async () => {
+    const engine = await useEngine('llvmpipe', { winograd: 'F2x2' });
+    const x = randomTensor([1, 8, 9, 9], 40);
+    const w = randomTensor([8, 8, 3, 3], 41);
+    const options = { padding: 1, algorithm: 'winograd' } as const;
+    // A call that transforms w (checked), then one that finds it in the cache (checked).
+    const run = async (weight: HostTensor, label: string, o: typeof options & { groups?: number } = options, input = x) => {
+      const { result, info } = await runWithInfo(engine, 'conv2d', input, weight, o);
+      expectMatchesReference('conv2d', input, weight, o, info, result, label);
+      return info.dispatches;
+    };
+    const full = await run(w, 'first');
+    expect(await run(w, 'again')).toBe(full - 1);
+    // One value changed, far from the values the cache's hash samples: a miss, and the new answer.
+    w.data[w.data.length - 2] = (w.data[w.data.length - 2] as number) + 0.75;
+    expect(await run(w, 'changed in place')).toBe(full);
+    expect(await run(w, 'changed, again')).toBe(full - 1);
+    // −0 and 0 are different bits: a miss.
+    const zeros = { data: new Float32Array(w.data.length), shape: w.shape };
+    expect(await run(zeros, 'zeros')).toBe(full);
+    zeros.data[0] = -0;
+    expect(await run(zeros, 'one −0')).toBe(full);
+    // The same 576 values as [16, 4, 3, 3] with 2 groups: another layout, so another entry.
+    const regrouped = { data: w.data, shape: [16, 4, 3, 3] };
+    const grouped = { ...options, groups: 2 };
+    const missed = await run(regrouped, 'regrouped', grouped);
+    expect(await run(regrouped, 'regrouped, again', grouped)).toBe(missed - 1);
   });
 
   it.each(['F2x2', 'F4x4'] as const)('correlate2d and convolve2d with a 3×3 kernel, every mode and boundary (%s)', async (variant) => {

@@ -15,6 +15,8 @@ import type { ConvGeometry } from '../geometry.js';
 import type { AdapterInfo } from '../gpu/device.js';
 import type { KernelSpec } from '../gpu/pipelines.js';
 import type { Binding, PlanLimits, Recorder } from '../gpu/recorder.js';
+import type { ConcreteAlgorithm } from './registry.js';
+import type { WeightSource } from './weight-cache.js';
 
 /**
  * Engine-wide preferences an algorithm may consult in its plan (`createEngine` options; undefined:
@@ -45,6 +47,13 @@ export interface AlgorithmContext {
    * that depend on its values (separable: the rank-1 test). Read only; plans must not keep it.
    */
   weights?: Float32Array | undefined;
+  /**
+   * The weight as the call gives it (a GpuTensor or host values; undefined when planning from shapes
+   * alone, as `engine.warmup` does) and the per-device state of an algorithm by name, when it exists:
+   * a cost may depend on what that state caches for the weight (FFT: its spectra). Read only.
+   */
+  weightSource?: WeightSource | undefined;
+  stateOf?: ((name: ConcreteAlgorithm) => unknown) | undefined;
 }
 
 /** What every plan says about itself. */
@@ -70,10 +79,11 @@ export interface ConvOperands {
   /** The input's host data, when the plan `ownsInputUpload`. */
   hostInput?: Float32Array | undefined;
   /**
-   * The weight's identity when it is GPU-resident (its GpuTensor, whose contents never change):
-   * algorithms may cache what they derive from it (FFT: the weight spectra). Undefined for host data.
+   * The weight as given: its GpuTensor (whose contents never change) or its host values. Algorithms
+   * may cache what they derive from it (FFT: the weight spectra; Winograd: the transformed weights)
+   * through a WeightCache, which compares host values bit for bit.
    */
-  weightKey?: object | undefined;
+  weightSource?: WeightSource | undefined;
 }
 
 export interface ConvAlgorithm<P extends PlanBase = PlanBase, S = undefined> {

@@ -2,8 +2,8 @@
  * FFT convolution (shaders/fftconv.wgsl around the transforms of src/fft/): the canonical
  * cross-correlation at stride 1 as a product of spectra, in tiles (overlap-save) whose transform
  * sizes minimise the work and fit the device. Per piece the weights are dilated, flipped as the
- * geometry says, padded and transformed once (or taken from the spectra cache when the weight is a
- * GpuTensor seen before); then per chunk of (image, tile) pairs: pad the input span (boundary rule
+ * geometry says, padded and transformed once (or taken from the spectra cache when the same weight,
+ * a GpuTensor or equal host values, was seen before); then per chunk of (image, tile) pairs: pad the input span (boundary rule
  * applied), rfft2, multiply-accumulate over the group's channels with the conjugate weight spectra,
  * irfft2, and crop (subsampling for stride > 1, which computes every stride-1 output: allowed, but
  * 'auto' never picks it there) with the bias added.
@@ -19,7 +19,6 @@ import { createFftState, releaseFftState, type FftState } from '../fft/state.js'
 import { BOUNDARY_CODE, geometryParams } from '../gpu/params.js';
 import type { KernelSpec } from '../gpu/pipelines.js';
 import type { Binding, Recorder } from '../gpu/recorder.js';
-import type { GpuTensor } from '../gpu/tensor.js';
 import { type ConvGeometry } from '../geometry.js';
 import { WGSL_CONSTS } from '../shaders.generated.js';
 import type { AlgorithmContext, ConvAlgorithm, ConvOperands, PlanBase } from './algorithm.js';
@@ -46,7 +45,7 @@ export interface FftConvPlan extends PlanBase {
   chunks: number;
 }
 
-/** Per device: the transforms' tables and the weight spectra of GpuTensor weights seen before. */
+/** Per device: the transforms' tables and the weight spectra of weights seen before. */
 export interface FftConvState {
   fft: FftState;
   spectra: WeightCache;
@@ -151,12 +150,15 @@ function kernels(g: ConvGeometry, ctx: AlgorithmContext, plan: FftConvPlan): Ker
   ];
 }
 
-/** The weight spectra of `b.weight` for `plan`: cached for GpuTensor weights, else transformed into scratch. */
+/** What the weight spectra of a plan depend on besides the weights' values: the spectra cache's layout key. */
+const spectraLayout = (g: ConvGeometry, plan: FftConvPlan): string =>
+  `${plan.FH}x${plan.FW}:${g.K * (g.C / g.groups)}:${g.KH}x${g.KW}:${g.dilationH}x${g.dilationW}:${Number(g.flip)}`;
+
+/** The weight spectra of `b.weight` for `plan`, from the spectra cache when the same weights (a GpuTensor, or equal host values) were transformed for this layout before. */
 function weightSpectra(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPlan, state: FftConvState): Binding {
   const { FH, FW } = plan;
   const planes = g.K * (g.C / g.groups);
-  const layout = `${FH}x${FW}:${g.KH}x${g.KW}:${g.dilationH}x${g.dilationW}:${Number(g.flip)}`;
-  return state.spectra.binding(rec, b.weightKey as GpuTensor | undefined, layout, planes * bins(FH, FW) * 8, 0, (spectra) => {
+  return state.spectra.binding(rec, b.weightSource, spectraLayout(g, plan), planes * bins(FH, FW) * 8, 0, (spectra) => {
     const real = rec.scratch(planes * FH * FW * 4, 'fft.weights.real');
     const total = planes * FH * runs(FW);
     rec.dispatch(specs.padWeights(g), { ...geometryParams(g), FH, FW, total }, [b.weight, real], Math.ceil(total / WG));
@@ -188,17 +190,25 @@ function encode(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPl
   }
 }
 
+/** Whether the weight spectra `plan` needs are in the device's spectra cache already (the call then skips their transform). */
+function spectraCached(g: ConvGeometry, ctx: AlgorithmContext, plan: FftConvPlan): boolean {
+  const state = ctx.stateOf?.('fft') as FftConvState | undefined;
+  return ctx.weightSource !== undefined && state?.spectra.has(ctx.weightSource, spectraLayout(g, plan)) === true;
+}
+
 /**
- * Estimated cost in direct multiply-adds: the transforms (src/fft's measured model), the spectral
- * multiply-accumulate and the padding and cropping passes. Infinite for strides > 1: FFT computes
- * every stride-1 output, so 'auto' never picks it there.
+ * Estimated cost in direct multiply-adds: the transforms (src/fft's measured model; the weights'
+ * only when their spectra are not cached), the spectral multiply-accumulate and the padding and
+ * cropping passes. Infinite for strides > 1: FFT computes every stride-1 output, so 'auto' never
+ * picks it there.
  */
 function cost(g: ConvGeometry, ctx: AlgorithmContext, plan: FftConvPlan): number {
   if (g.strideH > 1 || g.strideW > 1) return Infinity;
   const { FH, FW } = plan;
   const pairs = g.N * plan.tiles;
   const shape = (batch: number) => ({ batch, H: FH, W: FW });
-  const transforms = rfft2Cost(shape(pairs * g.C), ctx.adapter) + rfft2Cost(shape(g.K * (g.C / g.groups)), ctx.adapter) + rfft2Cost(shape(pairs * g.K), ctx.adapter);
+  const weights = spectraCached(g, ctx, plan) ? 0 : rfft2Cost(shape(g.K * (g.C / g.groups)), ctx.adapter);
+  const transforms = rfft2Cost(shape(pairs * g.C), ctx.adapter) + weights + rfft2Cost(shape(pairs * g.K), ctx.adapter);
   // A complex multiply-add is 4 real ones; padding and cropping touch each element once.
   const mac = 4 * pairs * g.K * (g.C / g.groups) * bins(FH, FW);
   const passes = pairs * (g.C + g.K) * FH * FW;

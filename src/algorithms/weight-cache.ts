@@ -1,18 +1,53 @@
 /**
- * What an algorithm derives from a GpuTensor weight (FFT's weight spectra, Winograd's transformed
- * weights), kept per device so that a repeated layer skips the transform. Keyed by the tensor (whose
- * contents never change) and a layout string; bounded by entries and bytes, least recently used
- * first; entries of destroyed tensors are dropped. Host weights are derived into scratch every call.
+ * What an algorithm derives from a weight (FFT's weight spectra, Winograd's transformed weights),
+ * kept per device so that a repeated layer or filter skips the transform. A GpuTensor weight (whose
+ * contents never change) is keyed by its identity; a host weight by its contents: a copy is kept and
+ * compared bit for bit on every lookup (after a hash of a few sampled values picks the entry), so a
+ * host array changed in place between calls is transformed again, never served stale. Keys add a
+ * layout string. Bounded by entries and bytes (derived buffers and host copies), least recently used
+ * first; entries of destroyed tensors are dropped.
  */
 import { BufferUsage } from '../gpu/constants.js';
 import type { Binding, Recorder } from '../gpu/recorder.js';
-import type { GpuTensor } from '../gpu/tensor.js';
+import { GpuTensor } from '../gpu/tensor.js';
 
 const tensorIds = new WeakMap<object, number>();
 let nextTensorId = 1;
 
+/** Values the hash of a host weight samples (evenly spaced; the comparison reads all of them). */
+const SAMPLES = 64;
+
+/** Bits of `data`, for comparisons that tell −0 from 0 and NaN payloads apart. */
+const bitsOf = (data: Float32Array): Uint32Array => new Uint32Array(data.buffer, data.byteOffset, data.length);
+
+/** A hash of `data`'s length and up to SAMPLES of its values (FNV-1a over their bits). */
+function sampledHash(data: Float32Array): string {
+  const bits = bitsOf(data);
+  const step = Math.max(1, Math.floor(bits.length / SAMPLES));
+  let h = 0x811c9dc5 ^ bits.length;
+  for (let i = 0; i < bits.length; i += step) h = Math.imul(h ^ (bits[i] as number), 0x01000193);
+  return (h >>> 0).toString(36);
+}
+
+function sameBits(a: Uint32Array, b: Uint32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+interface Entry {
+  buffer: GPUBuffer;
+  bytes: number;
+  /** The GpuTensor it derives from, or the copy of the host weight. */
+  tensor?: GpuTensor;
+  copy?: Uint32Array;
+}
+
+/** A weight as the algorithms receive it: its GpuTensor, or its host values. */
+export type WeightSource = GpuTensor | Float32Array;
+
 export class WeightCache {
-  private readonly entries = new Map<string, { tensor: GpuTensor; buffer: GPUBuffer; bytes: number }>();
+  private readonly entries = new Map<string, Entry>();
   private bytes = 0;
 
   constructor(
@@ -22,29 +57,32 @@ export class WeightCache {
   ) {}
 
   /**
-   * The derived weights of `tensor` (undefined: host data) in `layout`, `bytes` long: a cached buffer,
-   * or a new one (cached for a tensor, scratch otherwise) that `derive` records into.
+   * The derived weights of `source` in `layout`, `bytes` long: a cached buffer, or a new one that
+   * `derive` records into (cached; scratch when `source` is undefined or the entry alone would
+   * exceed the byte bound).
    */
-  binding(rec: Recorder, tensor: GpuTensor | undefined, layout: string, bytes: number, extraUsage: number, derive: (dst: Binding) => void): Binding {
-    if (!tensor) {
+  binding(rec: Recorder, source: WeightSource | undefined, layout: string, bytes: number, extraUsage: number, derive: (dst: Binding) => void): Binding {
+    const copyBytes = source instanceof Float32Array ? source.byteLength : 0;
+    if (!source || bytes + copyBytes > this.maxBytes) {
       const dst = rec.scratch(bytes, this.label, extraUsage);
       derive(dst);
       return dst;
     }
-    for (const [k, e] of this.entries) if (e.tensor.destroyed) this.evict(k);
-    let id = tensorIds.get(tensor);
-    if (id === undefined) tensorIds.set(tensor, (id = nextTensorId++));
-    const key = `${id}:${layout}`;
+    for (const [k, e] of this.entries) if (e.tensor?.destroyed) this.evict(k);
+    const key = `${this.sourceKey(source)}:${layout}`;
     const hit = this.entries.get(key);
-    if (hit) {
+    if (hit && (hit.tensor || sameBits(hit.copy as Uint32Array, bitsOf(source as Float32Array)))) {
       // Most recently used last.
       this.entries.delete(key);
       this.entries.set(key, hit);
       return { buffer: hit.buffer, size: bytes };
     }
+    // A host weight whose sampled hash matched different contents replaces that entry.
+    if (hit) this.evict(key);
     const buffer = rec.device.createBuffer({ label: `webgpu-conv.${this.label}`, size: bytes, usage: BufferUsage.STORAGE | extraUsage });
-    this.entries.set(key, { tensor, buffer, bytes });
-    this.bytes += bytes;
+    const entry: Entry = source instanceof GpuTensor ? { buffer, bytes, tensor: source } : { buffer, bytes: bytes + copyBytes, copy: bitsOf(source).slice() };
+    this.entries.set(key, entry);
+    this.bytes += entry.bytes;
     for (const oldest of this.entries.keys()) {
       if (oldest === key || (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes)) break;
       this.evict(oldest);
@@ -54,11 +92,25 @@ export class WeightCache {
     return dst;
   }
 
+  /** Whether the derived weights of `source` in `layout` are cached (an entry of a destroyed tensor is not). Changes nothing. */
+  has(source: WeightSource, layout: string): boolean {
+    const e = this.entries.get(`${this.sourceKey(source)}:${layout}`);
+    if (!e) return false;
+    return e.tensor ? !e.tensor.destroyed : sameBits(e.copy as Uint32Array, bitsOf(source as Float32Array));
+  }
+
   /** Frees every cached buffer. */
   destroy(): void {
     for (const e of this.entries.values()) e.buffer.destroy();
     this.entries.clear();
     this.bytes = 0;
+  }
+
+  private sourceKey(source: WeightSource): string {
+    if (source instanceof Float32Array) return `h${sampledHash(source)}`;
+    let id = tensorIds.get(source);
+    if (id === undefined) tensorIds.set(source, (id = nextTensorId++));
+    return `t${id}`;
   }
 
   private evict(key: string): void {

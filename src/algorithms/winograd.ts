@@ -22,7 +22,6 @@ import { BufferUsage } from '../gpu/constants.js';
 import { BOUNDARY_CODE, geometryParams, type ParamValues } from '../gpu/params.js';
 import type { KernelSpec } from '../gpu/pipelines.js';
 import type { Binding, Recorder } from '../gpu/recorder.js';
-import type { GpuTensor } from '../gpu/tensor.js';
 import { type ConvGeometry } from '../geometry.js';
 import { WGSL_CONSTS } from '../shaders.generated.js';
 import type { AlgorithmContext, ConvAlgorithm, ConvOperands, PlanBase, PlanOutcome } from './algorithm.js';
@@ -109,7 +108,7 @@ function planWindows(g: ConvGeometry, A: number, ctx: AlgorithmContext): WindowP
   return count <= MAX_WINDOWS && count * UNIFORM_WINDOW_BYTES <= Math.min(ctx.limits.maxBufferSize, MAX_WINDOW_BYTES) ? w : null;
 }
 
-/** Per device: the transformed weights of GpuTensor weights seen before. */
+/** Per device: the transformed weights of weights seen before (GpuTensors, or host values compared bit for bit). */
 export interface WinogradState {
   cache: WeightCache;
 }
@@ -223,14 +222,14 @@ function kernels(g: ConvGeometry, p: WinogradPlan): KernelSpec[] {
 
 /**
  * The transformed weights for `plan`: in uniform windows (ξ, group, window, slice) or dense
- * [ξ][K][Cg]; cached for GpuTensor weights, else transformed into scratch.
+ * [ξ][K][Cg]; cached per weight (a GpuTensor, or equal host values) and layout.
  */
 function transformedWeights(rec: Recorder, g: ConvGeometry, b: ConvOperands, p: WinogradPlan, state: WinogradState): Binding {
   const AA = p.A * p.A;
   const u = p.uniform;
   const bytes = u ? g.groups * u.windows * u.slices * u.batches * UNIFORM_WINDOW_BYTES : AA * p.strideU * 4;
-  const layout = `F${p.m}:${u ? `w${u.mW},${u.SL},${u.PW}` : `d${p.strideU}`}:${Number(g.flip)}`;
-  return state.cache.binding(rec, b.weightKey as GpuTensor | undefined, layout, bytes, u ? BufferUsage.UNIFORM : 0, (out) => {
+  const layout = `${g.K}x${g.C / g.groups}/${g.groups}:F${p.m}:${u ? `w${u.mW},${u.SL},${u.PW}` : `d${p.strideU}`}:${Number(g.flip)}`;
+  return state.cache.binding(rec, b.weightSource, layout, bytes, u ? BufferUsage.UNIFORM : 0, (out) => {
     const total = g.K * (g.C / g.groups);
     const params = u ? { windowed: 1, mW: u.mW, SL: u.SL, PW: u.PW, windows: u.windows, slices: u.slices } : { windowed: 0, strideV: p.strideU };
     rec.dispatch(specs.weights(g, p), { ...geometryParams(g), ...params, total }, [b.weight, out], Math.ceil(total / WG));
