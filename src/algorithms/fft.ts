@@ -13,7 +13,7 @@
  */
 // The transforms' own modules, not src/fft/index.ts (whose runner for the public FFT ops imports the executor).
 import { rfft2Cost } from '../fft/cost.js';
-import { nextFastLength } from '../fft/plan.js';
+import { radicesOf } from '../fft/plan.js';
 import { encodeIrfft2, encodeRfft2, realKernels } from '../fft/real.js';
 import { createFftState, releaseFftState, type FftState } from '../fft/state.js';
 import { BOUNDARY_CODE, geometryParams } from '../gpu/params.js';
@@ -54,46 +54,54 @@ export interface FftConvState {
 /** Complex bins of a half spectrum of an FH × FW plane. */
 const bins = (FH: number, FW: number): number => FH * (Math.floor(FW / 2) + 1);
 
-/**
- * Relative time of a real transform of F points: F·log2 F, doubled for odd F (an odd length cannot
- * run as a complex transform of F/2: its rows are expanded to complex and transformed at full
- * length; 567² measured 54 ms against 576²'s 29 ms), and with the part of log2 F from factors 3, 5
- * and 7 counted twice past the workgroup capacity (four-step transforms, whose radix-3/7 stages pile
- * up: 1M-sample conv1d 'same' with 16,385 and 65,537 taps took 110 and 120 ms in one 1,071,630- or
- * 1,119,744-point transform, 80 and 108 ms in power-of-two tiles). Within a workgroup the specialised
- * kernels run radix 3, 5 and 7 about as fast as 4 and 8: a 512² 'same' filter of 31×31…63×63 takes
- * 25–29 ms as one 560² or 576² transform against 29–48 ms in nine or 36 power-of-two tiles.
- */
-function transformWork(F: number): number {
-  if (F < 2) return 1;
-  let odd = 1;
-  for (const p of [3, 5, 7]) for (let m = F; m % p === 0; m /= p) odd *= p;
-  const extra = F > WORKGROUP_LENGTH ? Math.log2(odd) : 0;
-  return F * (Math.log2(F) + extra) * (F % 2 === 1 ? 2 : 1);
+/** Relative cost of one pass over global memory in a transform, in workgroup stages (see transformWork). */
+const PASS_COST = 9;
+
+/** The fast lengths (2^a·3^b·5^c·7^d) up to `max`, ascending. */
+function fastLengthsUpTo(max: number): number[] {
+  const out: number[] = [];
+  for (let a = 1; a <= max; a *= 2) for (let b = a; b <= max; b *= 3) for (let c = b; c <= max; c *= 5) for (let d = c; d <= max; d *= 7) out.push(d);
+  return out.sort((x, y) => x - y);
 }
 
-/** Fast lengths worth trying for at least n points: the next fast length, the next 2^a·3^b, the next power of two. */
-function fastCandidates(n: number): number[] {
-  let smooth = Infinity;
-  for (let p2 = 1; p2 < 2 * n; p2 *= 2) for (let f = p2; ; f *= 3) if (f >= n) { smooth = Math.min(smooth, f); break; }
-  return [...new Set([nextFastLength(n), smooth, 2 ** Math.ceil(Math.log2(Math.max(1, n)))])];
+/**
+ * Relative time of the transforms along one dimension of F points (`rows`: the real dimension, whose
+ * transforms run at length F/2 for even F and at full length, twice the points, for odd F). Measured on
+ * llvmpipe, a batch of complex transforms costs about the same per element whatever its radices
+ * (20–28 ns per element per pass for lengths 49…2048): each pass through global memory costs about
+ * PASS_COST workgroup stages, each stage one more. A length past the workgroup capacity runs as a
+ * four-step pair (two passes), whose radix-3/5/7 stages count twice (1M-sample conv1d with 16,385 or
+ * 65,537 taps: 110 / 120 ms in one 1,071,630- or 1,119,744-point transform, 80 / 108 ms in tiles).
+ * So 512² 'same' filters of 15×15…31×31 run one 560² transform (17 ms) rather than 540² (26 ms:
+ * radix-2/3 stages) or 128² tiles (24 ms), and 2048² 31×31 / 63×63 run 16 tiles of 560² / 576² (264 /
+ * 298 ms) rather than 441 tiles of 128² / 121 of 256² (338 / 401 ms).
+ */
+function transformWork(F: number, rows: boolean): number {
+  if (F < 2) return 1;
+  const n = rows && F % 2 === 0 ? F / 2 : F;
+  const radices = radicesOf(n);
+  const fourStep = n > WORKGROUP_LENGTH;
+  const odd = fourStep ? radices.filter((r) => r % 2 === 1).length : 0;
+  // Odd real rows: expanded to complex and cropped back, one more pass.
+  const passes = (fourStep ? 2 : 1) + (rows && F % 2 === 1 ? 1 : 0);
+  return n * (PASS_COST * passes + radices.length + odd);
 }
 
 /**
  * Transform size F and stride-1 outputs per tile T along one dimension (`out1` outputs, dilated
- * kernel `kd`): the candidate of least total work ⌈out1 / T⌉·transformWork(F), T = F − kd + 1,
- * among one tile (fastCandidates of out1 + kd − 1) and tiles of powers of two from 2·kd on, of at
- * most `maxF` points.
+ * kernel `kd`; `rows`: the real dimension): the candidate of least total work
+ * ⌈out1 / T⌉·transformWork(F), T = F − kd + 1, among the fast lengths of at most `maxF` points from
+ * 2·kd − 1 (tiles of at least kd outputs) up to twice the whole span out1 + kd − 1.
  */
-function chooseSpan(out1: number, kd: number, maxF: number): { F: number; T: number } | null {
+function chooseSpan(out1: number, kd: number, maxF: number, rows: boolean): { F: number; T: number } | null {
   const whole = out1 + kd - 1;
-  const candidates = fastCandidates(whole).filter((f) => f <= maxF);
-  for (let f = 2 ** Math.ceil(Math.log2(2 * kd)); f < whole && f <= maxF; f *= 2) candidates.push(f);
+  const lo = Math.min(2 * kd - 1, whole);
   let best: { F: number; T: number } | null = null;
   let bestCost = Infinity;
-  for (const F of candidates) {
+  for (const F of fastLengthsUpTo(Math.min(maxF, 2 * whole))) {
+    if (F < lo) continue;
     const T = Math.min(out1, F - kd + 1);
-    const cost = Math.ceil(out1 / T) * transformWork(F);
+    const cost = Math.ceil(out1 / T) * transformWork(F, rows);
     if (cost < bestCost) [best, bestCost] = [{ F, T }, cost];
   }
   return best;
@@ -113,8 +121,8 @@ function planFft(g: ConvGeometry, ctx: AlgorithmContext): { plan: FftConvPlan } 
   const weightPlanes = g.K * (g.C / g.groups);
   // Shrink the largest transforms allowed until the weight spectra and one pair fit.
   for (let maxF = 1 << 24; maxF >= 2; maxF = Math.floor(maxF / 2)) {
-    const h = g.OH === 1 && g.H === 1 && g.KH === 1 ? { F: 1, T: 1 } : chooseSpan(OH1, KHd, maxF);
-    const w = chooseSpan(OW1, KWd, maxF);
+    const h = g.OH === 1 && g.H === 1 && g.KH === 1 ? { F: 1, T: 1 } : chooseSpan(OH1, KHd, maxF, false);
+    const w = chooseSpan(OW1, KWd, maxF, true);
     if (!h || !w) continue;
     const { F: FH, T: TH } = h;
     const { F: FW, T: TW } = w;
