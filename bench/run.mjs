@@ -7,7 +7,7 @@
  *
  *   node bench/run.mjs [--adapter llvmpipe|swiftshader|hardware|default] [--quick] [--filter RE]
  *                      [--repeats N] [--runs N] [--out DIR] [--no-peers] [--merge-into FILE]
- *                      [--max-run-s S] [--cap-s S] [--contenders RE] [--no-startup]
+ *                      [--max-run-s S] [--cap-s S] [--contenders RE] [--no-startup] [--no-tuned]
  */
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -37,10 +37,11 @@ const program = new Command()
   .option('--out <dir>', 'where to write the JSON and HTML results', join(here, 'results'))
   .option('--no-peers', 'skip TensorFlow.js (ours and the CPU reference only)')
   .option('--no-startup', "skip the start-up figures (ours auto's first call on a new engine, cold and after engine.warmup; shape suite)")
+  .option('--no-tuned', "skip ours auto on an engine with autotune: true (contender ours-tuned; shape suite)")
   .option('--merge-into <results.json>', 'rerun some cases (with --filter) and replace them in an earlier results file of the same adapter, e.g. cases measured while something else loaded the CPU')
   .showHelpAfterError();
 program.parse();
-/** @type {{ adapter: 'llvmpipe' | 'swiftshader' | 'hardware' | 'default', quick: boolean, filter?: string, repeats?: number, runs: number, out: string, peers: boolean, startup: boolean, mergeInto?: string, maxRunS?: number, capS?: number, contenders?: string }} */
+/** @type {{ adapter: 'llvmpipe' | 'swiftshader' | 'hardware' | 'default', quick: boolean, filter?: string, repeats?: number, runs: number, out: string, peers: boolean, startup: boolean, tuned: boolean, mergeInto?: string, maxRunS?: number, capS?: number, contenders?: string }} */
 const opts = program.opts();
 
 process.env.XDG_RUNTIME_DIR ??= '/tmp';
@@ -97,6 +98,9 @@ device.addEventListener('uncapturederror', (ev) => {
 });
 const timestamps = device.features.has('timestamp-query');
 const kernelEngine = timestamps ? await createEngine({ device, profile: true }) : undefined;
+// ours-tuned: its own engine (a tuning table of its own; ours auto keeps the cost model), on the
+// shape suite only.
+const tunedEngine = opts.tuned && cases.some((c) => c.group === 'shapes') ? await createEngine({ adapter: adapterChoice, quiet: true, autotune: true }) : undefined;
 
 const peers = opts.peers ? await (await import('./lib/peers.mjs')).loadTf({ device }) : undefined;
 
@@ -124,6 +128,7 @@ const { cases: results, failures } = await runSuite(cases, config, {
   // Start-up figures: ours auto on engines of new devices (nothing cached); --no-startup skips them.
   newEngine: opts.startup ? () => createEngine({ adapter: adapterChoice, quiet: true }) : undefined,
   kernelEngine,
+  tunedEngine,
   cpu,
   peers,
   gpuErrors,
@@ -197,6 +202,7 @@ log(`\nwrote ${relative(process.cwd(), jsonPath)} and ${relative(process.cwd(), 
 log(`open the report: file://${htmlPath}`);
 
 kernelEngine?.destroy();
+tunedEngine?.destroy();
 engine.destroy();
 if (failures.length) {
   log(`\n${failures.length} of our results FAILED the correctness check on ${adapterLabel} (${info.description || info.device}):`);

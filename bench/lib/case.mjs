@@ -7,7 +7,7 @@
 import { checkResult, fftChecker, fullReference, sampleReference, winogradChecker } from './check.mjs';
 import { WINOGRAD_MATRICES } from '../../dist/algorithms/winograd.js';
 import { caseTensors } from './cases.mjs';
-import { OUR_ALGORITHMS, PEERS, TFJS_BACKEND } from './contenders.mjs';
+import { OUR_ALGORITHMS, PEERS, TFJS_BACKEND, TUNED } from './contenders.mjs';
 import { tfRunner, tfUnsupported } from './peers.mjs';
 import { runRatios } from './summary.mjs';
 import { blank, errorText, finishMeasurement, measure, predictAction, predictMs, timedRun, warmUp } from './timing.mjs';
@@ -139,8 +139,10 @@ export async function runCase(c, config, env, state) {
     }
     return m.status === 'ok';
   };
-  for (const alg of OUR_ALGORITHMS) {
-    const id = `ours-${alg}`;
+  // Each of our algorithms on env.engine, then (TUNED) 'auto' on env.tunedEngine (autotune: true),
+  // whose warm-up call tunes the shape.
+  const contenders = [...OUR_ALGORITHMS.map((alg) => ({ id: `ours-${alg}`, alg })), { id: TUNED, alg: 'auto' }];
+  for (const { id, alg } of contenders) {
     progress(id);
     state.done++;
     const m = blank(id, 'ours');
@@ -150,6 +152,13 @@ export async function runCase(c, config, env, state) {
       m.reason = `not selected (--contenders ${config.contenders})`;
       continue;
     }
+    const tuned = id === TUNED;
+    if (tuned && (sweep || !env.tunedEngine)) {
+      m.status = 'skipped';
+      m.reason = sweep ? 'shape suite only (tuning times every candidate: seconds per call on the sweeps)' : 'no autotuning engine (--no-tuned)';
+      continue;
+    }
+    const engine = /** @type {ConvEngine} */ (tuned ? env.tunedEngine : env.engine);
     const plan = predictAction(state.rates, c, id, config, alg === 'auto' ? autoChoice(env, c, input, weight) : undefined);
     if (plan.action === 'skip') {
       m.status = 'skipped';
@@ -176,7 +185,7 @@ export async function runCase(c, config, env, state) {
       const r = c.op === 'conv1d' ? await e.conv1d(input, weight, o) : await e.conv2d(input, weight, o);
       return /** @type {{ data: Float32Array }} */ (/** @type {unknown} */ (r)).data;
     };
-    const run = () => runOn(env.engine, opts);
+    const run = () => runOn(engine, opts);
     let runs = 0;
     if (plan.action === 'cap') {
       // Predicted over maxRunMs: one run, cold (its pipelines' compilation is a small part of it), timed.
@@ -191,7 +200,7 @@ export async function runCase(c, config, env, state) {
     }
     if (m.status === 'ok' && runs > 0) ours.push({ alg, m, run, runs });
     const ke = env.kernelEngine;
-    if (ke && m.status === 'ok' && runs > 0 && !m.capped) {
+    if (ke && !tuned && m.status === 'ok' && runs > 0 && !m.capped) {
       await guarded(m, alg, async () => {
         for (let i = 0; i < Math.min(config.kernelRuns, runs); i++) {
           kernelMs = undefined;

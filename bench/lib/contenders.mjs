@@ -12,8 +12,14 @@ export const OUR_ALGORITHMS = /** @type {readonly string[]} */ (['auto', ...ALGO
 export const PEERS = /** @type {const} */ (['tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu']);
 /** Our contender ids ('ours-auto', 'ours-direct', …), in run order. */
 export const OURS = OUR_ALGORITHMS.map((a) => `ours-${a}`);
+/**
+ * Ours `'auto'` on an engine created with `autotune: true` (its first call of each shape tunes: every
+ * algorithm and variant timed, the fastest kept), shape suite only: tuning times every candidate,
+ * seconds per call on the larger sweep points.
+ */
+export const TUNED = 'ours-tuned';
 /** Every contender id, in run and display order. */
-export const CONTENDERS = [...OURS, 'cpu-ref', ...PEERS];
+export const CONTENDERS = [...OURS, TUNED, 'cpu-ref', ...PEERS];
 
 /** TF.js backend name of each peer. */
 export const TFJS_BACKEND = /** @type {Record<string, string>} */ ({ 'tfjs-webgpu': 'webgpu', 'tfjs-wasm': 'wasm', 'tfjs-cpu': 'cpu' });
@@ -23,7 +29,7 @@ export const TFJS_BACKEND = /** @type {Record<string, string>} */ ({ 'tfjs-webgp
  * @param {string} id
  */
 export function ourAlgorithm(id) {
-  return id.startsWith('ours-') ? id.slice(5) : undefined;
+  return id.startsWith('ours-') && id !== TUNED ? id.slice(5) : undefined;
 }
 
 /**
@@ -37,7 +43,7 @@ export function labelOf(id) {
 }
 
 /** @type {Record<string, string>} */
-const FIXED_LABELS = { 'cpu-ref': 'our CPU reference', 'tfjs-webgpu': 'TF.js WebGPU', 'tfjs-wasm': 'TF.js WASM', 'tfjs-cpu': 'TF.js CPU' };
+const FIXED_LABELS = { [TUNED]: 'ours auto, autotuned', 'cpu-ref': 'our CPU reference', 'tfjs-webgpu': 'TF.js WebGPU', 'tfjs-wasm': 'TF.js WASM', 'tfjs-cpu': 'TF.js CPU' };
 
 /** Label of every contender id. */
 export const LABELS = /** @type {Record<string, string>} */ (Object.fromEntries(CONTENDERS.map((id) => [id, labelOf(id)])));
@@ -47,13 +53,13 @@ export const LABELS = /** @type {Record<string, string>} */ (Object.fromEntries(
  * @param {string} id
  */
 export function shortOf(id) {
-  return ourAlgorithm(id) ?? { 'cpu-ref': 'CPU ref', 'tfjs-webgpu': 'tfjs-gpu' }[id] ?? id;
+  return ourAlgorithm(id) ?? { [TUNED]: 'tuned', 'cpu-ref': 'CPU ref', 'tfjs-webgpu': 'tfjs-gpu' }[id] ?? id;
 }
 
 /** Colours of the concrete algorithms, in `ALGORITHM_NAMES` order (direct, im2col, tiled, then new ones). */
 const ALGORITHM_PALETTE = ['#6ea8e8', '#2bb3a3', '#8e7cc3', '#4f9d2d', '#d4a017', '#5b3a8e', '#17a2b8', '#b5b52e'];
 /** @type {Record<string, string>} */
-const FIXED_COLORS = { 'ours-auto': '#1f5fbf', 'cpu-ref': '#9a9a9a', 'tfjs-webgpu': '#e8741c', 'tfjs-wasm': '#c23b6b', 'tfjs-cpu': '#8c6d31' };
+const FIXED_COLORS = { 'ours-auto': '#1f5fbf', [TUNED]: '#0b3a7e', 'cpu-ref': '#9a9a9a', 'tfjs-webgpu': '#e8741c', 'tfjs-wasm': '#c23b6b', 'tfjs-cpu': '#8c6d31' };
 
 /**
  * Chart colour of a contender id.

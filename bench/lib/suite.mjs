@@ -92,6 +92,7 @@ export { fmtMs } from './format.mjs';
  * @typedef {object} SuiteEnv What the entry point provides.
  * @property {import('../../dist/index.js').ConvEngine} engine        runs the timed end-to-end runs
  * @property {import('../../dist/index.js').ConvEngine | undefined} kernelEngine  profile: true on the same device, when timestamps exist
+ * @property {import('../../dist/index.js').ConvEngine} [tunedEngine]  autotune: true, for ours-tuned (shape suite); without it that contender is skipped
  * @property {any} cpu                                                the library's `cpu` namespace
  * @property {TfPeers | undefined} peers
  * @property {string[]} gpuErrors   uncaptured WebGPU errors are pushed here by the entry point

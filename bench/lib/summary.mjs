@@ -8,7 +8,7 @@
  * Works on results files of both formats: schema 2 keeps every run of a case in `runs`; schema 1
  * (single-run files) kept one run's `results` and `speedup` on the case itself, read as one run.
  */
-import { displayOrder, labelOf, ranText } from './contenders.mjs';
+import { displayOrder, labelOf, ranText, TUNED } from './contenders.mjs';
 import { median } from './timing.mjs';
 
 /** @typedef {import('./timing.mjs').Measurement} Measurement */
@@ -66,6 +66,8 @@ import { median } from './timing.mjs';
  * @property {Record<string, Spread>} vsTfjsWebgpuKernel
  * @property {string} autoRan   what auto ran ('direct/…'), every distinct one over the runs, or ''
  * @property {string} busy      runs measured while other processes used the CPU, or ''
+ * @property {Spread} [tunedVsBest]  ours-tuned's (auto on an engine with autotune: true) median ÷ the
+ *   fastest explicit algorithm of ours in the same run (the goal of issue 12: ≤ 1.1 on the shape suite)
  * @property {Spread} [autoVsBest]   auto's median ÷ the fastest explicit algorithm of ours in the same run
  *   (1 = auto ran the fastest; the goal of issue 11: ≤ 1.25 at every sweep point)
  * @property {string} bestOurs       the fastest explicit algorithm of ours (ids, every distinct one over the runs)
@@ -275,6 +277,8 @@ export function summariseCase(c) {
     .join('; ');
   /** @type {(number | undefined)[]} */
   const autoVsBest = [];
+  /** @type {(number | undefined)[]} */
+  const tunedVsBest = [];
   /** @type {Set<string>} */
   const best = new Set();
   /** @type {(number | undefined)[]} */
@@ -286,25 +290,29 @@ export function summariseCase(c) {
       const m = r.results.find((x) => x.id === id);
       return m && m.status === 'ok' && m.medianMs ? m : undefined;
     };
-    const explicit = r.results.filter((m) => m.kind === 'ours' && m.id !== 'ours-auto' && m.status === 'ok' && m.medianMs);
+    const explicit = r.results.filter((m) => m.kind === 'ours' && m.id !== 'ours-auto' && m.id !== TUNED && m.status === 'ok' && m.medianMs);
     const fastest = explicit.reduce((/** @type {Measurement | undefined} */ a, m) => (!a || /** @type {number} */ (m.medianMs) < /** @type {number} */ (a.medianMs) ? m : a), undefined);
     const auto = ok('ours-auto');
     if (fastest && auto) {
       autoVsBest.push(/** @type {number} */ (auto.medianMs) / /** @type {number} */ (fastest.medianMs));
       best.add(fastest.id);
     }
+    const tuned = ok(TUNED);
+    if (fastest && tuned) tunedVsBest.push(/** @type {number} */ (tuned.medianMs) / /** @type {number} */ (fastest.medianMs));
     const fft = ok('ours-fft');
     const direct = r.results.find((x) => x.id === 'ours-direct');
     if (fft && direct?.status === 'ok' && direct.medianMs) directVsFft.push(direct.medianMs / /** @type {number} */ (fft.medianMs));
     const directMs = direct?.status === 'ok' ? direct.medianMs : direct?.predictedMs;
     if (fft && directMs) directPredictedVsFft.push(directMs / /** @type {number} */ (fft.medianMs));
   }
-  /** @type {Pick<CaseSummary, 'autoVsBest' | 'directVsFft' | 'directPredictedVsFft' | 'startup'>} */
+  /** @type {Pick<CaseSummary, 'autoVsBest' | 'tunedVsBest' | 'directVsFft' | 'directPredictedVsFft' | 'startup'>} */
   const extra = {};
   const startup = summariseStartup(runs);
   if (startup) extra.startup = startup;
   const avb = spread(autoVsBest);
   if (avb) extra.autoVsBest = avb;
+  const tvb = spread(tunedVsBest);
+  if (tvb) extra.tunedVsBest = tvb;
   const dvf = spread(directVsFft);
   if (dvf) extra.directVsFft = dvf;
   const dpvf = spread(directPredictedVsFft);

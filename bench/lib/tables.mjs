@@ -4,7 +4,7 @@
  * median over the runs of the suite with its range, "median (min–max)"; a ratio is formed within
  * each run, then summarised (summary.mjs).
  */
-import { displayOrder, shortOf, labelOf } from './contenders.mjs';
+import { displayOrder, shortOf, labelOf, TUNED } from './contenders.mjs';
 import { adapterName, cell, fmtMs, fmtMsSpread, fmtNum, fmtRatioSpread, runsText } from './format.mjs';
 import { summariseCase } from './summary.mjs';
 import { SWEEPS } from './cases.mjs';
@@ -83,6 +83,24 @@ export function consoleTables(r) {
     parts.push(
       `\nSweeps: ours auto against the fastest of ours (auto's median ÷ the fastest explicit algorithm's, within a run${over}; goal ≤ ${AUTO_GOAL}×, ✗ above), and direct ÷ fft (> 1 = FFT faster; ~ = direct predicted, not run)\n`,
       textTable(['case (auto→)', 'name', 'fastest of ours', 'its time', 'auto', 'auto ÷ fastest', 'direct ÷ fft'], sweepRows.map((r) => [r.label, r.name, r.best, r.bestTime, r.auto, r.ratio, r.dvf])),
+    );
+  }
+  const suiteRows = cases.filter(({ c, s }) => c.group === 'shapes' && (s.autoVsBest || s.tunedVsBest));
+  if (suiteRows.length) {
+    const goal = (/** @type {import('./summary.mjs').Spread | undefined} */ x, /** @type {number} */ g) => (x ? `${fmtRatioSpread(x)}${x.median > g ? ' ✗' : ''}` : '—');
+    parts.push(
+      `\nShape suite: ours auto (cost model) and ours tuned (autotune: true) against the fastest explicit algorithm of ours (median ÷ the fastest's, within a run${over}; goals ≤ ${AUTO_GOAL}× and ≤ ${TUNED_GOAL}×, ✗ above)\n`,
+      textTable(
+        ['case (auto→)', 'name', 'fastest of ours', 'its time', 'auto ÷ fastest', 'tuned', 'tuned ÷ fastest'],
+        suiteRows.map(({ c, s }) => {
+          const first = s.bestOurs ? s.bestOurs.split(', ')[0] : undefined;
+          const bx = first ? s.contenders[first] : undefined;
+          return [
+            caseLabel(c, s, runs), c.name, s.bestOurs ? s.bestOurs.split(', ').map((id) => shortOf(id)).join(', ') : '—', bx?.time ? fmtMsSpread(bx.time) : '—',
+            goal(s.autoVsBest, AUTO_GOAL), cell(s.contenders[TUNED], (x) => `${fmtMsSpread(x.time)}${x.ran.length ? ` (${x.ran.join(', ')})` : ''}`), goal(s.tunedVsBest, TUNED_GOAL),
+          ];
+        }),
+      ),
     );
   }
   const startupCases = cases.filter(({ s }) => s.startup);
@@ -189,6 +207,8 @@ export function markdownSummary(r) {
 
 /** Issue 11's goal for `auto`: within this factor of the fastest of ours at every sweep point. */
 export const AUTO_GOAL = 1.25;
+/** Issue 12's goal for ours tuned (auto with autotune: true) on the shape suite: within 1.1× of the fastest of ours. */
+export const TUNED_GOAL = 1.1;
 
 /**
  * One row per sweep point: the fastest explicit algorithm of ours, auto's time, auto ÷ the fastest
