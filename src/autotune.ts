@@ -10,16 +10,24 @@ import { GpuTensor } from './gpu/tensor.js';
 import type { ConvJob } from './ops/job.js';
 import { bindingLimit, fits } from './split.js';
 import type { AdapterInfo } from './gpu/device.js';
-import { candidates, choose } from './algorithms/select.js';
+import { candidates, choose, type Choice } from './algorithms/select.js';
 import type { Explanation } from './engine-types.js';
 import type { OpName } from './ops/index.js';
 import { median, TUNING_STORAGE_KEY, tuneCandidates, tunedChoice, tuneKey, TuningTable, type TuneCandidate, type TuneResult, type TuningStorage } from './tune.js';
 import type { RunInfo } from './types.js';
 
-/** Timed runs per candidate: at least MIN_RUNS, more while under BUDGET_MS, at most MAX_RUNS (after one warm-up run). */
-const MIN_RUNS = 3;
-const MAX_RUNS = 10;
+/**
+ * Timing: every candidate runs once (compiling its pipelines), then in rounds, each round timing every
+ * candidate still in the running once, in an order rotated per round (so that a drift of the machine
+ * shifts them alike: timing each candidate's runs back to back let the drift pick the winner — a
+ * software adapter's times wander by 30% over seconds). At least MIN_ROUNDS rounds, then more while
+ * the timed runs took under BUDGET_MS per candidate, at most MAX_ROUNDS. After MIN_ROUNDS a candidate
+ * slower than PRUNE_FACTOR × the best median leaves the running. Each candidate's time is its median.
+ */
+const MIN_ROUNDS = 3;
+const MAX_ROUNDS = 10;
 const BUDGET_MS = 200;
+const PRUNE_FACTOR = 1.5;
 
 /** Whether `job` can be tuned: it must run as one piece (it fits one buffer binding). */
 export function tunable(host: ExecutionHost, job: ConvJob): boolean {
@@ -34,26 +42,49 @@ export async function tuneJob(host: ExecutionHost, state: DeviceState, op: strin
   const { runnable, rejected } = tuneCandidates(job.geometry, ctx);
   const method = state.querySet ? 'timestamps' : 'wall-clock';
   const measured: TuneCandidate[] = [];
-  for (const choice of runnable) {
-    const once = async (): Promise<number> => {
-      let info: RunInfo | undefined;
-      const t0 = performance.now();
-      await execute(host, state, op, { ...job, output: 'host', out: undefined, onRun: (i) => (info = i) }, choice);
-      const wall = performance.now() - t0;
-      return method === 'timestamps' && info?.kernelMs !== undefined ? info.kernelMs : wall;
-    };
+  const once = async (choice: Choice): Promise<number> => {
+    let info: RunInfo | undefined;
+    const t0 = performance.now();
+    await execute(host, state, op, { ...job, output: 'host', out: undefined, onRun: (i) => (info = i) }, choice);
+    const wall = performance.now() - t0;
+    return method === 'timestamps' && info?.kernelMs !== undefined ? info.kernelMs : wall;
+  };
+  /** Runs `fn` for `choice`; false when the device rejected the candidate at run time (it loses, with the reason). */
+  const attempt = async (choice: Choice, fn: () => Promise<void>): Promise<boolean> => {
     try {
-      await once(); // compiles the pipelines
-      const times: number[] = [];
-      const start = performance.now();
-      while (times.length < MIN_RUNS || (times.length < MAX_RUNS && performance.now() - start < BUDGET_MS)) times.push(await once());
-      measured.push({ algorithm: choice.name, variant: choice.plan.variant, ms: median(times) });
+      await fn();
+      return true;
     } catch (e) {
       // A candidate the device rejects at run time (out of memory, a limit) loses; anything else is a bug.
       if (!(e instanceof ConvError) || e instanceof OptionError) throw e;
       measured.push({ algorithm: choice.name, variant: choice.plan.variant, reason: e.message });
+      return false;
+    }
+  };
+  let running: { choice: Choice; times: number[] }[] = [];
+  for (const choice of runnable) if (await attempt(choice, async () => void (await once(choice)))) running.push({ choice, times: [] });
+  const timed: typeof running = [...running];
+  let spent = 0;
+  for (let round = 0; round < MAX_ROUNDS && running.length > 0; round++) {
+    if (round >= MIN_ROUNDS && spent >= BUDGET_MS * timed.length) break;
+    const order = running.map((_, i) => running[(i + round) % running.length] as (typeof running)[number]);
+    for (const c of order) {
+      const ok = await attempt(c.choice, async () => {
+        const ms = await once(c.choice);
+        c.times.push(ms);
+        spent += ms;
+      });
+      if (!ok) {
+        running = running.filter((r) => r !== c);
+        timed.splice(timed.indexOf(c), 1);
+      }
+    }
+    if (round + 1 === MIN_ROUNDS) {
+      const best = Math.min(...running.map((c) => median(c.times)));
+      running = running.filter((c) => median(c.times) <= PRUNE_FACTOR * best);
     }
   }
+  for (const c of timed) measured.push({ algorithm: c.choice.name, variant: c.choice.plan.variant, ms: median(c.times) });
   let best: TuneCandidate | undefined;
   for (const c of measured) if (c.ms !== undefined && (!best || c.ms < (best.ms as number))) best = c;
   if (!best || best.ms === undefined) throw new OptionError(`tune: ${op}: no candidate ran`);

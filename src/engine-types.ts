@@ -40,8 +40,9 @@ export interface EngineOptions extends DeviceOptions {
   uniformWeights?: boolean;
   /**
    * Let the direct kernel read host inputs from an r32float array texture instead of a storage
-   * buffer, where it computes blocks of rows with packed taps. Default: true on Mesa's
-   * llvmpipe/lavapipe (measured 1.2–1.5× faster there), false elsewhere (no gain on SwiftShader).
+   * buffer, where it computes blocks of rows with packed taps. Default: false (on Mesa's llvmpipe
+   * it measured 0.98–1.84× the storage path's time in 2026-11-28's re-measurement; no gain on
+   * SwiftShader).
    * The engine keeps one such texture, the size of the last input, until a call of another size
    * or `destroy()`; it is not counted in `stats().bytesAllocated`.
    */

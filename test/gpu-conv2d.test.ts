@@ -104,16 +104,17 @@ describe('conv2d on llvmpipe, direct reading weights and input from storage (uni
   });
 });
 
-describe('direct on llvmpipe reads host inputs from a texture where it packs taps', () => {
-  it('layers of one channel per group with ≤ 64 taps read plain weights (faster there); larger kernels pack taps', async () => {
+describe('direct on llvmpipe packs taps; with textureInput it reads host inputs from a texture', () => {
+  it('packs taps for every kernel size by default, reading the input from storage', async () => {
     const x = randomTensor([1, 4, 12, 10], 34);
-    await checkOp(engine, 'conv2d', x, randomTensor([4, 1, 3, 3], 35), { padding: 1, groups: 4, algorithm: 'direct' }, 'depthwise 3×3', { variant: 'rows4+uniform-weights' });
-    await checkOp(engine, 'conv2d', x, randomTensor([4, 1, 9, 9], 36), { padding: 4, groups: 4, algorithm: 'direct' }, 'depthwise 9×9', { variant: 'taps4+texture' });
+    expect(engine.preferences.textureInput).toBeUndefined(); // the default: off
+    await checkOp(engine, 'conv2d', x, randomTensor([4, 1, 3, 3], 35), { padding: 1, groups: 4, algorithm: 'direct' }, 'depthwise 3×3', { variant: 'taps4' });
+    await checkOp(engine, 'conv2d', x, randomTensor([4, 1, 9, 9], 36), { padding: 4, groups: 4, algorithm: 'direct' }, 'depthwise 9×9', { variant: 'taps4' });
   });
-  it('host input of a unit-stride layer: texture; GpuTensor input, strided layer, option off: storage', async () => {
+  it('host input of a unit-stride layer: texture; GpuTensor input, strided layer: storage', async () => {
+    const engine = await useEngine('llvmpipe', { textureInput: true });
     const x = randomTensor([2, 3, 9, 11], 31);
     const w = randomTensor([4, 3, 3, 3], 32);
-    expect(engine.preferences.textureInput).toBeUndefined(); // the llvmpipe default: on
     await checkOp(engine, 'conv2d', x, w, { padding: 1, algorithm: 'direct' }, 'unit stride', { variant: 'taps4+texture' });
     // Strided: no packed taps, hence storage input (and, on llvmpipe, uniform weights).
     await checkOp(engine, 'conv2d', x, w, { padding: 1, stride: 2, algorithm: 'direct' }, 'stride 2', { variant: 'rows1+uniform-weights' });
@@ -128,6 +129,7 @@ describe('direct on llvmpipe reads host inputs from a texture where it packs tap
     }
   });
   it('keeps concurrent calls of the same size apart (one shared texture)', async () => {
+    const engine = await useEngine('llvmpipe', { textureInput: true });
     const w = randomTensor([2, 2, 3, 3], 33);
     const xs = [0, 1, 2, 3, 4, 5].map((i) => randomTensor([1, 2, 16, 20], 40 + i));
     const variants: string[] = [];

@@ -138,8 +138,11 @@ describe('the registry and choose()', () => {
     expect(REGISTRY.tiled.variants?.(g, context()).map((p) => p.variant)).toContain('16x16 KB4');
     expect(REGISTRY.direct.variants?.(g, context(LIMITS, LLVMPIPE)).map((p) => p.variant)).toEqual(['taps2', 'taps2+texture', 'rows4']);
     const dw = geometry([1, 32, 28, 28], [32, 1, 3, 3], { groups: 32, padding: 1 });
-    expect(REGISTRY.direct.plan(dw, context(LIMITS, LLVMPIPE))).toMatchObject({ plan: { variant: 'rows4+uniform-weights' } });
+    // Packed taps, input from storage, on every adapter (plain weights only where taps cannot be packed, as for stride 2).
+    expect(REGISTRY.direct.plan(dw, context(LIMITS, LLVMPIPE))).toMatchObject({ plan: { variant: 'taps4' } });
     expect(REGISTRY.direct.plan(dw, context(LIMITS, { ...LLVMPIPE, description: 'SwiftShader Device (Subzero)' }))).toMatchObject({ plan: { variant: 'taps4' } });
+    const strided = geometry([1, 32, 28, 28], [32, 1, 3, 3], { groups: 32, padding: 1, stride: 2 });
+    expect(REGISTRY.direct.plan(strided, context(LIMITS, LLVMPIPE))).toMatchObject({ plan: { variant: 'rows1+uniform-weights' } });
   });
 });
 

@@ -29,13 +29,14 @@ const MAX_UNROLLED_TAPS = 64;
 /** Above this many windows the packed taps give way to plain weight reads. */
 const MAX_TAP_WINDOWS = 64;
 
-/**
- * On Mesa's llvmpipe, layers of one input channel per group (image filters, depthwise) with at most
- * this many taps read plain weights instead of packed taps: measured 1.4× on a 3×3 filter of a 1024²
- * image, 1.6× on an RGB 5×5 blur, 2.2–2.8× on the 3×3 depthwise layer h, 1.4× on 7×7; equal at 9×9
- * and 11×11, 0.93× at 15×15. (On SwiftShader packed taps stay 1.3–2.1× faster on the same shapes.)
+/*
+ * Packed taps are the default on every adapter. (Until 2026-11-28 llvmpipe read plain weights for
+ * layers of one input channel per group with ≤ 64 taps, measured 1.4–2.8× faster there, and host
+ * inputs from a texture. Once packed taps stopped storing vec4s on llvmpipe, both rules reversed:
+ * packed taps read from storage measured 1.12–2.18× faster than that default, interleaved on the
+ * same engine — 1024² 3×3 1.38×, RGB depthwise 5×5 1.66×, depthwise 3×3 C=256 1.13×, 512² 5×5 /
+ * 7×7 1.82× / 1.94×, 2048² 7×7 2.18×, 512² 15×15 1.12× — and the texture path alone 0.98–1.84×.)
  */
-const MAX_PLAIN_DEPTHWISE_TAPS = 64;
 
 /** Output rows per invocation: blocks of rows only pay when there are rows to share (not for conv1d). */
 function rowsPerBlock(g: ConvGeometry): number {
@@ -108,11 +109,6 @@ export interface DirectState {
   textureDummyView: GPUTextureView;
   /** The input texture and its view, kept for the next call of the same size. */
   inputTexture: { texture: GPUTexture; view: GPUTextureView } | undefined;
-}
-
-/** Whether the adapter's default is plain weights for this layer (see MAX_PLAIN_DEPTHWISE_TAPS). */
-function plainByDefault(g: ConvGeometry, ctx: AlgorithmContext): boolean {
-  return isMesaSoftware(ctx.adapter) && g.C === g.groups && g.KH * g.KW <= MAX_PLAIN_DEPTHWISE_TAPS;
 }
 
 function makePlan(g: ConvGeometry, ctx: AlgorithmContext, useUniform: boolean, useTexture: boolean, packTaps: boolean): DirectPlan {
@@ -202,7 +198,7 @@ export const direct: ConvAlgorithm<DirectPlan, DirectState> = {
   summary: 'one invocation per block of up to 4×8 outputs, weights as packed uniform taps; runs every geometry',
   plan(g, ctx) {
     const mesa = isMesaSoftware(ctx.adapter);
-    return { plan: makePlan(g, ctx, ctx.preferences.uniformWeights ?? mesa, ctx.preferences.textureInput ?? mesa, !plainByDefault(g, ctx)) };
+    return { plan: makePlan(g, ctx, ctx.preferences.uniformWeights ?? mesa, ctx.preferences.textureInput ?? false, true) };
   },
   // The unit of every algorithm's cost: one multiply-add of this kernel in blocks of rows with
   // packed taps; other plans count what they measured per multiply-add relative to it (directFactor).
