@@ -25,9 +25,9 @@ import type { RunInfo } from './types.js';
  * slower than PRUNE_FACTOR × the best median leaves the running. Each candidate's time is its median.
  */
 const MIN_ROUNDS = 3;
-const MAX_ROUNDS = 10;
+const MAX_ROUNDS = 25;
 const BUDGET_MS = 200;
-const PRUNE_FACTOR = 1.5;
+const PRUNE_FACTOR = 1.3;
 
 /** Whether `job` can be tuned: it must run as one piece (it fits one buffer binding). */
 export function tunable(host: ExecutionHost, job: ConvJob): boolean {
