@@ -3,8 +3,8 @@
  * cross-correlation at stride 1 as a product of spectra, in tiles (overlap-save) whose transform
  * sizes minimise the work and fit the device. Per piece the weights are dilated, flipped as the
  * geometry says, padded and transformed once (or taken from the spectra cache when the same weight,
- * a GpuTensor or equal host values, was seen before); then per chunk of (image, tile) pairs: pad the input span (boundary rule
- * applied), rfft2, multiply-accumulate over the group's channels with the conjugate weight spectra,
+ * a GpuTensor or equal host values, was seen before); then per chunk of (image, tile) pairs: pad the
+ * input span (boundary rule applied), rfft2, multiply-accumulate over the group's channels with the conjugate weight spectra,
  * irfft2, and crop (subsampling for stride > 1, which computes every stride-1 output: allowed, but
  * 'auto' never picks it there) with the bias added.
  *
@@ -13,7 +13,6 @@
  */
 // The transforms' own modules, not src/fft/index.ts (whose runner for the public FFT ops imports the executor).
 import { rfft2Cost } from '../fft/cost.js';
-import { radicesOf } from '../fft/plan.js';
 import { encodeIrfft2, encodeRfft2, realKernels } from '../fft/real.js';
 import { createFftState, releaseFftState, type FftState } from '../fft/state.js';
 import { BOUNDARY_CODE, geometryParams } from '../gpu/params.js';
@@ -57,12 +56,29 @@ const bins = (FH: number, FW: number): number => FH * (Math.floor(FW / 2) + 1);
 /** Relative cost of one pass over global memory in a transform, in workgroup stages (see transformWork). */
 const PASS_COST = 9;
 
-/** The fast lengths (2^a·3^b·5^c·7^d) up to `max`, ascending. */
-function fastLengthsUpTo(max: number): number[] {
-  const out: number[] = [];
-  for (let a = 1; a <= max; a *= 2) for (let b = a; b <= max; b *= 3) for (let c = b; c <= max; c *= 5) for (let d = c; d <= max; d *= 7) out.push(d);
-  return out.sort((x, y) => x - y);
+/** A fast length F = 2^twos·3^b·5^c·7^d, with odd = b + c + d (its radix-3/5/7 stages). */
+interface FastLength {
+  F: number;
+  twos: number;
+  odd: number;
 }
+
+/** The fast lengths up to 2^31, ascending (5,912 of them; made once, on first use). */
+let fastLengths: FastLength[] | undefined;
+function fastLengthsList(): FastLength[] {
+  if (fastLengths) return fastLengths;
+  const out: FastLength[] = [];
+  const max = 2 ** 31;
+  for (let a = 0, p2 = 1; p2 <= max; a++, p2 *= 2) {
+    for (let b = 0, p3 = p2; p3 <= max; b++, p3 *= 3) {
+      for (let c = 0, p5 = p3; p5 <= max; c++, p5 *= 5) for (let d = 0, F = p5; F <= max; d++, F *= 7) out.push({ F, twos: a, odd: b + c + d });
+    }
+  }
+  return (fastLengths = out.sort((x, y) => x.F - y.F));
+}
+
+/** Stages of a workgroup transform of 2^twos·(odd primes): radix 8s, one 4 or 2, then one per odd prime (fft/plan.ts radicesOf). */
+const stagesOf = (twos: number, odd: number): number => Math.floor(twos / 3) + (twos % 3 === 0 ? 0 : 1) + odd;
 
 /**
  * Relative time of the transforms along one dimension of F points (`rows`: the real dimension, whose
@@ -73,35 +89,38 @@ function fastLengthsUpTo(max: number): number[] {
  * four-step pair (two passes), whose radix-3/5/7 stages count twice (1M-sample conv1d with 16,385 or
  * 65,537 taps: 110 / 120 ms in one 1,071,630- or 1,119,744-point transform, 80 / 108 ms in tiles).
  * So 512² 'same' filters of 15×15…31×31 run one 560² transform (17 ms) rather than 540² (26 ms:
- * radix-2/3 stages) or 128² tiles (24 ms), and 2048² 31×31 / 63×63 run 16 tiles of 560² / 576² (264 /
- * 298 ms) rather than 441 tiles of 128² / 121 of 256² (338 / 401 ms).
+ * radix-2/3 stages) or 128² tiles (24 ms), and 2048² 31×31 / 63×63 run 25 tiles of 448² / 6 of
+ * 1120×784 (250–264 / 289 ms) rather than 441 tiles of 128² / 121 of 256² (338 / 401 ms).
  */
-function transformWork(F: number, rows: boolean): number {
+function transformWork({ F, twos, odd }: FastLength, rows: boolean): number {
   if (F < 2) return 1;
-  const n = rows && F % 2 === 0 ? F / 2 : F;
-  const radices = radicesOf(n);
+  const half = rows && F % 2 === 0;
+  const n = half ? F / 2 : F;
   const fourStep = n > WORKGROUP_LENGTH;
-  const odd = fourStep ? radices.filter((r) => r % 2 === 1).length : 0;
   // Odd real rows: expanded to complex and cropped back, one more pass.
   const passes = (fourStep ? 2 : 1) + (rows && F % 2 === 1 ? 1 : 0);
-  return n * (PASS_COST * passes + radices.length + odd);
+  return n * (PASS_COST * passes + stagesOf(half ? twos - 1 : twos, odd) + (fourStep ? odd : 0));
 }
 
 /**
  * Transform size F and stride-1 outputs per tile T along one dimension (`out1` outputs, dilated
  * kernel `kd`; `rows`: the real dimension): the candidate of least total work
  * ⌈out1 / T⌉·transformWork(F), T = F − kd + 1, among the fast lengths of at most `maxF` points from
- * 2·kd − 1 (tiles of at least kd outputs) up to twice the whole span out1 + kd − 1.
+ * max(2, 2·kd − 1) (tiles of at least kd outputs) up to twice the whole span out1 + kd − 1.
  */
 function chooseSpan(out1: number, kd: number, maxF: number, rows: boolean): { F: number; T: number } | null {
   const whole = out1 + kd - 1;
-  const lo = Math.min(2 * kd - 1, whole);
+  // Tiles of one point (a 1×1 kernel) would cost nothing in the model and a workgroup each in fact.
+  const lo = Math.min(Math.max(2, 2 * kd - 1), whole);
   let best: { F: number; T: number } | null = null;
   let bestCost = Infinity;
-  for (const F of fastLengthsUpTo(Math.min(maxF, 2 * whole))) {
+  const hi = Math.min(maxF, 2 * whole);
+  for (const L of fastLengthsList()) {
+    const F = L.F;
+    if (F > hi) break;
     if (F < lo) continue;
     const T = Math.min(out1, F - kd + 1);
-    const cost = Math.ceil(out1 / T) * transformWork(F, rows);
+    const cost = Math.ceil(out1 / T) * transformWork(L, rows);
     if (cost < bestCost) [best, bestCost] = [{ F, T }, cost];
   }
   return best;

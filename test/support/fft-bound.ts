@@ -25,7 +25,7 @@ import { gamma, U } from './compare.js';
 type AnyOptions = Record<string, unknown>;
 
 /** Transform size and tiles from an FFT run's variant (`'FHxFW'` or `'FHxFW tilesT@THxTW'`). */
-export function fftVariant(info: RunInfo): { FH: number; FW: number; tiles: number; TH: number; TW: number } {
+export function fftVariant(info: Pick<RunInfo, 'variant'>): { FH: number; FW: number; tiles: number; TH: number; TW: number } {
   const m = /^(\d+)x(\d+)(?: tiles(\d+)@(\d+)x(\d+))?/.exec(info.variant);
   if (!m) return expect.fail(`not an FFT variant: ${info.variant}`);
   const FH = Number(m[1]);
