@@ -87,17 +87,15 @@ export function consoleTables(r) {
   }
   const suiteRows = cases.filter(({ c, s }) => c.group === 'shapes' && (s.autoVsBest || s.tunedVsBest));
   if (suiteRows.length) {
-    const goal = (/** @type {import('./summary.mjs').Spread | undefined} */ x, /** @type {number} */ g) => (x ? `${fmtRatioSpread(x)}${x.median > g ? ' ✗' : ''}` : '—');
     parts.push(
       `\nShape suite: ours auto (cost model) and ours tuned (autotune: true) against the fastest explicit algorithm of ours (median ÷ the fastest's, within a run${over}; goals ≤ ${AUTO_GOAL}× and ≤ ${TUNED_GOAL}×, ✗ above)\n`,
       textTable(
         ['case (auto→)', 'name', 'fastest of ours', 'its time', 'auto ÷ fastest', 'tuned', 'tuned ÷ fastest'],
         suiteRows.map(({ c, s }) => {
-          const first = s.bestOurs ? s.bestOurs.split(', ')[0] : undefined;
-          const bx = first ? s.contenders[first] : undefined;
+          const { best, bestTime } = fastestOfOurs(s);
           return [
-            caseLabel(c, s, runs), c.name, s.bestOurs ? s.bestOurs.split(', ').map((id) => shortOf(id)).join(', ') : '—', bx?.time ? fmtMsSpread(bx.time) : '—',
-            goal(s.autoVsBest, AUTO_GOAL), cell(s.contenders[TUNED], (x) => `${fmtMsSpread(x.time)}${x.ran.length ? ` (${x.ran.join(', ')})` : ''}`), goal(s.tunedVsBest, TUNED_GOAL),
+            caseLabel(c, s, runs), c.name, best, bestTime,
+            goalRatio(s.autoVsBest, AUTO_GOAL), cell(s.contenders[TUNED], (x) => `${fmtMsSpread(x.time)}${x.ran.length ? ` (${x.ran.join(', ')})` : ''}`), goalRatio(s.tunedVsBest, TUNED_GOAL),
           ];
         }),
       ),
@@ -211,6 +209,26 @@ export const AUTO_GOAL = 1.25;
 export const TUNED_GOAL = 1.1;
 
 /**
+ * The fastest explicit algorithm(s) of ours on a case (short names, every distinct one over the
+ * runs) and the first one's time.
+ * @param {CaseSummary} s
+ */
+function fastestOfOurs(s) {
+  const ids = s.bestOurs ? s.bestOurs.split(', ') : [];
+  const first = ids[0] ? s.contenders[ids[0]] : undefined;
+  return { best: ids.map((id) => shortOf(id)).join(', ') || '—', bestTime: first?.time ? fmtMsSpread(first.time) : '—' };
+}
+
+/**
+ * A ratio's spread, marked ✗ when its median misses `goal`; '—' when absent.
+ * @param {import('./summary.mjs').Spread | undefined} x
+ * @param {number} goal
+ */
+function goalRatio(x, goal) {
+  return x ? `${fmtRatioSpread(x)}${x.median > goal ? ' ✗' : ''}` : '—';
+}
+
+/**
  * One row per sweep point: the fastest explicit algorithm of ours, auto's time, auto ÷ the fastest
  * (median and range of the per-run ratio, ✗ when the median misses the goal), direct ÷ fft.
  * @param {{ c: CaseResult, s: CaseSummary }[]} cases
@@ -221,10 +239,6 @@ export function sweepTable(cases) {
     .filter(({ c }) => c.group !== 'shapes')
     .sort((a, b) => order.indexOf(/** @type {any} */ (a.c.group)) - order.indexOf(/** @type {any} */ (b.c.group)) || (a.c.x ?? 0) - (b.c.x ?? 0))
     .map(({ c, s }) => {
-      const bestIds = s.bestOurs ? s.bestOurs.split(', ') : [];
-      const first = bestIds[0];
-      const bx = first ? s.contenders[first] : undefined;
-      const ratio = s.autoVsBest ? `${fmtRatioSpread(s.autoVsBest)}${s.autoVsBest.median > AUTO_GOAL ? ' ✗' : ''}` : '—';
       const dvf = s.directVsFft ? fmtRatioSpread(s.directVsFft) : s.directPredictedVsFft ? `~${fmtRatioSpread(s.directPredictedVsFft)}` : '—';
       return {
         group: c.group,
@@ -232,10 +246,9 @@ export function sweepTable(cases) {
         label: `${c.id}${s.autoRan ? ` (${s.autoRan})` : ''}`,
         name: c.name,
         autoRan: s.autoRan,
-        best: bestIds.map((id) => shortOf(id)).join(', ') || '—',
-        bestTime: bx?.time ? fmtMsSpread(bx.time) : '—',
+        ...fastestOfOurs(s),
         auto: cell(s.contenders['ours-auto'], (x) => fmtMsSpread(x.time)),
-        ratio,
+        ratio: goalRatio(s.autoVsBest, AUTO_GOAL),
         dvf,
         missed: (s.autoVsBest?.median ?? 0) > AUTO_GOAL,
       };

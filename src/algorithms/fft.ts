@@ -13,6 +13,7 @@
  */
 // The transforms' own modules, not src/fft/index.ts (whose runner for the public FFT ops imports the executor).
 import { rfft2Cost } from '../fft/cost.js';
+import { stageCount } from '../fft/plan.js';
 import { encodeIrfft2, encodeRfft2, realKernels } from '../fft/real.js';
 import { createFftState, releaseFftState, type FftState } from '../fft/state.js';
 import { BOUNDARY_CODE, geometryParams } from '../gpu/params.js';
@@ -77,9 +78,6 @@ function fastLengthsList(): FastLength[] {
   return (fastLengths = out.sort((x, y) => x.F - y.F));
 }
 
-/** Stages of a workgroup transform of 2^twos·(odd primes): radix 8s, one 4 or 2, then one per odd prime (fft/plan.ts radicesOf). */
-const stagesOf = (twos: number, odd: number): number => Math.floor(twos / 3) + (twos % 3 === 0 ? 0 : 1) + odd;
-
 /**
  * Relative time of the transforms along one dimension of F points (`rows`: the real dimension, whose
  * transforms run at length F/2 for even F and at full length, twice the points, for odd F). Measured on
@@ -99,7 +97,7 @@ function transformWork({ F, twos, odd }: FastLength, rows: boolean): number {
   const fourStep = n > WORKGROUP_LENGTH;
   // Odd real rows: expanded to complex and cropped back, one more pass.
   const passes = (fourStep ? 2 : 1) + (rows && F % 2 === 1 ? 1 : 0);
-  return n * (PASS_COST * passes + stagesOf(half ? twos - 1 : twos, odd) + (fourStep ? odd : 0));
+  return n * (PASS_COST * passes + stageCount(half ? twos - 1 : twos, odd) + (fourStep ? odd : 0));
 }
 
 /**

@@ -55,7 +55,6 @@ export function recordedFactors(w: Float32Array): { a: Float64Array; b: Float64A
  * a (length KH), b (length KW) with w ≈ a·bᵀ; or why not.
  */
 export function rankOneFactors(w: ArrayLike<number>, KH: number, KW: number): RankOne {
-  if (KH === 1 || KW === 1) return lineFactors(w, KH, KW);
   let fro2 = 0;
   let pr = 0;
   let pc = 0;
@@ -69,6 +68,7 @@ export function rankOneFactors(w: ArrayLike<number>, KH: number, KW: number): Ra
     }
   }
   if (fro2 === 0) return { a: new Float64Array(KH), b: new Float64Array(KW) };
+  if (KH === 1 || KW === 1) return lineFactors(w, KH, KW, Math.sqrt(fro2));
   const L = Math.max(KH, KW);
   const fro = Math.sqrt(fro2);
   // 1. A 2×2 submatrix through the pivot that proves σ₂ above the tolerance.
@@ -115,19 +115,10 @@ export function rankOneFactors(w: ArrayLike<number>, KH: number, KW: number): Ra
   return factors(svd.u, svd.v, svd.s1);
 }
 
-/** A kernel of one row or column: rank ≤ 1 as it stands, w = ‖w‖·[1]·(w/‖w‖)ᵀ (or its transpose). */
-function lineFactors(w: ArrayLike<number>, KH: number, KW: number): RankOne {
-  const n = KH * KW;
-  let fro2 = 0;
-  for (let i = 0; i < n; i++) {
-    const x = w[i] as number;
-    if (!Number.isFinite(x)) return { reason: `has a non-finite value at [${KH === 1 ? 0 : i}, ${KH === 1 ? i : 0}]` };
-    fro2 += x * x;
-  }
-  if (fro2 === 0) return { a: new Float64Array(KH), b: new Float64Array(KW) };
-  const norm = Math.sqrt(fro2);
-  const line = new Float64Array(n);
-  for (let i = 0; i < n; i++) line[i] = (w[i] as number) / norm;
+/** A finite, non-zero kernel of one row or column (‖w‖ = norm): rank 1 as it stands, w = ‖w‖·[1]·(w/‖w‖)ᵀ (or its transpose). */
+function lineFactors(w: ArrayLike<number>, KH: number, KW: number, norm: number): RankOne {
+  const line = new Float64Array(KH * KW);
+  for (let i = 0; i < line.length; i++) line[i] = (w[i] as number) / norm;
   const one = Float64Array.of(1);
   return KH === 1 ? factors(one, line, norm) : factors(line, one, norm);
 }

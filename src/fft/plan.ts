@@ -33,14 +33,20 @@ export function workgroupCapacity(maxComputeWorkgroupStorageSize: number): numbe
   return Math.min(FFT_CONSTS.MAX_WG_N, Math.floor(maxComputeWorkgroupStorageSize / 16));
 }
 
+/** How the factor 2^twos splits into radices: `eights` radix-8 stages, then one of radix `last` (4 or 2; 1: none). */
+const powerOfTwoSplit = (twos: number): { eights: number; last: number } => ({ eights: Math.floor(twos / 3), last: 2 ** (twos % 3) });
+
 /** Radices for a fast length: 8s, then a 4 or 2, then 3s, 5s, 7s (product n; [] for n = 1). */
 export function radicesOf(n: number): number[] {
   const f = primeFactors(n);
-  const twos = f.filter((p) => p === 2).length;
-  const out: number[] = Array<number>(Math.floor(twos / 3)).fill(8);
-  if (twos % 3 === 2) out.push(4);
-  if (twos % 3 === 1) out.push(2);
-  return out.concat(f.filter((p) => p !== 2));
+  const { eights, last } = powerOfTwoSplit(f.filter((p) => p === 2).length);
+  return [...Array<number>(eights).fill(8), ...(last > 1 ? [last] : []), ...f.filter((p) => p !== 2)];
+}
+
+/** How many stages (radicesOf(n).length) a workgroup transform of n = 2^twos·(`odd` odd primes) has. */
+export function stageCount(twos: number, odd: number): number {
+  const { eights, last } = powerOfTwoSplit(twos);
+  return eights + (last > 1 ? 1 : 0) + odd;
 }
 
 function pow2ceil(x: number): number {
