@@ -27,6 +27,7 @@ struct Params {
   twN: u32,      // workgroup kernels: post-twiddle by tw2[(t mod nb0)·i] when nonzero (four-step)
   scale: f32,    // multiplies every output
   m: u32,        // Bluestein: the convolution length
+  planes: u32,   // wgFilter: weight planes
   half: u32,     // real transforms: W/2
   rows: u32,     // pad: destination rows per plane
   srcRows: u32, srcCols: u32, dstCols: u32,
@@ -161,8 +162,9 @@ override WINV: bool = false;
 override WMFAST: bool = false;
 
 // One Stockham stage of radix R after stages multiplying to ns, every transform of the workgroup,
-// from the half of `sh` at `a` to the half at `b` (transform slot m at m·WN, invocation li).
-fn wgStage(R: u32, ns: u32, a: u32, b: u32, li: u32) {
+// from the half of `sh` at `a` to the half at `b` (transform slot m at m·WN, invocation li), in the
+// direction `inv` (WINV, except in wgFilter: both).
+fn wgStage(R: u32, ns: u32, a: u32, b: u32, li: u32, inv: bool) {
   let B = WN / R;
   let m = li / WTPT;
   let lt = li % WTPT;
@@ -173,30 +175,34 @@ fn wgStage(R: u32, ns: u32, a: u32, b: u32, li: u32) {
     if (j < B) {
       let kk = j % ns;
       var v: array<vec2<f32>, 8>;
-      for (var r = 0u; r < R; r++) {
-        let x = sh[a + m * WN + j + r * B];
-        v[r] = select(x, cmul(x, twiddle(r * kk * step, WINV)), r > 0u && kk > 0u);
+      for (var r = 0u; r < R; r++) { v[r] = sh[a + m * WN + j + r * B]; }
+      if (ns > 1u) {
+        // Twiddles w^r·kk·step as powers of one table value (one load instead of R − 1).
+        let w1 = twiddle(kk * step, inv);
+        var wr = w1;
+        for (var r = 1u; r < R; r++) { v[r] = cmul(v[r], wr); wr = cmul(wr, w1); }
       }
-      dft(R, &v, WINV);
+      dft(R, &v, inv);
       let d = b + m * WN + (j / ns) * ns * R + kk;
       for (var r = 0u; r < R; r++) { sh[d + r * ns] = v[r]; }
     }
   }
 }
 
-// Every stage, ping-ponging between the halves of `sh`; returns the offset of the half holding the result.
-fn wgStages(li: u32) -> u32 {
+// Every stage in direction `inv`, ping-ponging between the halves of `sh` from the half at `start`
+// (0 or WPER·WN); returns the offset of the half holding the result.
+fn wgStages(li: u32, start: u32, inv: bool) -> u32 {
   let half = WPER * WN;
-  var s = 0u;
+  var s = start;
   var ns = 1u;
-  if (WR0 != 0u) { wgStage(WR0, ns, s, half - s, li); workgroupBarrier(); s = half - s; ns *= WR0; }
-  if (WR1 != 0u) { wgStage(WR1, ns, s, half - s, li); workgroupBarrier(); s = half - s; ns *= WR1; }
-  if (WR2 != 0u) { wgStage(WR2, ns, s, half - s, li); workgroupBarrier(); s = half - s; ns *= WR2; }
-  if (WR3 != 0u) { wgStage(WR3, ns, s, half - s, li); workgroupBarrier(); s = half - s; ns *= WR3; }
-  if (WR4 != 0u) { wgStage(WR4, ns, s, half - s, li); workgroupBarrier(); s = half - s; ns *= WR4; }
-  if (WR5 != 0u) { wgStage(WR5, ns, s, half - s, li); workgroupBarrier(); s = half - s; ns *= WR5; }
-  if (WR6 != 0u) { wgStage(WR6, ns, s, half - s, li); workgroupBarrier(); s = half - s; ns *= WR6; }
-  if (WR7 != 0u) { wgStage(WR7, ns, s, half - s, li); workgroupBarrier(); s = half - s; ns *= WR7; }
+  if (WR0 != 0u) { wgStage(WR0, ns, s, half - s, li, inv); workgroupBarrier(); s = half - s; ns *= WR0; }
+  if (WR1 != 0u) { wgStage(WR1, ns, s, half - s, li, inv); workgroupBarrier(); s = half - s; ns *= WR1; }
+  if (WR2 != 0u) { wgStage(WR2, ns, s, half - s, li, inv); workgroupBarrier(); s = half - s; ns *= WR2; }
+  if (WR3 != 0u) { wgStage(WR3, ns, s, half - s, li, inv); workgroupBarrier(); s = half - s; ns *= WR3; }
+  if (WR4 != 0u) { wgStage(WR4, ns, s, half - s, li, inv); workgroupBarrier(); s = half - s; ns *= WR4; }
+  if (WR5 != 0u) { wgStage(WR5, ns, s, half - s, li, inv); workgroupBarrier(); s = half - s; ns *= WR5; }
+  if (WR6 != 0u) { wgStage(WR6, ns, s, half - s, li, inv); workgroupBarrier(); s = half - s; ns *= WR6; }
+  if (WR7 != 0u) { wgStage(WR7, ns, s, half - s, li, inv); workgroupBarrier(); s = half - s; ns *= WR7; }
   return s;
 }
 
@@ -211,14 +217,21 @@ fn finish(x: vec2<f32>, t: u32, i: u32) -> vec2<f32> {
   return y;
 }
 
+// Transform t's (input, output) bases; for wgFilter (`weighted`) its data's base and that of its
+// weight transform, t mod (nb0·planes) in the input layout.
+fn basesOf(t: u32, weighted: bool) -> vec2<u32> {
+  if (weighted) { return vec2<u32>(inBase(t), inBase(t % P.nb0 + ((t / P.nb0) % P.planes) * P.nb0)); }
+  return vec2<u32>(inBase(t), outBase(t));
+}
+
 // The slots' bases of the workgroup whose first transform is t0, into `sh` after the two halves when
-// WPER > 1; returns slot 0's (input, output) base.
-fn setBases(li: u32, t0: u32) -> vec2<u32> {
+// WPER > 1; returns slot 0's.
+fn setBases(li: u32, t0: u32, weighted: bool) -> vec2<u32> {
   if (WPER > 1u) {
-    if (li < WPER) { sh[2u * WPER * WN + li] = bitcast<vec2<f32>>(vec2<u32>(inBase(t0 + li), outBase(t0 + li))); }
+    if (li < WPER) { sh[2u * WPER * WN + li] = bitcast<vec2<f32>>(basesOf(t0 + li, weighted)); }
     workgroupBarrier();
   }
-  return vec2<u32>(inBase(t0), outBase(t0));
+  return basesOf(t0, weighted);
 }
 // Slot m's (input, output) base; b0 is slot 0's.
 fn baseOf(m: u32, b0: vec2<u32>) -> vec2<u32> {
@@ -241,14 +254,14 @@ fn storeSlots(li: u32, t0: u32, b0: vec2<u32>, res: u32) {
 fn wg(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
       @builtin(local_invocation_index) li: u32) {
   let t0 = linearWorkgroup(wid, nwg) * WPER;
-  let b0 = setBases(li, t0);
+  let b0 = setBases(li, t0, false);
   for (var k = 0u; k < (WPER * WN + WG - 1u) / WG; k++) {
     let l = li + k * WG;
     let mi = slotElem(l);
     if (l < WPER * WN && t0 + mi.x < P.count) { sh[mi.x * WN + mi.y] = src[baseOf(mi.x, b0).x + mi.y * P.istr]; }
   }
   workgroupBarrier();
-  storeSlots(li, t0, b0, wgStages(li));
+  storeSlots(li, t0, b0, wgStages(li, 0u, WINV));
 }
 
 // The same in place (one buffer; input and output layouts may still differ).
@@ -256,14 +269,135 @@ fn wg(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<
 fn wgInPlace(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
              @builtin(local_invocation_index) li: u32) {
   let t0 = linearWorkgroup(wid, nwg) * WPER;
-  let b0 = setBases(li, t0);
+  let b0 = setBases(li, t0, false);
   for (var k = 0u; k < (WPER * WN + WG - 1u) / WG; k++) {
     let l = li + k * WG;
     let mi = slotElem(l);
     if (l < WPER * WN && t0 + mi.x < P.count) { sh[mi.x * WN + mi.y] = dst[baseOf(mi.x, b0).x + mi.y * P.istr]; }
   }
   workgroupBarrier();
-  storeSlots(li, t0, b0, wgStages(li));
+  storeSlots(li, t0, b0, wgStages(li, 0u, WINV));
+}
+
+// Real forward transforms of even length W = 2·WN, rows then untangled (rpost's algebra): each
+// row's W reals read as WN complex values from src, transformed in workgroup memory, and its
+// ⌊W/2⌋+1 = WN + 1 spectrum values written to dst at outBase(t) + k·ostr (tw2: W-th roots). Rows only
+// (WMFAST false).
+@compute @workgroup_size(WG)
+fn wgRfft(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+          @builtin(local_invocation_index) li: u32) {
+  let t0 = linearWorkgroup(wid, nwg) * WPER;
+  let b0 = setBases(li, t0, false);
+  for (var k = 0u; k < (WPER * WN + WG - 1u) / WG; k++) {
+    let l = li + k * WG;
+    let mi = slotElem(l);
+    if (l < WPER * WN && t0 + mi.x < P.count) { sh[mi.x * WN + mi.y] = src[baseOf(mi.x, b0).x + mi.y * P.istr]; }
+  }
+  workgroupBarrier();
+  let res = wgStages(li, 0u, false);
+  let per = WN / 2u + 1u;
+  for (var q = 0u; q < (WPER * per + WG - 1u) / WG; q++) {
+    let l = li + q * WG;
+    let m = l / per;
+    let k = l % per;
+    if (l < WPER * per && t0 + m < P.count) {
+      let z = res + m * WN;
+      let ob = baseOf(m, b0).y;
+      if (k == 0u) {
+        let z0 = sh[z];
+        dst[ob] = vec2<f32>(z0.x + z0.y, 0.0) * P.scale;
+        dst[ob + WN * P.ostr] = vec2<f32>(z0.x - z0.y, 0.0) * P.scale;
+      } else {
+        let zk = sh[z + k];
+        let zm = sh[z + WN - k];
+        let cm = vec2<f32>(zm.x, -zm.y);
+        let ev = 0.5 * (zk + cm);
+        let d = 0.5 * (zk - cm);
+        let wo = cmul(tw2[k], vec2<f32>(d.y, -d.x));
+        let xm = ev - wo;
+        dst[ob + k * P.ostr] = (ev + wo) * P.scale;
+        dst[ob + (WN - k) * P.ostr] = vec2<f32>(xm.x, -xm.y) * P.scale;
+      }
+    }
+  }
+}
+
+// Real inverse transforms of even length W = 2·WN (rpre's algebra, then the rows): each row's WN + 1
+// spectrum values (src at inBase(t) + k·istr; the imaginary parts of X[0] and X[WN] ignored) folded
+// into WN complex values in workgroup memory, transformed, and written to dst as the row's W reals
+// times P.scale (tw2: W-th roots). Rows only (WMFAST false), src and dst different buffers.
+@compute @workgroup_size(WG)
+fn wgIrfft(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+           @builtin(local_invocation_index) li: u32) {
+  let t0 = linearWorkgroup(wid, nwg) * WPER;
+  let b0 = setBases(li, t0, false);
+  let per = WN / 2u + 1u;
+  for (var q = 0u; q < (WPER * per + WG - 1u) / WG; q++) {
+    let l = li + q * WG;
+    let m = l / per;
+    let k = l % per;
+    if (l < WPER * per && t0 + m < P.count) {
+      let sb = baseOf(m, b0).x;
+      let z = m * WN;
+      if (k == 0u) {
+        let a = src[sb].x;
+        let c = src[sb + WN * P.istr].x;
+        sh[z] = vec2<f32>(a + c, a - c);
+      } else {
+        let j = WN - k;
+        let xk = src[sb + k * P.istr];
+        let xm = src[sb + j * P.istr];
+        let ck = vec2<f32>(xk.x, -xk.y);
+        let cm = vec2<f32>(xm.x, -xm.y);
+        // i·conj(w^k)·(X[k] − conj X[WN−k]), and the same for WN − k.
+        let wk = tw2[k];
+        let wm = tw2[j];
+        let dk = cmul(vec2<f32>(wk.x, -wk.y), xk - cm);
+        let dm = cmul(vec2<f32>(wm.x, -wm.y), xm - ck);
+        sh[z + k] = (xk + cm) + vec2<f32>(-dk.y, dk.x);
+        sh[z + j] = (xm + ck) + vec2<f32>(-dm.y, dm.x);
+      }
+    }
+  }
+  workgroupBarrier();
+  storeSlots(li, t0, b0, wgStages(li, 0u, true));
+}
+
+// FFT convolution's filtering of 2-D spectra along their columns, in place on dst (the plane
+// spectra after their row transforms; src/algorithms/fft.ts): each column transformed forward,
+// multiplied by the conjugate of the weight spectrum's matching column (src: full 2-D spectra of
+// P.planes planes in dst's layout, data plane p using weight plane p mod P.planes), transformed back
+// and scaled by P.scale. Saves a pass of each transform and the spectral product's own pass.
+@compute @workgroup_size(WG)
+fn wgFilter(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+            @builtin(local_invocation_index) li: u32) {
+  let t0 = linearWorkgroup(wid, nwg) * WPER;
+  let b0 = setBases(li, t0, true);
+  for (var k = 0u; k < (WPER * WN + WG - 1u) / WG; k++) {
+    let l = li + k * WG;
+    let mi = slotElem(l);
+    if (l < WPER * WN && t0 + mi.x < P.count) { sh[mi.x * WN + mi.y] = dst[baseOf(mi.x, b0).x + mi.y * P.istr]; }
+  }
+  workgroupBarrier();
+  let fwd = wgStages(li, 0u, false);
+  for (var k = 0u; k < (WPER * WN + WG - 1u) / WG; k++) {
+    let l = li + k * WG;
+    let mi = slotElem(l);
+    if (l < WPER * WN && t0 + mi.x < P.count) {
+      let i = fwd + mi.x * WN + mi.y;
+      let x = sh[i];
+      let w = src[baseOf(mi.x, b0).y + mi.y * P.istr];
+      // x · conj(w)
+      sh[i] = vec2<f32>(x.x * w.x + x.y * w.y, x.y * w.x - x.x * w.y);
+    }
+  }
+  workgroupBarrier();
+  let res = wgStages(li, fwd, true);
+  for (var k = 0u; k < (WPER * WN + WG - 1u) / WG; k++) {
+    let l = li + k * WG;
+    let mi = slotElem(l);
+    if (l < WPER * WN && t0 + mi.x < P.count) { dst[baseOf(mi.x, b0).x + mi.y * P.istr] = sh[res + mi.x * WN + mi.y] * P.scale; }
+  }
 }
 
 // One Stockham stage in global memory (radix P.radix after P.ns): one butterfly per invocation.

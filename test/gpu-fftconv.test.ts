@@ -6,7 +6,7 @@
  * other shape.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cpu, type ConvEngine, type HostTensor } from '../src/index.js';
+import { cpu, type ConvEngine, type HostTensor, type RunInfo } from '../src/index.js';
 import { checkOp, randomTensor, runWithInfo } from './support/compare.js';
 import { useEngine } from './support/engines.js';
 import { expectFftClose, fftVariant } from './support/fft-bound.js';
@@ -76,6 +76,23 @@ describe('FFT convolution, conv2d layers', () => {
     await checkOp(engine, 'conv2d', x, randomTensor([4, 3, 3, 4], 14), { groups: 2, padding: [1, 2], dilation: [2, 1], paddingMode: 'circular', ...fft });
     await checkOp(engine, 'conv2d', x, randomTensor([12, 1, 7, 7], 15), { groups: 6, padding: 'same', paddingMode: 'reflect', flip: true, ...fft });
     await checkOp(engine, 'conv2d', x, randomTensor([3, 6, 3, 3], 16), { padding: 1, paddingMode: 'replicate', ...fft });
+  });
+
+  it('one channel per group (single-channel filters, depthwise layers): columns filtered in one kernel, batches and tiles included', async () => {
+    const x = randomTensor([2, 3, 300, 37], 41);
+    const w = randomTensor([3, 1, 5, 5], 42);
+    const options = { groups: 3, padding: 'same', paddingMode: 'reflect', bias: randomTensor([3], 43).data, ...fft } as const;
+    const runs = [];
+    for (let i = 0; i < 3; i++) {
+      const { result, info } = await runWithInfo(engine, 'conv2d', x, w, options);
+      expectFftClose('conv2d', x, w, options, info, result, cpu.conv2d(x, w, options), `depthwise, run ${i + 1}`);
+      runs.push(info);
+    }
+    const last = runs[2] as RunInfo;
+    // Several tiles (the weight plane of each data plane is its channel's), one chunk, cached spectra:
+    // pad, rows forward, column filter, rows inverse, crop.
+    expect(last.variant).toMatch(/tiles/);
+    expect(last.dispatches).toBe(5);
   });
 
   it('stride > 1: computes every stride-1 output and subsamples; auto never picks FFT there', async () => {

@@ -12,9 +12,9 @@
  * input span spreads to all of that tile's outputs.
  */
 // The transforms' own modules, not src/fft/index.ts (whose runner for the public FFT ops imports the executor).
-import { rfft2Cost } from '../fft/cost.js';
+import { columnFilterCost, rfft2Cost } from '../fft/cost.js';
 import { stageCount } from '../fft/plan.js';
-import { encodeIrfft2, encodeRfft2, realKernels } from '../fft/real.js';
+import { canFilterColumns, columnFilterKernel, encodeColumnFilter, encodeIrfft2, encodeRfft2, realKernels } from '../fft/real.js';
 import { createFftState, releaseFftState, type FftState } from '../fft/state.js';
 import { BOUNDARY_CODE, geometryParams } from '../gpu/params.js';
 import type { KernelSpec } from '../gpu/pipelines.js';
@@ -167,12 +167,22 @@ const specs = {
   crop: spec('crop'),
 };
 
-/** Every kernel of `plan`: the weights' padding and transform (skipped for cached spectra), then per chunk pad, rfft2, mac, irfft2, crop. */
+/**
+ * Whether a chunk filters its spectra's columns in one kernel (forward, × conj(weight spectrum),
+ * inverse: encodeColumnFilter) instead of a column transform each way around the multiply-accumulate:
+ * one input and one output channel per group (single-channel filters, depthwise layers) and columns
+ * that fit workgroup memory.
+ */
+const filtersColumns = (g: ConvGeometry, ctx: Pick<AlgorithmContext, 'limits'>, plan: FftConvPlan): boolean =>
+  g.C === g.groups && g.K === g.groups && canFilterColumns(ctx.limits, { batch: 1, H: plan.FH, W: plan.FW });
+
+/** Every kernel of `plan`: the weights' padding and transform (skipped for cached spectra), then per chunk pad, rfft2, mac, irfft2, crop (or pad, rows, column filter, rows, crop). */
 function kernels(g: ConvGeometry, ctx: AlgorithmContext, plan: FftConvPlan): KernelSpec[] {
   const shape = { batch: 1, H: plan.FH, W: plan.FW };
-  return [
-    specs.padWeights(g), ...realKernels(ctx.limits, shape, false), specs.padInput(g), specs.mac, ...realKernels(ctx.limits, shape, true), specs.crop,
-  ];
+  const chunk = filtersColumns(g, ctx, plan)
+    ? [...realKernels(ctx.limits, shape, false, false), columnFilterKernel(ctx.limits, shape), ...realKernels(ctx.limits, shape, true, false)]
+    : [...realKernels(ctx.limits, shape, false), specs.mac, ...realKernels(ctx.limits, shape, true)];
+  return [specs.padWeights(g), ...realKernels(ctx.limits, shape, false), specs.padInput(g), ...chunk, specs.crop];
 }
 
 /** What the weight spectra of a plan depend on besides the weights' values: the spectra cache's layout key. */
@@ -195,9 +205,11 @@ function encode(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPl
   const { FH, FW, pairsPerChunk } = plan;
   const ws = weightSpectra(rec, g, b, plan, state);
   const nb = bins(FH, FW);
+  const fused = filtersColumns(g, rec, plan);
   const inReal = rec.scratch(pairsPerChunk * g.C * FH * FW * 4, 'fft.input.real');
   const inSpec = rec.scratch(pairsPerChunk * g.C * nb * 8, 'fft.input.spectra');
-  const outSpec = rec.scratch(pairsPerChunk * g.K * nb * 8, 'fft.output.spectra');
+  // Filtering columns in place leaves the output spectra (K = C planes) in inSpec.
+  const outSpec = fused ? inSpec : rec.scratch(pairsPerChunk * g.K * nb * 8, 'fft.output.spectra');
   const outReal = rec.scratch(pairsPerChunk * g.K * FH * FW * 4, 'fft.output.real');
   const base = { ...geometryParams(g), FH, FW, TH: plan.TH, TW: plan.TW, tilesX: plan.tilesX, tiles: plan.tiles };
   const pairsTotal = g.N * plan.tiles;
@@ -206,10 +218,16 @@ function encode(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPl
     const chunk = { ...base, pair0, pairs };
     const padTotal = pairs * g.C * FH * runs(FW);
     rec.dispatch(specs.padInput(g), { ...chunk, total: padTotal }, [b.input, inReal], Math.ceil(padTotal / WG));
-    encodeRfft2(rec, state.fft, { batch: pairs * g.C, H: FH, W: FW }, inReal, inSpec);
-    const macTotal = pairs * g.K * runs(nb);
-    rec.dispatch(specs.mac, { ...chunk, total: macTotal }, [inSpec, ws, outSpec], Math.ceil(macTotal / WG));
-    encodeIrfft2(rec, state.fft, { batch: pairs * g.K, H: FH, W: FW }, outSpec, outReal);
+    const inShape = { batch: pairs * g.C, H: FH, W: FW };
+    if (fused) {
+      encodeRfft2(rec, state.fft, inShape, inReal, inSpec, false);
+      encodeColumnFilter(rec, state.fft, inShape, g.C, inSpec, ws);
+    } else {
+      encodeRfft2(rec, state.fft, inShape, inReal, inSpec);
+      const macTotal = pairs * g.K * runs(nb);
+      rec.dispatch(specs.mac, { ...chunk, total: macTotal }, [inSpec, ws, outSpec], Math.ceil(macTotal / WG));
+    }
+    encodeIrfft2(rec, state.fft, { batch: pairs * g.K, H: FH, W: FW }, outSpec, outReal, !fused);
     const cropTotal = pairs * g.K * plan.TH * runs(plan.TW);
     rec.dispatch(specs.crop, { ...chunk, total: cropTotal }, [outReal, b.bias, b.output], Math.ceil(cropTotal / WG));
   }
@@ -233,10 +251,15 @@ function cost(g: ConvGeometry, ctx: AlgorithmContext, plan: FftConvPlan): number
   const pairs = g.N * plan.tiles;
   const shape = (batch: number) => ({ batch, H: FH, W: FW });
   const weights = spectraCached(g, ctx, plan) ? 0 : rfft2Cost(shape(g.K * (g.C / g.groups)), ctx.adapter);
-  const transforms = rfft2Cost(shape(pairs * g.C), ctx.adapter) + weights + rfft2Cost(shape(pairs * g.K), ctx.adapter);
-  // A complex multiply-add is 4 real ones; padding and cropping touch each element once.
-  const mac = 4 * pairs * g.K * (g.C / g.groups) * bins(FH, FW);
+  // Padding and cropping touch each element once.
   const passes = pairs * (g.C + g.K) * FH * FW;
+  if (filtersColumns(g, ctx, plan)) {
+    const rows = rfft2Cost(shape(pairs * g.C), ctx.adapter, false);
+    return 2 * rows + columnFilterCost(shape(pairs * g.C), ctx.adapter) + weights + passes;
+  }
+  const transforms = rfft2Cost(shape(pairs * g.C), ctx.adapter) + weights + rfft2Cost(shape(pairs * g.K), ctx.adapter);
+  // A complex multiply-add is 4 real ones.
+  const mac = 4 * pairs * g.K * (g.C / g.groups) * bins(FH, FW);
   return transforms + mac + passes;
 }
 

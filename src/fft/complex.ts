@@ -79,19 +79,26 @@ const groups = (threads: number): number => Math.ceil(threads / FFT_CONSTS.WG);
 /** The kernels of the `fft` family that take no override constant, by entry point. */
 export const fftSpec = (entryPoint: string): KernelSpec<'fft'> => ({ family: 'fft', entryPoint, constants: {} });
 
+/** The workgroup entry points of shaders/fft.wgsl: complex transforms (out of place / in place), fused real rows, column filtering. */
+export type WorkgroupEntry = 'wg' | 'wgInPlace' | 'wgRfft' | 'wgIrfft' | 'wgFilter';
+
 /**
- * The workgroup kernel specialised for plan `p` (shaders/fft.wgsl's W* overrides): its length,
- * radices, direction, and whether transforms are strided (the transform index fastest in memory);
- * its shared array holds exactly the workgroup's two halves. In place: src and dst one binding.
+ * The workgroup kernel `entry` specialised for plan `p` (shaders/fft.wgsl's W* overrides): its
+ * length, radices, direction, and whether transforms are strided (the transform index fastest in
+ * memory); its shared array holds exactly the workgroup's two halves and (several transforms per
+ * workgroup) their bases.
  */
-export function workgroupSpec(p: WorkgroupPlan, inPlace: boolean, inverse: boolean, strided: boolean): KernelSpec<'fft'> {
+export function workgroupSpec(p: WorkgroupPlan, entry: WorkgroupEntry, inverse: boolean, strided: boolean): KernelSpec<'fft'> {
   if (p.radices.length > 8) throw new Error(`fft: ${p.radices.length} stages do not fit the workgroup kernel's 8`);
   const constants: Record<string, number> = {
     SHARED: 2 * p.perWg * p.n + (p.perWg > 1 ? p.perWg : 0), WN: p.n, WTPT: p.tpt, WPER: p.perWg, WINV: inverse ? 1 : 0, WMFAST: strided ? 1 : 0,
   };
   p.radices.forEach((r, i) => (constants[`WR${i}`] = r));
-  return { family: 'fft', entryPoint: inPlace ? 'wgInPlace' : 'wg', constants };
+  return { family: 'fft', entryPoint: entry, constants };
 }
+
+/** The entry point of a plain complex workgroup transform. */
+const complexEntry = (inPlace: boolean): WorkgroupEntry => (inPlace ? 'wgInPlace' : 'wg');
 
 /**
  * Every kernel `encodeComplex` dispatches for `plan` (in place: src and dst the same binding;
@@ -101,9 +108,9 @@ export function workgroupSpec(p: WorkgroupPlan, inPlace: boolean, inverse: boole
 export function complexKernels(plan: ComplexPlan, inPlace: boolean, inverse: boolean, strided: boolean): KernelSpec<'fft'>[] {
   switch (plan.kind) {
     case 'workgroup':
-      return [workgroupSpec(plan, inPlace, inverse, strided)];
+      return [workgroupSpec(plan, complexEntry(inPlace), inverse, strided)];
     case 'fourstep':
-      return [workgroupSpec(plan.first, false, inverse, true), workgroupSpec(plan.second, false, inverse, false)];
+      return [workgroupSpec(plan.first, 'wg', inverse, true), workgroupSpec(plan.second, 'wg', inverse, false)];
     case 'multipass':
       return [fftSpec('stage')];
     case 'bluestein':
@@ -138,10 +145,21 @@ function workgroupPass(
   const inPlace = src.buffer === dst.buffer;
   if (inPlace && JSON.stringify(b.in) !== JSON.stringify(b.out)) throw new Error('fft: an in-place transform must write where it reads');
   const tw = rootsTable(st, p.n);
+  dispatchWorkgroup(rec, p, b, complexEntry(inPlace), inverse, { twN: post?.n ?? 0, scale }, [inPlace ? null : src, dst, tw, post?.table ?? tw]);
+}
+
+/**
+ * Dispatches workgroup kernel `entry` of plan `p` over batch `b` (one workgroup per p.perWg
+ * transforms) with `params` and bindings 1, 2, … (null: unused).
+ */
+export function dispatchWorkgroup(
+  rec: Recorder, p: WorkgroupPlan, b: Batch, entry: WorkgroupEntry, inverse: boolean,
+  params: { scale: number; twN?: number; planes?: number }, bindings: ReadonlyArray<Binding | null>,
+): void {
   rec.dispatch(
-    workgroupSpec(p, inPlace, inverse, isStrided(b)),
-    { ...layoutParams(b), n: p.n, twN: post?.n ?? 0, scale },
-    [inPlace ? null : src, dst, tw, post?.table ?? tw],
+    workgroupSpec(p, entry, inverse, isStrided(b)),
+    { ...layoutParams(b), n: p.n, twN: 0, ...params },
+    bindings,
     Math.ceil(b.count / p.perWg),
   );
 }

@@ -36,6 +36,8 @@ const CALIBRATION: { llvmpipe: Weights; other: Weights } = {
   other: { scale: 40, odd: 1.3, dispatch: 1.5e6 },
 };
 
+const weightsFor = (adapter: AdapterInfo): Weights => (isMesaSoftware(adapter) ? CALIBRATION.llvmpipe : CALIBRATION.other);
+
 function flops(p: ComplexPlan, odd: number): number {
   if (p.kind === 'bluestein') return 2 * flops(p.sub, odd) + 18 * p.m;
   if (p.n <= 1) return 0;
@@ -44,23 +46,38 @@ function flops(p: ComplexPlan, odd: number): number {
 
 /**
  * Estimated time of one encodeRfft2 (or encodeIrfft2) of `shape`, in direct multiply-adds on
- * `adapter` (planned for the largest workgroup capacity, MAX_WG_N).
+ * `adapter` (planned for the largest workgroup capacity, MAX_WG_N); `columns` false: the rows alone.
  */
-export function rfft2Cost(shape: RealFft2Shape, adapter: AdapterInfo): number {
-  const w = isMesaSoftware(adapter) ? CALIBRATION.llvmpipe : CALIBRATION.other;
+export function rfft2Cost(shape: RealFft2Shape, adapter: AdapterInfo, columns = true): number {
+  const w = weightsFor(adapter);
   const { batch, H, W } = shape;
   const cap = FFT_CONSTS.MAX_WG_N;
   const Wc = Math.floor(W / 2) + 1;
-  const L = W % 2 === 0 ? W / 2 : W;
+  const even = W % 2 === 0;
+  const L = even ? W / 2 : W;
   const rows = planComplex(L, cap);
-  const cols = H > 1 ? planComplex(H, cap) : undefined;
-  let values = batch * H * L * planTraffic(rows) + batch * H * Wc * (W % 2 === 0 ? 2 : 4);
+  // Even rows in workgroup memory untangle (fold) in their own kernel: no separate pass.
+  const fused = even && rows.kind === 'workgroup';
+  let values = batch * H * L * planTraffic(rows) + (fused ? 0 : batch * H * Wc * (even ? 2 : 4));
   let fl = batch * H * flops(rows, w.odd);
-  let dispatches = planDispatches(rows) + 1;
-  if (cols) {
+  let dispatches = planDispatches(rows) + (fused ? 0 : 1);
+  if (H > 1 && columns) {
+    const cols = planComplex(H, cap);
     values += batch * Wc * H * planTraffic(cols);
     fl += batch * Wc * flops(cols, w.odd);
     dispatches += planDispatches(cols);
   }
   return w.scale * (values + fl / 16) + w.dispatch * dispatches;
+}
+
+/**
+ * Estimated time of one encodeColumnFilter of `shape` (the columns forward, a product with the
+ * weight spectra, and back, in one kernel: three values moved per bin), in direct multiply-adds.
+ */
+export function columnFilterCost(shape: RealFft2Shape, adapter: AdapterInfo): number {
+  const w = weightsFor(adapter);
+  const { batch, H, W } = shape;
+  const bins = batch * H * (Math.floor(W / 2) + 1);
+  const cols = planComplex(H, FFT_CONSTS.MAX_WG_N);
+  return w.scale * (3 * bins + (2 * (bins / H) * flops(cols, w.odd)) / 16) + w.dispatch;
 }

@@ -3,16 +3,19 @@
  * no transposes and no host round trip.
  *
  * Forward, even W = 2h: the real rows are read as h complex values (z[j] = x[2j] + i·x[2j+1], no
- * copy), transformed at length h straight into the output rows, and untangled in place (`rpost`);
- * then the columns in place. Odd W: the rows are expanded to complex (imaginary 0) in scratch,
- * transformed at length W in place, cropped into the output; then the columns.
- * Inverse: the columns in place (clobbering src), then even W: `rpre` folds each row into h complex
- * values in dst, transformed at length h in place — dst's real values are then the interleaved
- * z; odd W: each row's Hermitian extension in scratch, transformed at length W, real parts into dst.
+ * copy), transformed at length h and untangled into the output rows: in one workgroup kernel
+ * (`wgRfft`) when h fits workgroup memory, else transformed straight into the output rows and
+ * untangled in place (`rpost`); then the columns in place. Odd W: the rows are expanded to complex
+ * (imaginary 0) in scratch, transformed at length W in place, cropped into the output; then the columns.
+ * Inverse: the columns in place (clobbering src), then even W: each row folded into h complex
+ * values and transformed at length h — `wgIrfft` in workgroup memory, else `rpre` into dst and the
+ * transform in place; dst's real values are then the interleaved z. Odd W: each row's Hermitian
+ * extension in scratch, transformed at length W, real parts into dst.
+ * FFT convolution skips the columns (`columns: false`) and filters them in one kernel (`encodeColumnFilter`).
  */
 import type { KernelSpec } from '../gpu/pipelines.js';
 import type { Binding, PlanLimits, Recorder } from '../gpu/recorder.js';
-import { checkBinding, columnBatch, complexKernels, contiguousBatch, encodeComplex, fftSpec, isStrided, planFor } from './complex.js';
+import { checkBinding, columnBatch, complexKernels, contiguousBatch, dispatchWorkgroup, encodeComplex, fftSpec, isStrided, planFor, workgroupSpec } from './complex.js';
 import { FFT_CONSTS, variantOf, type ComplexPlan } from './plan.js';
 import { rootsTable, type FftState } from './state.js';
 
@@ -63,7 +66,7 @@ export function encodePad(
  * src is not modified. src and dst are bindings of different buffers (any offsets WebGPU allows).
  * Returns the variant (FftRunInfo.variant).
  */
-export function recordRfft2(rec: Recorder, st: FftState, shape: RealFft2Shape, src: Binding, dst: Binding): string {
+export function recordRfft2(rec: Recorder, st: FftState, shape: RealFft2Shape, src: Binding, dst: Binding, columns = true): string {
   checkShape(shape);
   const { batch, H, W } = shape;
   const Wc = Math.floor(W / 2) + 1;
@@ -72,9 +75,14 @@ export function recordRfft2(rec: Recorder, st: FftState, shape: RealFft2Shape, s
   const plans = realPlans(rec, shape);
   if (W % 2 === 0) {
     const h = W / 2;
-    encodeComplex(rec, st, plans.rows, contiguousBatch(rows, h, h, Wc), false, 1, src, dst);
-    const total = rows * (Math.floor(h / 2) + 1);
-    rec.dispatch(fftSpec('rpost'), { total, half: h, os1: Wc }, [null, dst, null, rootsTable(st, W)], groups(total));
+    const layout = contiguousBatch(rows, h, h, Wc);
+    if (plans.rows.kind === 'workgroup') {
+      dispatchWorkgroup(rec, plans.rows, layout, 'wgRfft', false, { scale: 1 }, [src, dst, rootsTable(st, h), rootsTable(st, W)]);
+    } else {
+      encodeComplex(rec, st, plans.rows, layout, false, 1, src, dst);
+      const total = rows * (Math.floor(h / 2) + 1);
+      rec.dispatch(fftSpec('rpost'), { total, half: h, os1: Wc }, [null, dst, null, rootsTable(st, W)], groups(total));
+    }
   } else {
     checkBinding(rec, rows * W * 8, 'the complex rows');
     const S = rec.scratch(rows * W * 8, 'fft.rows');
@@ -82,7 +90,7 @@ export function recordRfft2(rec: Recorder, st: FftState, shape: RealFft2Shape, s
     encodeComplex(rec, st, plans.rows, contiguousBatch(rows, W), false, 1, S, S);
     encodePad(rec, S, dst, { planes: rows, rows: 1, srcRows: 1, srcCols: 2 * W, dstCols: 2 * Wc, mode: FFT_CONSTS.PAD_COPY });
   }
-  if (plans.cols) encodeComplex(rec, st, plans.cols, columnBatch(batch, H, Wc), false, 1, dst, dst);
+  if (plans.cols && columns) encodeComplex(rec, st, plans.cols, columnBatch(batch, H, Wc), false, 1, dst, dst);
   return realVariant(plans);
 }
 
@@ -92,7 +100,7 @@ export function recordRfft2(rec: Recorder, st: FftState, shape: RealFft2Shape, s
  * column transforms, as NumPy). Clobbers src. src and dst are bindings of different buffers.
  * Returns the variant.
  */
-export function recordIrfft2(rec: Recorder, st: FftState, shape: RealFft2Shape, src: Binding, dst: Binding): string {
+export function recordIrfft2(rec: Recorder, st: FftState, shape: RealFft2Shape, src: Binding, dst: Binding, columns = true): string {
   checkShape(shape);
   const { batch, H, W } = shape;
   const Wc = Math.floor(W / 2) + 1;
@@ -100,12 +108,16 @@ export function recordIrfft2(rec: Recorder, st: FftState, shape: RealFft2Shape, 
   checkBinding(rec, rows * Wc * 8, 'the spectrum');
   const plans = realPlans(rec, shape);
   const scale = 1 / (H * W);
-  if (plans.cols) encodeComplex(rec, st, plans.cols, columnBatch(batch, H, Wc), true, 1, src, src);
+  if (plans.cols && columns) encodeComplex(rec, st, plans.cols, columnBatch(batch, H, Wc), true, 1, src, src);
   if (W % 2 === 0) {
     const h = W / 2;
-    const total = rows * (Math.floor(h / 2) + 1);
-    rec.dispatch(fftSpec('rpre'), { total, half: h, is1: Wc, os1: h, scale }, [src, dst, null, rootsTable(st, W)], groups(total));
-    encodeComplex(rec, st, plans.rows, contiguousBatch(rows, h), true, 1, dst, dst);
+    if (plans.rows.kind === 'workgroup') {
+      dispatchWorkgroup(rec, plans.rows, contiguousBatch(rows, h, Wc, h), 'wgIrfft', true, { scale }, [src, dst, rootsTable(st, h), rootsTable(st, W)]);
+    } else {
+      const total = rows * (Math.floor(h / 2) + 1);
+      rec.dispatch(fftSpec('rpre'), { total, half: h, is1: Wc, os1: h, scale }, [src, dst, null, rootsTable(st, W)], groups(total));
+      encodeComplex(rec, st, plans.rows, contiguousBatch(rows, h), true, 1, dst, dst);
+    }
   } else {
     checkBinding(rec, rows * W * 8, 'the complex rows');
     const S = rec.scratch(rows * W * 8, 'fft.rows');
@@ -117,28 +129,61 @@ export function recordIrfft2(rec: Recorder, st: FftState, shape: RealFft2Shape, 
 }
 
 /**
+ * Whether `encodeColumnFilter` can run for planes of `shape`: more than one row, and columns short
+ * enough for one workgroup.
+ */
+export function canFilterColumns(limits: PlanLimits, shape: RealFft2Shape): boolean {
+  return shape.H > 1 && planFor({ limits }, shape.H).kind === 'workgroup';
+}
+
+/**
+ * FFT convolution's column pass (`wgFilter`), in place on `spectra`: `batch` planes of H×(⌊W/2⌋+1)
+ * after recordRfft2(…, columns: false); each column transformed, multiplied by the conjugate of the
+ * full 2-D spectrum `weights` (`planes` planes; data plane p uses weight plane p mod planes) and
+ * transformed back, ready for recordIrfft2(…, columns: false). Needs canFilterColumns.
+ */
+export function encodeColumnFilter(rec: Recorder, st: FftState, shape: RealFft2Shape, planes: number, spectra: Binding, weights: Binding): void {
+  const { batch, H, W } = shape;
+  const cols = planFor(rec, H);
+  if (H < 2 || cols.kind !== 'workgroup') throw new Error(`fft: columns of ${H} values cannot be filtered in workgroup memory`);
+  dispatchWorkgroup(rec, cols, columnBatch(batch, H, Math.floor(W / 2) + 1), 'wgFilter', false, { scale: 1, planes }, [weights, spectra, rootsTable(st, H)]);
+}
+
+/**
  * Every kernel `recordRfft2` (or, `inverse`, `recordIrfft2`) dispatches for `shape` (src and dst
  * different buffers, as both require): the rows' transform out of place forward for even W (src → dst),
- * everything else in place.
+ * everything else in place. `columns`: false for the rows alone (FFT convolution's `columnFilterKernel` does them).
  */
-export function realKernels(limits: PlanLimits, shape: RealFft2Shape, inverse: boolean): KernelSpec<'fft'>[] {
+export function realKernels(limits: PlanLimits, shape: RealFft2Shape, inverse: boolean, columns = true): KernelSpec<'fft'>[] {
   const plans = realPlans({ limits }, shape);
   const even = shape.W % 2 === 0;
-  const cols = plans.cols ? complexKernels(plans.cols, true, inverse, isStrided(columnBatch(shape.batch, shape.H, Math.floor(shape.W / 2) + 1))) : [];
+  const cols = plans.cols && columns ? complexKernels(plans.cols, true, inverse, isStrided(columnBatch(shape.batch, shape.H, Math.floor(shape.W / 2) + 1))) : [];
+  const fused = even && plans.rows.kind === 'workgroup' ? plans.rows : undefined;
   if (!inverse) {
-    const rows = even ? [...complexKernels(plans.rows, false, false, false), fftSpec('rpost')] : [fftSpec('pad'), ...complexKernels(plans.rows, true, false, false)];
+    const rows = fused ? [workgroupSpec(fused, 'wgRfft', false, false)]
+      : even ? [...complexKernels(plans.rows, false, false, false), fftSpec('rpost')]
+      : [fftSpec('pad'), ...complexKernels(plans.rows, true, false, false)];
     return [...rows, ...cols];
   }
-  const rows = even ? [fftSpec('rpre'), ...complexKernels(plans.rows, true, true, false)] : [fftSpec('hermitian'), ...complexKernels(plans.rows, true, true, false), fftSpec('pad')];
+  const rows = fused ? [workgroupSpec(fused, 'wgIrfft', true, false)]
+    : even ? [fftSpec('rpre'), ...complexKernels(plans.rows, true, true, false)]
+    : [fftSpec('hermitian'), ...complexKernels(plans.rows, true, true, false), fftSpec('pad')];
   return [...cols, ...rows];
 }
 
+/** The kernel `encodeColumnFilter` dispatches for planes of `shape` (canFilterColumns). */
+export function columnFilterKernel(limits: PlanLimits, shape: RealFft2Shape): KernelSpec<'fft'> {
+  const cols = planFor({ limits }, shape.H);
+  if (cols.kind !== 'workgroup') throw new Error(`fft: columns of ${shape.H} values cannot be filtered in workgroup memory`);
+  return workgroupSpec(cols, 'wgFilter', false, true);
+}
+
 /** Records src f32 [batch,H,W] → dst complex [batch,H,⌊W/2⌋+1] (unnormalised, numpy.fft.rfft2). src is not modified. */
-export function encodeRfft2(rec: Recorder, state: FftState, shape: RealFft2Shape, src: Binding, dst: Binding): void {
-  recordRfft2(rec, state, shape, src, dst);
+export function encodeRfft2(rec: Recorder, state: FftState, shape: RealFft2Shape, src: Binding, dst: Binding, columns = true): void {
+  recordRfft2(rec, state, shape, src, dst, columns);
 }
 
 /** Records src complex [batch,H,⌊W/2⌋+1] → dst f32 [batch,H,W], scaled by 1/(H·W) (numpy.fft.irfft2 with s=(H,W)). Clobbers src. */
-export function encodeIrfft2(rec: Recorder, state: FftState, shape: RealFft2Shape, src: Binding, dst: Binding): void {
-  recordIrfft2(rec, state, shape, src, dst);
+export function encodeIrfft2(rec: Recorder, state: FftState, shape: RealFft2Shape, src: Binding, dst: Binding, columns = true): void {
+  recordIrfft2(rec, state, shape, src, dst, columns);
 }
