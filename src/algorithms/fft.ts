@@ -14,7 +14,12 @@
 // The transforms' own modules, not src/fft/index.ts (whose runner for the public FFT ops imports the executor).
 import { columnFilterCost, rfft2Cost } from '../fft/cost.js';
 import { stageCount } from '../fft/plan.js';
-import { canFilterColumns, columnFilterKernel, encodeColumnFilter, encodeIrfft2, encodeRfft2, realKernels } from '../fft/real.js';
+import { contiguousBatch, dispatchWorkgroup, planFor, sharedValues, workgroupSpec } from '../fft/complex.js';
+import type { WorkgroupPlan } from '../fft/plan.js';
+import {
+  canFilterColumns, columnFilterKernel, columnKernels, encodeColumnFilter, encodeColumns, encodeIrfft2, encodeRfft2, realKernels, rowKernels,
+} from '../fft/real.js';
+import { rootsTable } from '../fft/state.js';
 import { createFftState, releaseFftState, type FftState } from '../fft/state.js';
 import { BOUNDARY_CODE, geometryParams } from '../gpu/params.js';
 import type { KernelSpec } from '../gpu/pipelines.js';
@@ -176,13 +181,27 @@ const specs = {
 const filtersColumns = (g: ConvGeometry, ctx: Pick<AlgorithmContext, 'limits'>, plan: FftConvPlan): boolean =>
   g.C === g.groups && g.K === g.groups && canFilterColumns(ctx.limits, { batch: 1, H: plan.FH, W: plan.FW });
 
-/** Every kernel of `plan`: the weights' padding and transform (skipped for cached spectra), then per chunk pad, rfft2, mac, irfft2, crop (or pad, rows, column filter, rows, crop). */
+/**
+ * The rows' plan when the chunk's rows are read from the input and written to the output by the
+ * transforms themselves (shaders/fft.wgsl's wgRfftConv / wgIrfftConv: no padded planes, no separate
+ * pad and crop passes): even FW whose half fits one workgroup with room for the rows' descriptions.
+ */
+function convRows(limits: AlgorithmContext['limits'], plan: FftConvPlan): WorkgroupPlan | undefined {
+  if (plan.FW % 2 !== 0) return undefined;
+  const rows = planFor({ limits }, plan.FW / 2);
+  return rows.kind === 'workgroup' && sharedValues(rows, 'wgRfftConv') * 8 <= limits.maxComputeWorkgroupStorageSize ? rows : undefined;
+}
+
+/** Every kernel of `plan`: the weights' padding and transform (skipped for cached spectra), then per chunk the forward rows, columns (or the column filter) and inverse rows, as `encode` records them. */
 function kernels(g: ConvGeometry, ctx: AlgorithmContext, plan: FftConvPlan): KernelSpec[] {
   const shape = { batch: 1, H: plan.FH, W: plan.FW };
-  const chunk = filtersColumns(g, ctx, plan)
-    ? [...realKernels(ctx.limits, shape, false, false), columnFilterKernel(ctx.limits, shape), ...realKernels(ctx.limits, shape, true, false)]
-    : [...realKernels(ctx.limits, shape, false), specs.mac, ...realKernels(ctx.limits, shape, true)];
-  return [specs.padWeights(g), ...realKernels(ctx.limits, shape, false), specs.padInput(g), ...chunk, specs.crop];
+  const rows = convRows(ctx.limits, plan);
+  const forward = rows ? [workgroupSpec(rows, 'wgRfftConv', false, false, { BOUNDARY: BOUNDARY_CODE[g.boundary] })] : [specs.padInput(g), ...rowKernels(ctx.limits, shape, false)];
+  const inverse = rows ? [workgroupSpec(rows, 'wgIrfftConv', true, false)] : [...rowKernels(ctx.limits, shape, true), specs.crop];
+  const cols = filtersColumns(g, ctx, plan)
+    ? [columnFilterKernel(ctx.limits, shape)]
+    : [...columnKernels(ctx.limits, shape, false), specs.mac, ...columnKernels(ctx.limits, shape, true)];
+  return [specs.padWeights(g), ...realKernels(ctx.limits, shape, false), ...forward, ...cols, ...inverse];
 }
 
 /** What the weight spectra of a plan depend on besides the weights' values: the spectra cache's layout key. */
@@ -202,34 +221,48 @@ function weightSpectra(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: Ff
 }
 
 function encode(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPlan, state: FftConvState): void {
-  const { FH, FW, pairsPerChunk } = plan;
+  const { FH, FW, TH, TW, tilesX, tiles, pairsPerChunk } = plan;
   const ws = weightSpectra(rec, g, b, plan, state);
   const nb = bins(FH, FW);
-  const fused = filtersColumns(g, rec, plan);
-  const inReal = rec.scratch(pairsPerChunk * g.C * FH * FW * 4, 'fft.input.real');
+  const filter = filtersColumns(g, rec, plan);
+  const rows = convRows(rec.limits, plan);
+  const inReal = rows ? undefined : rec.scratch(pairsPerChunk * g.C * FH * FW * 4, 'fft.input.real');
   const inSpec = rec.scratch(pairsPerChunk * g.C * nb * 8, 'fft.input.spectra');
   // Filtering columns in place leaves the output spectra (K = C planes) in inSpec.
-  const outSpec = fused ? inSpec : rec.scratch(pairsPerChunk * g.K * nb * 8, 'fft.output.spectra');
-  const outReal = rec.scratch(pairsPerChunk * g.K * FH * FW * 4, 'fft.output.real');
-  const base = { ...geometryParams(g), FH, FW, TH: plan.TH, TW: plan.TW, tilesX: plan.tilesX, tiles: plan.tiles };
-  const pairsTotal = g.N * plan.tiles;
+  const outSpec = filter ? inSpec : rec.scratch(pairsPerChunk * g.K * nb * 8, 'fft.output.spectra');
+  const outReal = rows ? undefined : rec.scratch(pairsPerChunk * g.K * FH * FW * 4, 'fft.output.real');
+  const base = { ...geometryParams(g), FH, TH, TW, tilesX, tiles };
+  const tables = rows ? [rootsTable(state.fft, FW / 2), rootsTable(state.fft, FW)] : [];
+  const pairsTotal = g.N * tiles;
   for (let pair0 = 0; pair0 < pairsTotal; pair0 += pairsPerChunk) {
     const pairs = Math.min(pairsPerChunk, pairsTotal - pair0);
-    const chunk = { ...base, pair0, pairs };
-    const padTotal = pairs * g.C * FH * runs(FW);
-    rec.dispatch(specs.padInput(g), { ...chunk, total: padTotal }, [b.input, inReal], Math.ceil(padTotal / WG));
+    const chunk = { ...base, pair0 };
     const inShape = { batch: pairs * g.C, H: FH, W: FW };
-    if (fused) {
-      encodeRfft2(rec, state.fft, inShape, inReal, inSpec, false);
+    const outShape = { batch: pairs * g.K, H: FH, W: FW };
+    if (rows) {
+      const layout = contiguousBatch(pairs * g.C * FH, FW / 2, FW / 2, nb / FH);
+      dispatchWorkgroup(rec, rows, layout, 'wgRfftConv', false, { ...chunk, scale: 1 }, [null, inSpec, ...tables, b.input], { BOUNDARY: BOUNDARY_CODE[g.boundary] });
+    } else {
+      const padTotal = pairs * g.C * FH * runs(FW);
+      rec.dispatch(specs.padInput(g), { ...chunk, FW, pairs, total: padTotal }, [b.input, inReal as Binding], Math.ceil(padTotal / WG));
+      encodeRfft2(rec, state.fft, inShape, inReal as Binding, inSpec, false);
+    }
+    if (filter) {
       encodeColumnFilter(rec, state.fft, inShape, g.C, inSpec, ws);
     } else {
-      encodeRfft2(rec, state.fft, inShape, inReal, inSpec);
+      encodeColumns(rec, state.fft, inShape, false, inSpec);
       const macTotal = pairs * g.K * runs(nb);
-      rec.dispatch(specs.mac, { ...chunk, total: macTotal }, [inSpec, ws, outSpec], Math.ceil(macTotal / WG));
+      rec.dispatch(specs.mac, { ...chunk, FW, pairs, total: macTotal }, [inSpec, ws, outSpec], Math.ceil(macTotal / WG));
+      encodeColumns(rec, state.fft, outShape, true, outSpec);
     }
-    encodeIrfft2(rec, state.fft, { batch: pairs * g.K, H: FH, W: FW }, outSpec, outReal, !fused);
-    const cropTotal = pairs * g.K * plan.TH * runs(plan.TW);
-    rec.dispatch(specs.crop, { ...chunk, total: cropTotal }, [outReal, b.bias, b.output], Math.ceil(cropTotal / WG));
+    if (rows) {
+      const layout = contiguousBatch(pairs * g.K * FH, FW / 2, nb / FH, FW / 2);
+      dispatchWorkgroup(rec, rows, layout, 'wgIrfftConv', true, { ...chunk, scale: 1 / (FH * FW) }, [outSpec, null, ...tables, null, b.output, b.bias]);
+    } else {
+      encodeIrfft2(rec, state.fft, outShape, outSpec, outReal as Binding, false);
+      const cropTotal = pairs * g.K * TH * runs(TW);
+      rec.dispatch(specs.crop, { ...chunk, FW, pairs, total: cropTotal }, [outReal as Binding, b.bias, b.output], Math.ceil(cropTotal / WG));
+    }
   }
 }
 

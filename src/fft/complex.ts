@@ -5,6 +5,7 @@
  * `src` and `dst` are either the same binding (in place) or bindings of different buffers.
  */
 import { ResourceError } from '../errors.js';
+import type { ParamValues } from '../gpu/params.js';
 import type { KernelSpec } from '../gpu/pipelines.js';
 import type { Binding, PlanLimits, Recorder } from '../gpu/recorder.js';
 import { FFT_CONSTS, planComplex, workgroupCapacity, type ComplexPlan, type WorkgroupPlan } from './plan.js';
@@ -79,8 +80,17 @@ const groups = (threads: number): number => Math.ceil(threads / FFT_CONSTS.WG);
 /** The kernels of the `fft` family that take no override constant, by entry point. */
 export const fftSpec = (entryPoint: string): KernelSpec<'fft'> => ({ family: 'fft', entryPoint, constants: {} });
 
-/** The workgroup entry points of shaders/fft.wgsl: complex transforms (out of place / in place), fused real rows, column filtering. */
-export type WorkgroupEntry = 'wg' | 'wgInPlace' | 'wgRfft' | 'wgIrfft' | 'wgFilter';
+/**
+ * The workgroup entry points of shaders/fft.wgsl: complex transforms (out of place / in place), real
+ * rows, FFT convolution's real rows read from its input / written to its output, column filtering.
+ */
+export type WorkgroupEntry = 'wg' | 'wgInPlace' | 'wgRfft' | 'wgIrfft' | 'wgRfftConv' | 'wgIrfftConv' | 'wgFilter';
+
+/** Values of `sh` a workgroup kernel of `entry` needs per transform beyond its two halves when it holds several: bases, or a convolution row's description. */
+const slotValues = (entry: WorkgroupEntry): number => (entry === 'wgRfftConv' || entry === 'wgIrfftConv' ? 2 : 1);
+
+/** Complex values of workgroup memory a kernel of `entry` for plan `p` declares. */
+export const sharedValues = (p: WorkgroupPlan, entry: WorkgroupEntry): number => 2 * p.perWg * p.n + (p.perWg > 1 ? slotValues(entry) * p.perWg : 0);
 
 /**
  * The workgroup kernel `entry` specialised for plan `p` (shaders/fft.wgsl's W* overrides): its
@@ -88,10 +98,11 @@ export type WorkgroupEntry = 'wg' | 'wgInPlace' | 'wgRfft' | 'wgIrfft' | 'wgFilt
  * memory); its shared array holds exactly the workgroup's two halves and (several transforms per
  * workgroup) their bases.
  */
-export function workgroupSpec(p: WorkgroupPlan, entry: WorkgroupEntry, inverse: boolean, strided: boolean): KernelSpec<'fft'> {
+export function workgroupSpec(p: WorkgroupPlan, entry: WorkgroupEntry, inverse: boolean, strided: boolean, extra: Record<string, number> = {}): KernelSpec<'fft'> {
   if (p.radices.length > 8) throw new Error(`fft: ${p.radices.length} stages do not fit the workgroup kernel's 8`);
   const constants: Record<string, number> = {
-    SHARED: 2 * p.perWg * p.n + (p.perWg > 1 ? p.perWg : 0), WN: p.n, WTPT: p.tpt, WPER: p.perWg, WINV: inverse ? 1 : 0, WMFAST: strided ? 1 : 0,
+    ...extra,
+    SHARED: sharedValues(p, entry), WN: p.n, WTPT: p.tpt, WPER: p.perWg, WINV: inverse ? 1 : 0, WMFAST: strided ? 1 : 0,
   };
   p.radices.forEach((r, i) => (constants[`WR${i}`] = r));
   return { family: 'fft', entryPoint: entry, constants };
@@ -150,14 +161,14 @@ function workgroupPass(
 
 /**
  * Dispatches workgroup kernel `entry` of plan `p` over batch `b` (one workgroup per p.perWg
- * transforms) with `params` and bindings 1, 2, … (null: unused).
+ * transforms) with `params`, bindings 1, 2, … (null: unused) and `extra` override constants.
  */
 export function dispatchWorkgroup(
   rec: Recorder, p: WorkgroupPlan, b: Batch, entry: WorkgroupEntry, inverse: boolean,
-  params: { scale: number; twN?: number; planes?: number }, bindings: ReadonlyArray<Binding | null>,
+  params: ParamValues<'fft'> & { scale: number }, bindings: ReadonlyArray<Binding | null>, extra: Record<string, number> = {},
 ): void {
   rec.dispatch(
-    workgroupSpec(p, entry, inverse, isStrided(b)),
+    workgroupSpec(p, entry, inverse, isStrided(b), extra),
     { ...layoutParams(b), n: p.n, twN: 0, ...params },
     bindings,
     Math.ceil(b.count / p.perWg),

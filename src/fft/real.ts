@@ -11,7 +11,8 @@
  * values and transformed at length h — `wgIrfft` in workgroup memory, else `rpre` into dst and the
  * transform in place; dst's real values are then the interleaved z. Odd W: each row's Hermitian
  * extension in scratch, transformed at length W, real parts into dst.
- * FFT convolution skips the columns (`columns: false`) and filters them in one kernel (`encodeColumnFilter`).
+ * FFT convolution records rows and columns apart (`columns: false`, `encodeColumns`), or filters the
+ * columns in one kernel (`encodeColumnFilter`).
  */
 import type { KernelSpec } from '../gpu/pipelines.js';
 import type { Binding, PlanLimits, Recorder } from '../gpu/recorder.js';
@@ -90,7 +91,7 @@ export function recordRfft2(rec: Recorder, st: FftState, shape: RealFft2Shape, s
     encodeComplex(rec, st, plans.rows, contiguousBatch(rows, W), false, 1, S, S);
     encodePad(rec, S, dst, { planes: rows, rows: 1, srcRows: 1, srcCols: 2 * W, dstCols: 2 * Wc, mode: FFT_CONSTS.PAD_COPY });
   }
-  if (plans.cols && columns) encodeComplex(rec, st, plans.cols, columnBatch(batch, H, Wc), false, 1, dst, dst);
+  if (columns) encodeColumns(rec, st, shape, false, dst);
   return realVariant(plans);
 }
 
@@ -108,7 +109,7 @@ export function recordIrfft2(rec: Recorder, st: FftState, shape: RealFft2Shape, 
   checkBinding(rec, rows * Wc * 8, 'the spectrum');
   const plans = realPlans(rec, shape);
   const scale = 1 / (H * W);
-  if (plans.cols && columns) encodeComplex(rec, st, plans.cols, columnBatch(batch, H, Wc), true, 1, src, src);
+  if (columns) encodeColumns(rec, st, shape, true, src);
   if (W % 2 === 0) {
     const h = W / 2;
     if (plans.rows.kind === 'workgroup') {
@@ -149,26 +150,35 @@ export function encodeColumnFilter(rec: Recorder, st: FftState, shape: RealFft2S
   dispatchWorkgroup(rec, cols, columnBatch(batch, H, Math.floor(W / 2) + 1), 'wgFilter', false, { scale: 1, planes }, [weights, spectra, rootsTable(st, H)]);
 }
 
+/** The kernels of the rows of recordRfft2 (`inverse`: recordIrfft2) for `shape`. */
+export function rowKernels(limits: PlanLimits, shape: RealFft2Shape, inverse: boolean): KernelSpec<'fft'>[] {
+  const { rows } = realPlans({ limits }, shape);
+  const even = shape.W % 2 === 0;
+  if (even && rows.kind === 'workgroup') return [workgroupSpec(rows, inverse ? 'wgIrfft' : 'wgRfft', inverse, false)];
+  if (!inverse) return even ? [...complexKernels(rows, false, false, false), fftSpec('rpost')] : [fftSpec('pad'), ...complexKernels(rows, true, false, false)];
+  return even ? [fftSpec('rpre'), ...complexKernels(rows, true, true, false)] : [fftSpec('hermitian'), ...complexKernels(rows, true, true, false), fftSpec('pad')];
+}
+
+/** The kernels of the columns (in place) of recordRfft2 (`inverse`: recordIrfft2) for `shape`; none for one row. */
+export function columnKernels(limits: PlanLimits, shape: RealFft2Shape, inverse: boolean): KernelSpec<'fft'>[] {
+  const { cols } = realPlans({ limits }, shape);
+  return cols ? complexKernels(cols, true, inverse, isStrided(columnBatch(shape.batch, shape.H, Math.floor(shape.W / 2) + 1))) : [];
+}
+
 /**
  * Every kernel `recordRfft2` (or, `inverse`, `recordIrfft2`) dispatches for `shape` (src and dst
- * different buffers, as both require): the rows' transform out of place forward for even W (src → dst),
- * everything else in place. `columns`: false for the rows alone (FFT convolution's `columnFilterKernel` does them).
+ * different buffers, as both require): rows then columns forward, columns then rows inverse.
  */
-export function realKernels(limits: PlanLimits, shape: RealFft2Shape, inverse: boolean, columns = true): KernelSpec<'fft'>[] {
-  const plans = realPlans({ limits }, shape);
-  const even = shape.W % 2 === 0;
-  const cols = plans.cols && columns ? complexKernels(plans.cols, true, inverse, isStrided(columnBatch(shape.batch, shape.H, Math.floor(shape.W / 2) + 1))) : [];
-  const fused = even && plans.rows.kind === 'workgroup' ? plans.rows : undefined;
-  if (!inverse) {
-    const rows = fused ? [workgroupSpec(fused, 'wgRfft', false, false)]
-      : even ? [...complexKernels(plans.rows, false, false, false), fftSpec('rpost')]
-      : [fftSpec('pad'), ...complexKernels(plans.rows, true, false, false)];
-    return [...rows, ...cols];
-  }
-  const rows = fused ? [workgroupSpec(fused, 'wgIrfft', true, false)]
-    : even ? [fftSpec('rpre'), ...complexKernels(plans.rows, true, true, false)]
-    : [fftSpec('hermitian'), ...complexKernels(plans.rows, true, true, false), fftSpec('pad')];
-  return [...cols, ...rows];
+export function realKernels(limits: PlanLimits, shape: RealFft2Shape, inverse: boolean): KernelSpec<'fft'>[] {
+  const rows = rowKernels(limits, shape, inverse);
+  const cols = columnKernels(limits, shape, inverse);
+  return inverse ? [...cols, ...rows] : [...rows, ...cols];
+}
+
+/** Records the column transforms of recordRfft2 (`inverse`: of recordIrfft2, unnormalised) for `shape`, in place on `spectra`; nothing for one row. */
+export function encodeColumns(rec: Recorder, st: FftState, shape: RealFft2Shape, inverse: boolean, spectra: Binding): void {
+  const { cols } = realPlans(rec, shape);
+  if (cols) encodeComplex(rec, st, cols, columnBatch(shape.batch, shape.H, Math.floor(shape.W / 2) + 1), inverse, 1, spectra, spectra);
 }
 
 /** The kernel `encodeColumnFilter` dispatches for planes of `shape` (canFilterColumns). */
