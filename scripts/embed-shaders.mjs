@@ -1,24 +1,31 @@
 #!/usr/bin/env node
 // Generates src/shaders.generated.ts from shaders/*.wgsl, so the WGSL files stay the one source of
-// truth and the package works from plain Node and from bundlers alike. Besides the sources it
-// exports what the host must agree on, read from the WGSL itself: each file's `const NAME: u32 = Nu;`
-// values and the layout of each family's `Params` uniform struct.
+// truth and the package works from plain Node and from bundlers alike. One family per file, except
+// that `family.part.wgsl` files are appended to `family.wgsl` (one module: a family too long for
+// one file). Besides the sources it exports what the host must agree on, read from the WGSL itself:
+// each family's `const NAME: u32 = Nu;` values and the layout of its `Params` uniform struct.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = join(root, 'shaders');
-const files = readdirSync(dir).filter((f) => f.endsWith('.wgsl')).sort();
+// Family, then its main file before its parts (by name).
+const familyOf = (f) => f.replace(/\.wgsl$/, '').split('.')[0];
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.wgsl'))
+  .sort((a, b) => familyOf(a).localeCompare(familyOf(b)) || Number(a.split('.').length > 2) - Number(b.split('.').length > 2) || a.localeCompare(b));
 const sources = {};
 const consts = {};
 for (const f of files) {
-  const name = f.replace(/\.wgsl$/, '');
+  const name = familyOf(f);
+  if (f.split('.').length > 2 && !(name in sources)) throw new Error(`${f}: no ${name}.wgsl to join`);
   const code = readFileSync(join(dir, f), 'utf8');
-  sources[name] = code;
-  consts[name] = Object.fromEntries(
-    [...code.matchAll(/^const\s+(\w+)\s*:\s*u32\s*=\s*(\d+)u\s*;/gm)].map((m) => [m[1], Number(m[2])]),
-  );
+  sources[name] = name in sources ? `${sources[name]}\n${code}` : code;
+  consts[name] = {
+    ...consts[name],
+    ...Object.fromEntries([...code.matchAll(/^const\s+(\w+)\s*:\s*u32\s*=\s*(\d+)u\s*;/gm)].map((m) => [m[1], Number(m[2])])),
+  };
 }
 // Each family's uniform struct `Params` (common.wgsl's structs may be members), laid out by WGSL's
 // uniform-address-space rules and flattened: the host writes each scalar at its byte offset.
@@ -51,8 +58,8 @@ function layout(code, name, base, file) {
   return { fields: out, end: offset };
 }
 const params = {};
-for (const f of files) {
-  const name = f.replace(/\.wgsl$/, '');
+for (const name of Object.keys(sources)) {
+  const f = `${name}.wgsl`;
   // common.wgsl is joined in front of the others; a render-only file (no @compute) has no Params.
   if (name === 'common' || !/@compute/.test(sources[name])) continue;
   const { fields, end } = layout(`${sources.common ?? ''}\n${sources[name]}`, 'Params', 0, f);

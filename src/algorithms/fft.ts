@@ -1,12 +1,20 @@
 /**
- * FFT convolution (shaders/fftconv.wgsl around the transforms of src/fft/): the canonical
- * cross-correlation at stride 1 as a product of spectra, in tiles (overlap-save) whose transform
- * sizes minimise the work and fit the device. Per piece the weights are dilated, flipped as the
- * geometry says, padded and transformed once (or taken from the spectra cache when the same weight,
- * a GpuTensor or equal host values, was seen before); then per chunk of (image, tile) pairs: pad the
- * input span (boundary rule applied), rfft2, multiply-accumulate over the group's channels with the conjugate weight spectra,
- * irfft2, and crop (subsampling for stride > 1, which computes every stride-1 output: allowed, but
- * 'auto' never picks it there) with the bias added.
+ * FFT convolution (shaders/fftconv.wgsl and shaders/fft.wgsl): the canonical cross-correlation at
+ * stride 1 as a product of spectra, in tiles (overlap-save) whose transform sizes minimise the work
+ * and fit the device. Per piece the weights are dilated, flipped as the geometry says, padded and
+ * transformed once (or taken from the spectra cache when the same weight, a GpuTensor or equal host
+ * values, was seen before); then per chunk of (image, tile) pairs:
+ *   1. the rows' real transforms, reading each row of the tile's input span (boundary rule applied)
+ *      straight from the input (wgRfftConv) — or, for rows too long for workgroup memory, a pad pass
+ *      into real planes and their transforms;
+ *   2. the columns: with one input and one output channel per group (single-channel filters,
+ *      depthwise layers), one kernel transforms each column, multiplies it by the conjugate weight
+ *      spectrum and transforms it back (wgFilter); otherwise the columns' transforms around a
+ *      multiply-accumulate over the group's channels;
+ *   3. the rows' inverse transforms, writing the outputs (crop, subsampling for stride > 1, bias)
+ *      straight into the output (wgIrfftConv) — or into real planes and a crop pass.
+ * A single-channel chunk is three dispatches. Stride > 1 computes every stride-1 output: allowed,
+ * but 'auto' never picks FFT there.
  *
  * Error is normwise, not elementwise (see the README's FFT section): one NaN or Inf in a tile's
  * input span spreads to all of that tile's outputs.

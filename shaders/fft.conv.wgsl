@@ -1,0 +1,160 @@
+// FFT convolution's kernels of the fft family (shaders/fft.wgsl; joined to it: one module, one
+// Params; see src/algorithms/fft.ts): the rows of a chunk read from the input and written to the
+// output by the transforms themselves, and the column filter. fftconv.wgsl has the rest.
+
+// FFT convolution's rows (src/algorithms/fft.ts), real planes never materialised: wgRfftConv reads
+// each row of the chunk's input planes straight from the input (the tile's span, boundary rule
+// applied, zeros past it: what fftconv.wgsl's padInput writes); wgIrfftConv writes each row's
+// outputs straight into the output, plus bias (what its crop writes). Transform t is row t mod FH of
+// plane t / FH of the chunk (C planes per pair forward, K inverse); spectra rows are contiguous
+// (os1 / is1 apart). A row is described by (first element of its input / output row, or ROW_ZERO /
+// ROW_FILL; x of its element 0; bias bits), kept after the two halves of `sh` when WPER > 1 (two
+// values per slot).
+@group(0) @binding(7) var<storage, read> biasF: array<f32>;
+
+const ROW_ZERO: u32 = 0xffffffffu;
+const ROW_FILL: u32 = 0xfffffffeu;
+
+// (n, ty, tx) of pair p of the whole job.
+fn convTile(p: u32) -> vec3<u32> {
+  let tile = p % P.tiles;
+  return vec3<u32>(p / P.tiles, tile / P.tilesX, tile % P.tilesX);
+}
+
+// Input row t of the chunk: its first element in the input (or ROW_ZERO past the span, ROW_FILL on a
+// 'fill' row) and the input x of its element 0.
+fn convInRow(t: u32) -> vec3<u32> {
+  let i = t % P.FH;
+  let plane = t / P.FH;
+  let tl = convTile(P.pair0 + plane / P.g.C);
+  let x0 = bitcast<u32>(i32(tl.z * P.TW) - P.g.padLeft);
+  if (i >= P.TH + (P.g.KH - 1u) * P.g.dH) { return vec3<u32>(ROW_ZERO, x0, 0u); }
+  let iy = boundaryIndex(i32(tl.y * P.TH + i) - P.g.padTop, i32(P.g.H));
+  if (iy < 0) { return vec3<u32>(ROW_FILL, x0, 0u); }
+  return vec3<u32>(((tl.x * P.g.C + plane % P.g.C) * P.g.H + u32(iy)) * P.g.W, x0, 0u);
+}
+
+// Output row t of the chunk: its first element in the output (ROW_ZERO: not an output row), the
+// stride-1 x of its element 0, and the bias of its channel.
+fn convOutRow(t: u32) -> vec3<u32> {
+  let i = t % P.FH;
+  let plane = t / P.FH;
+  let k = plane % P.g.K;
+  let tl = convTile(P.pair0 + plane / P.g.K);
+  let y = tl.y * P.TH + i;
+  let b = bitcast<u32>(biasF[k]);
+  if (i >= P.TH || y % P.g.sH != 0u || y / P.g.sH >= P.g.OH) { return vec3<u32>(ROW_ZERO, 0u, b); }
+  return vec3<u32>(((tl.x * P.g.K + k) * P.g.OH + y / P.g.sH) * P.g.OW, tl.z * P.TW, b);
+}
+
+fn putConvRow(m: u32, r: vec3<u32>) {
+  sh[2u * WPER * WN + 2u * m] = bitcast<vec2<f32>>(r.xy);
+  sh[2u * WPER * WN + 2u * m + 1u] = bitcast<vec2<f32>>(vec2<u32>(r.z, 0u));
+}
+// Slot m's row; r0 is slot 0's.
+fn convRowOf(m: u32, r0: vec3<u32>) -> vec3<u32> {
+  if (WPER == 1u) { return r0; }
+  return vec3<u32>(bitcast<vec2<u32>>(sh[2u * WPER * WN + 2u * m]), bitcast<vec2<u32>>(sh[2u * WPER * WN + 2u * m + 1u]).x);
+}
+
+// Element j of input row r.
+fn convIn(r: vec3<u32>, j: u32) -> f32 {
+  if (r.x == ROW_ZERO || j >= P.TW + (P.g.KW - 1u) * P.g.dW) { return 0.0; }
+  let ix = boundaryIndex(bitcast<i32>(r.y) + i32(j), i32(P.g.W));
+  if (r.x == ROW_FILL || ix < 0) { return P.g.fill; }
+  return srcF[r.x + u32(ix)];
+}
+
+// Stores stride-1 element j of output row r (an output row) when it is an output position.
+fn convOut(r: vec3<u32>, j: u32, v: f32) {
+  if (j >= P.TW) { return; }
+  var ox = r.y + j;
+  if (P.g.sW > 1u) {
+    if (ox % P.g.sW != 0u) { return; }
+    ox = ox / P.g.sW;
+  }
+  if (ox < P.g.OW) { dstF[r.x + ox] = bitcast<f32>(r.z) + v; }
+}
+
+@compute @workgroup_size(WG)
+fn wgRfftConv(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+              @builtin(local_invocation_index) li: u32) {
+  let t0 = linearWorkgroup(wid, nwg) * WPER;
+  if (WPER > 1u) {
+    if (li < WPER && t0 + li < P.count) { putConvRow(li, convInRow(t0 + li)); }
+    workgroupBarrier();
+  }
+  let r0 = convInRow(t0);
+  for (var k = 0u; k < (WPER * WN + WG - 1u) / WG; k++) {
+    let l = li + k * WG;
+    let mi = slotElem(l);
+    if (l < WPER * WN && t0 + mi.x < P.count) {
+      let r = convRowOf(mi.x, r0);
+      sh[mi.x * WN + mi.y] = vec2<f32>(convIn(r, 2u * mi.y), convIn(r, 2u * mi.y + 1u));
+    }
+  }
+  workgroupBarrier();
+  untangle(li, t0, wgStages(li, 0u, false), vec2<u32>(0u), true);
+}
+
+@compute @workgroup_size(WG)
+fn wgIrfftConv(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+               @builtin(local_invocation_index) li: u32) {
+  let t0 = linearWorkgroup(wid, nwg) * WPER;
+  if (WPER > 1u) {
+    if (li < WPER && t0 + li < P.count) { putConvRow(li, convOutRow(t0 + li)); }
+    workgroupBarrier();
+  }
+  let r0 = convOutRow(min(t0, P.count - 1u));
+  fold(li, t0, vec2<u32>(0u), true);
+  let res = wgStages(li, 0u, true);
+  for (var k = 0u; k < (WPER * WN + WG - 1u) / WG; k++) {
+    let l = li + k * WG;
+    let mi = slotElem(l);
+    if (l < WPER * WN && t0 + mi.x < P.count) {
+      let r = convRowOf(mi.x, r0);
+      if (r.x != ROW_ZERO) {
+        let v = sh[res + mi.x * WN + mi.y] * P.scale;
+        convOut(r, 2u * mi.y, v.x);
+        convOut(r, 2u * mi.y + 1u, v.y);
+      }
+    }
+  }
+}
+
+// FFT convolution's filtering of 2-D spectra along their columns, in place on dst (the plane
+// spectra after their row transforms; src/algorithms/fft.ts): each column transformed forward,
+// multiplied by the conjugate of the weight spectrum's matching column (src: full 2-D spectra of
+// P.planes planes in dst's layout, data plane p using weight plane p mod P.planes), transformed back
+// and scaled by P.scale. Saves a pass of each transform and the spectral product's own pass.
+@compute @workgroup_size(WG)
+fn wgFilter(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+            @builtin(local_invocation_index) li: u32) {
+  let t0 = linearWorkgroup(wid, nwg) * WPER;
+  let b0 = setBases(li, t0, true);
+  for (var k = 0u; k < (WPER * WN + WG - 1u) / WG; k++) {
+    let l = li + k * WG;
+    let mi = slotElem(l);
+    if (l < WPER * WN && t0 + mi.x < P.count) { sh[mi.x * WN + mi.y] = dst[baseOf(mi.x, b0).x + mi.y * P.istr]; }
+  }
+  workgroupBarrier();
+  let fwd = wgStages(li, 0u, false);
+  for (var k = 0u; k < (WPER * WN + WG - 1u) / WG; k++) {
+    let l = li + k * WG;
+    let mi = slotElem(l);
+    if (l < WPER * WN && t0 + mi.x < P.count) {
+      let i = fwd + mi.x * WN + mi.y;
+      let x = sh[i];
+      let w = src[baseOf(mi.x, b0).y + mi.y * P.istr];
+      // x · conj(w)
+      sh[i] = vec2<f32>(x.x * w.x + x.y * w.y, x.y * w.x - x.x * w.y);
+    }
+  }
+  workgroupBarrier();
+  let res = wgStages(li, fwd, true);
+  for (var k = 0u; k < (WPER * WN + WG - 1u) / WG; k++) {
+    let l = li + k * WG;
+    let mi = slotElem(l);
+    if (l < WPER * WN && t0 + mi.x < P.count) { dst[baseOf(mi.x, b0).x + mi.y * P.istr] = sh[res + mi.x * WN + mi.y] * P.scale; }
+  }
+}
