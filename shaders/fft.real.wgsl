@@ -4,6 +4,34 @@
 // (wgRfft, wgIrfft), else in passes of their own (rpost, rpre); odd lengths through the Hermitian
 // extension (hermitian) and fft.wgsl's pad.
 
+// The untangling of a real transform of length W = 2h from the complex transform Z of its values
+// read as h complex ones: (X[k], X[h−k]) from Z[k] and zm = Z[(h−k) mod h] (tw2: W-th roots):
+// X[k] = E + w^k·O and X[h−k] = conj(E − w^k·O) with E = (Z[k] + conj zm)/2, O = −i(Z[k] − conj zm)/2,
+// w = e^{−2πi/W}; for k = 0, (Re Z0 + Im Z0, 0) and (Re Z0 − Im Z0, 0).
+fn untangled(zk: vec2<f32>, zm: vec2<f32>, k: u32) -> array<vec2<f32>, 2> {
+  if (k == 0u) { return array<vec2<f32>, 2>(vec2<f32>(zk.x + zk.y, 0.0), vec2<f32>(zk.x - zk.y, 0.0)); }
+  let cm = vec2<f32>(zm.x, -zm.y);
+  let ev = 0.5 * (zk + cm);
+  let d = 0.5 * (zk - cm);
+  let wo = cmul(tw2[k], vec2<f32>(d.y, -d.x));
+  let xm = ev - wo;
+  return array<vec2<f32>, 2>(ev + wo, vec2<f32>(xm.x, -xm.y));
+}
+
+// The folding before an inverse real transform of length W = 2h (untangled's inverse): (Z[k],
+// Z[h−k]) from X[k] and X[h−k] (the imaginary parts of X[0] and X[h] ignored, as NumPy), Z[k] =
+// (X[k] + conj X[h−k]) + i·conj(w^k)·(X[k] − conj X[h−k]); for k = 0, Z[0] = (X0 + Xh, X0 − Xh) (real parts).
+fn folded(xk: vec2<f32>, xm: vec2<f32>, k: u32, h: u32) -> array<vec2<f32>, 2> {
+  if (k == 0u) { return array<vec2<f32>, 2>(vec2<f32>(xk.x + xm.x, xk.x - xm.x), vec2<f32>(0.0)); }
+  let ck = vec2<f32>(xk.x, -xk.y);
+  let cm = vec2<f32>(xm.x, -xm.y);
+  let wk = tw2[k];
+  let wm = tw2[h - k];
+  let dk = cmul(vec2<f32>(wk.x, -wk.y), xk - cm);
+  let dm = cmul(vec2<f32>(wm.x, -wm.y), xm - ck);
+  return array<vec2<f32>, 2>((xk + cm) + vec2<f32>(-dk.y, dk.x), (xm + ck) + vec2<f32>(-dm.y, dm.x));
+}
+
 // Real forward transforms of even length W = 2·WN, rows then untangled (rpost's algebra): each
 // row's W reals read as WN complex values from src, transformed in workgroup memory, and its
 // ⌊W/2⌋+1 = WN + 1 spectrum values written to dst at outBase(t) + k·ostr (tw2: W-th roots). Rows only
@@ -13,12 +41,7 @@ fn wgRfft(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
           @builtin(local_invocation_index) li: u32) {
   let t0 = linearWorkgroup(wid, nwg) * WPER;
   let b0 = setBases(li, t0, false);
-  for (var k = 0u; k < (WPER * WN + WG - 1u) / WG; k++) {
-    let l = li + k * WG;
-    let mi = slotElem(l);
-    if (l < WPER * WN && t0 + mi.x < P.count) { sh[mi.x * WN + mi.y] = src[baseOf(mi.x, b0).x + mi.y * P.istr]; }
-  }
-  workgroupBarrier();
+  loadSlots(li, t0, b0);
   untangle(li, t0, wgStages(li, 0u, false), b0, false);
 }
 
@@ -34,21 +57,9 @@ fn untangle(li: u32, t0: u32, res: u32, b0: vec2<u32>, contiguous: bool) {
       let z = res + m * WN;
       var ob = (t0 + m) * P.os1;
       if (!contiguous) { ob = baseOf(m, b0).y; }
-      if (k == 0u) {
-        let z0 = sh[z];
-        dst[ob] = vec2<f32>(z0.x + z0.y, 0.0) * P.scale;
-        dst[ob + WN * P.ostr] = vec2<f32>(z0.x - z0.y, 0.0) * P.scale;
-      } else {
-        let zk = sh[z + k];
-        let zm = sh[z + WN - k];
-        let cm = vec2<f32>(zm.x, -zm.y);
-        let ev = 0.5 * (zk + cm);
-        let d = 0.5 * (zk - cm);
-        let wo = cmul(tw2[k], vec2<f32>(d.y, -d.x));
-        let xm = ev - wo;
-        dst[ob + k * P.ostr] = (ev + wo) * P.scale;
-        dst[ob + (WN - k) * P.ostr] = vec2<f32>(xm.x, -xm.y) * P.scale;
-      }
+      let x = untangled(sh[z + k], sh[z + (WN - k) % WN], k);
+      dst[ob + k * P.ostr] = x[0] * P.scale;
+      dst[ob + (WN - k) * P.ostr] = x[1] * P.scale;
     }
   }
 }
@@ -78,24 +89,9 @@ fn fold(li: u32, t0: u32, b0: vec2<u32>, contiguous: bool) {
       var sb = (t0 + m) * P.is1;
       if (!contiguous) { sb = baseOf(m, b0).x; }
       let z = m * WN;
-      if (k == 0u) {
-        let a = src[sb].x;
-        let c = src[sb + WN * P.istr].x;
-        sh[z] = vec2<f32>(a + c, a - c);
-      } else {
-        let j = WN - k;
-        let xk = src[sb + k * P.istr];
-        let xm = src[sb + j * P.istr];
-        let ck = vec2<f32>(xk.x, -xk.y);
-        let cm = vec2<f32>(xm.x, -xm.y);
-        // i·conj(w^k)·(X[k] − conj X[WN−k]), and the same for WN − k.
-        let wk = tw2[k];
-        let wm = tw2[j];
-        let dk = cmul(vec2<f32>(wk.x, -wk.y), xk - cm);
-        let dm = cmul(vec2<f32>(wm.x, -wm.y), xm - ck);
-        sh[z + k] = (xk + cm) + vec2<f32>(-dk.y, dk.x);
-        sh[z + j] = (xm + ck) + vec2<f32>(-dm.y, dm.x);
-      }
+      let y = folded(src[sb + k * P.istr], src[sb + (WN - k) * P.istr], k, WN);
+      sh[z + k] = y[0];
+      if (k > 0u) { sh[z + WN - k] = y[1]; }
     }
   }
   workgroupBarrier();
@@ -112,25 +108,11 @@ fn rpost(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: ve
   if (e >= P.total) { return; }
   let h = P.half;
   let per = h / 2u + 1u;
-  let row = e / per;
   let k = e % per;
-  let b = row * P.os1;
-  if (k == 0u) {
-    let z = dst[b];
-    dst[b] = vec2<f32>(z.x + z.y, 0.0);
-    dst[b + h] = vec2<f32>(z.x - z.y, 0.0);
-    return;
-  }
-  let zk = dst[b + k];
-  let zm = dst[b + h - k];
-  let cm = vec2<f32>(zm.x, -zm.y);
-  let ev = 0.5 * (zk + cm);
-  let d = 0.5 * (zk - cm);
-  let od = vec2<f32>(d.y, -d.x);   // −i·d
-  let wo = cmul(tw2[k], od);
-  let xm = ev - wo;
-  dst[b + k] = ev + wo;
-  dst[b + h - k] = vec2<f32>(xm.x, -xm.y);
+  let b = (e / per) * P.os1;
+  let x = untangled(dst[b + k], dst[b + (h - k) % h], k);
+  dst[b + k] = x[0];
+  dst[b + h - k] = x[1];
 }
 
 // Real inverse transform of even length W = 2h, before a complex inverse transform of length h:
@@ -144,28 +126,12 @@ fn rpre(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   if (e >= P.total) { return; }
   let h = P.half;
   let per = h / 2u + 1u;
-  let row = e / per;
   let k = e % per;
-  let sb = row * P.is1;
-  let db = row * P.os1;
-  if (k == 0u) {
-    let a = src[sb].x;
-    let c = src[sb + h].x;
-    dst[db] = vec2<f32>(a + c, a - c) * P.scale;
-    return;
-  }
-  let m = h - k;
-  let xk = src[sb + k];
-  let xm = src[sb + m];
-  let ck = vec2<f32>(xk.x, -xk.y);
-  let cm = vec2<f32>(xm.x, -xm.y);
-  // i·conj(w^j)·d
-  let wk = tw2[k];
-  let wm = tw2[m];
-  let dk = cmul(vec2<f32>(wk.x, -wk.y), xk - cm);
-  let dm = cmul(vec2<f32>(wm.x, -wm.y), xm - ck);
-  dst[db + k] = ((xk + cm) + vec2<f32>(-dk.y, dk.x)) * P.scale;
-  dst[db + m] = ((xm + ck) + vec2<f32>(-dm.y, dm.x)) * P.scale;
+  let sb = (e / per) * P.is1;
+  let db = (e / per) * P.os1;
+  let y = folded(src[sb + k], src[sb + h - k], k, h);
+  dst[db + k] = y[0] * P.scale;
+  if (k > 0u) { dst[db + h - k] = y[1] * P.scale; }
 }
 
 // Hermitian extension for a complex-to-real transform of odd (or any) length W = P.n: rows of

@@ -251,18 +251,23 @@ fn storeSlots(li: u32, t0: u32, b0: vec2<u32>, res: u32) {
   }
 }
 
-// WPER transforms per workgroup, in workgroup memory: src → dst.
-@compute @workgroup_size(WG)
-fn wg(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-      @builtin(local_invocation_index) li: u32) {
-  let t0 = linearWorkgroup(wid, nwg) * WPER;
-  let b0 = setBases(li, t0, false);
+// The workgroup's transforms from src (at their input bases) into the first half of `sh`; ends with a barrier.
+fn loadSlots(li: u32, t0: u32, b0: vec2<u32>) {
   for (var k = 0u; k < (WPER * WN + WG - 1u) / WG; k++) {
     let l = li + k * WG;
     let mi = slotElem(l);
     if (l < WPER * WN && t0 + mi.x < P.count) { sh[mi.x * WN + mi.y] = src[baseOf(mi.x, b0).x + mi.y * P.istr]; }
   }
   workgroupBarrier();
+}
+
+// WPER transforms per workgroup, in workgroup memory: src → dst.
+@compute @workgroup_size(WG)
+fn wg(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+      @builtin(local_invocation_index) li: u32) {
+  let t0 = linearWorkgroup(wid, nwg) * WPER;
+  let b0 = setBases(li, t0, false);
+  loadSlots(li, t0, b0);
   storeSlots(li, t0, b0, wgStages(li, 0u, WINV));
 }
 

@@ -292,7 +292,7 @@ function cost(g: ConvGeometry, ctx: AlgorithmContext, plan: FftConvPlan): number
   const pairs = g.N * plan.tiles;
   const shape = (batch: number) => ({ batch, H: FH, W: FW });
   const weights = spectraCached(g, ctx, plan) ? 0 : rfft2Cost(shape(g.K * (g.C / g.groups)), ctx.adapter);
-  // Padding and cropping touch each element once.
+  // Padding and cropping touch each element once (in passes of their own, or inside the rows' kernels).
   const passes = pairs * (g.C + g.K) * FH * FW;
   if (filtersColumns(g, ctx, plan)) {
     const rows = rfft2Cost(shape(pairs * g.C), ctx.adapter, false);
