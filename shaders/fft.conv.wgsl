@@ -47,14 +47,17 @@ fn convOutRow(t: u32) -> vec3<u32> {
   return vec3<u32>(((tl.x * P.g.K + k) * P.g.OH + y / P.g.sH) * P.g.OW, tl.z * P.TW, b);
 }
 
+// Slot m's rows in `sh` after the two halves (WPER > 1): `per` values per slot (2: one row and its
+// third value; wgRowFilter 3: input row, output row, (bias, weight base)).
 fn putConvRow(m: u32, r: vec3<u32>) {
   sh[2u * WPER * WN + 2u * m] = bitcast<vec2<f32>>(r.xy);
   sh[2u * WPER * WN + 2u * m + 1u] = bitcast<vec2<f32>>(vec2<u32>(r.z, 0u));
 }
-// Slot m's row; r0 is slot 0's.
-fn convRowOf(m: u32, r0: vec3<u32>) -> vec3<u32> {
+// Slot m's row at value `at` of its `per` (its third component from the next value); r0 is slot 0's.
+fn convRowOf(m: u32, r0: vec3<u32>, per: u32, at: u32) -> vec3<u32> {
   if (WPER == 1u) { return r0; }
-  return vec3<u32>(bitcast<vec2<u32>>(sh[2u * WPER * WN + 2u * m]), bitcast<vec2<u32>>(sh[2u * WPER * WN + 2u * m + 1u]).x);
+  let b = 2u * WPER * WN + per * m + at;
+  return vec3<u32>(bitcast<vec2<u32>>(sh[b]), bitcast<vec2<u32>>(sh[b + 1u]).x);
 }
 
 // Element j of input row r.
@@ -84,17 +87,39 @@ fn wgRfftConv(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
     if (li < WPER && t0 + li < P.count) { putConvRow(li, convInRow(t0 + li)); }
     workgroupBarrier();
   }
-  let r0 = convInRow(t0);
+  loadConvRows(li, t0, convInRow(t0), 2u);
+  untangle(li, t0, wgStages(li, 0u, false), vec2<u32>(0u), true);
+}
+
+// The workgroup's input rows (slot 0's r0; `per` values per slot) into the first half of `sh`; ends
+// with a barrier.
+fn loadConvRows(li: u32, t0: u32, r0: vec3<u32>, per: u32) {
   for (var k = 0u; k < (WPER * WN + WG - 1u) / WG; k++) {
     let l = li + k * WG;
     let mi = slotElem(l);
     if (l < WPER * WN && t0 + mi.x < P.count) {
-      let r = convRowOf(mi.x, r0);
+      let r = convRowOf(mi.x, r0, per, 0u);
       sh[mi.x * WN + mi.y] = vec2<f32>(convIn(r, 2u * mi.y), convIn(r, 2u * mi.y + 1u));
     }
   }
   workgroupBarrier();
-  untangle(li, t0, wgStages(li, 0u, false), vec2<u32>(0u), true);
+}
+
+// The workgroup's inverse transforms at `res` into their output rows (slot 0's r0; value `at` of
+// `per` per slot), times P.scale.
+fn storeConvRows(li: u32, t0: u32, r0: vec3<u32>, res: u32, per: u32, at: u32) {
+  for (var k = 0u; k < (WPER * WN + WG - 1u) / WG; k++) {
+    let l = li + k * WG;
+    let mi = slotElem(l);
+    if (l < WPER * WN && t0 + mi.x < P.count) {
+      let r = convRowOf(mi.x, r0, per, at);
+      if (r.x != ROW_ZERO) {
+        let v = sh[res + mi.x * WN + mi.y] * P.scale;
+        convOut(r, 2u * mi.y, v.x);
+        convOut(r, 2u * mi.y + 1u, v.y);
+      }
+    }
+  }
 }
 
 @compute @workgroup_size(WG)
@@ -105,21 +130,55 @@ fn wgIrfftConv(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
     if (li < WPER && t0 + li < P.count) { putConvRow(li, convOutRow(t0 + li)); }
     workgroupBarrier();
   }
-  let r0 = convOutRow(min(t0, P.count - 1u));
+  let r0 = convOutRow(t0);
   fold(li, t0, vec2<u32>(0u), true);
-  let res = wgStages(li, 0u, true);
-  for (var k = 0u; k < (WPER * WN + WG - 1u) / WG; k++) {
-    let l = li + k * WG;
-    let mi = slotElem(l);
-    if (l < WPER * WN && t0 + mi.x < P.count) {
-      let r = convRowOf(mi.x, r0);
-      if (r.x != ROW_ZERO) {
-        let v = sh[res + mi.x * WN + mi.y] * P.scale;
-        convOut(r, 2u * mi.y, v.x);
-        convOut(r, 2u * mi.y + 1u, v.y);
-      }
+  storeConvRows(li, t0, r0, wgStages(li, 0u, true), 2u, 0u);
+}
+
+// x · conj(w).
+fn mulConj(x: vec2<f32>, w: vec2<f32>) -> vec2<f32> { return vec2<f32>(x.x * w.x + x.y * w.y, x.y * w.x - x.x * w.y); }
+
+// FFT convolution of one-row planes (conv1d, the 1-D ops) with one channel per group, each tile in
+// one kernel: the row read from the input (as wgRfftConv), transformed and untangled, each pair of
+// bins (k, WN − k) multiplied by the conjugate weight spectrum (src: half spectra of WN + 1 values,
+// plane t mod P.planes) and folded straight back, transformed back and written to the output (as
+// wgIrfftConv). Saves the spectra's round trip through memory and the spectral product's pass.
+@compute @workgroup_size(WG)
+fn wgRowFilter(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+               @builtin(local_invocation_index) li: u32) {
+  let t0 = linearWorkgroup(wid, nwg) * WPER;
+  if (WPER > 1u) {
+    if (li < WPER && t0 + li < P.count) {
+      let t = t0 + li;
+      let orow = convOutRow(t);
+      let b = 2u * WPER * WN + 3u * li;
+      sh[b] = bitcast<vec2<f32>>(convInRow(t).xy);
+      sh[b + 1u] = bitcast<vec2<f32>>(orow.xy);
+      sh[b + 2u] = bitcast<vec2<f32>>(vec2<u32>(orow.z, (t % P.planes) * (WN + 1u)));
+    }
+    workgroupBarrier();
+  }
+  let w0 = (t0 % P.planes) * (WN + 1u);
+  loadConvRows(li, t0, convInRow(t0), 3u);
+  let res = wgStages(li, 0u, false);
+  let o = WPER * WN - res;
+  let per = WN / 2u + 1u;
+  for (var q = 0u; q < (WPER * per + WG - 1u) / WG; q++) {
+    let l = li + q * WG;
+    let m = l / per;
+    let k = l % per;
+    if (l < WPER * per && t0 + m < P.count) {
+      var wb = w0;
+      if (WPER > 1u) { wb = bitcast<vec2<u32>>(sh[2u * WPER * WN + 3u * m + 2u]).y; }
+      let z = res + m * WN;
+      let x = untangled(sh[z + k], sh[z + (WN - k) % WN], k);
+      let y = folded(mulConj(x[0], src[wb + k]), mulConj(x[1], src[wb + WN - k]), k, WN);
+      sh[o + m * WN + k] = y[0];
+      if (k > 0u) { sh[o + m * WN + WN - k] = y[1]; }
     }
   }
+  workgroupBarrier();
+  storeConvRows(li, t0, convOutRow(t0), wgStages(li, o, true), 3u, 1u);
 }
 
 // FFT convolution's filtering of 2-D spectra along their columns, in place on dst (the plane
@@ -145,9 +204,7 @@ fn wgFilter(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
     if (l < WPER * WN && t0 + mi.x < P.count) {
       let i = fwd + mi.x * WN + mi.y;
       let x = sh[i];
-      let w = src[baseOf(mi.x, b0).y + mi.y * P.istr];
-      // x · conj(w)
-      sh[i] = vec2<f32>(x.x * w.x + x.y * w.y, x.y * w.x - x.x * w.y);
+      sh[i] = mulConj(x, src[baseOf(mi.x, b0).y + mi.y * P.istr]);
     }
   }
   workgroupBarrier();

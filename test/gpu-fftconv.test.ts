@@ -43,11 +43,20 @@ describe('FFT convolution, large kernels', () => {
     }
   });
 
-  it('long signals run in overlap-save tiles (batched signals, one kernel)', async () => {
+  it('long signals run in overlap-save tiles (batched signals, one kernel), each chunk of tiles filtered whole in one dispatch', async () => {
     const signals = randomTensor([3, 200_000], 9);
-    const { info } = await runWithInfo(engine, 'correlate1d', signals, randomTensor([257], 10), { mode: 'same', ...fft });
+    const kernel = randomTensor([257], 10);
+    const { info } = await runWithInfo(engine, 'correlate1d', signals, kernel, { mode: 'same', ...fft });
     expect(fftVariant(info).tiles).toBeGreaterThan(1);
-    await checkOp(engine, 'correlate1d', signals, randomTensor([257], 10), { mode: 'same', ...fft }, 'tiled 1-D');
+    await checkOp(engine, 'correlate1d', signals, kernel, { mode: 'same', ...fft }, 'tiled 1-D');
+    // Equal weights a third time: their spectra are cached, and the one chunk is one dispatch.
+    const cached = await runWithInfo(engine, 'correlate1d', signals, kernel, { mode: 'same', ...fft });
+    expect(cached.info.dispatches).toBe(1);
+    // Depthwise conv1d with bias, several signals and a fill boundary on the row filter.
+    const x = randomTensor([2, 3, 5000], 11);
+    const w = randomTensor([3, 1, 129], 12);
+    await checkOp(engine, 'conv1d', x, w, { groups: 3, padding: 64, paddingMode: 'reflect', bias: randomTensor([3], 13).data, ...fft }, 'depthwise conv1d');
+    await checkOp(engine, 'convolve1d', randomTensor([3000], 14), randomTensor([301], 15), { mode: 'full', ...fft }, 'convolve1d full');
   });
 });
 

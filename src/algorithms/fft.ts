@@ -194,22 +194,33 @@ const filtersColumns = (g: ConvGeometry, ctx: Pick<AlgorithmContext, 'limits'>, 
  * transforms themselves (shaders/fft.wgsl's wgRfftConv / wgIrfftConv: no padded planes, no separate
  * pad and crop passes): even FW whose half fits one workgroup with room for the rows' descriptions.
  */
-function convRows(limits: AlgorithmContext['limits'], plan: FftConvPlan): WorkgroupPlan | undefined {
+function convRows(limits: AlgorithmContext['limits'], plan: FftConvPlan, entry: 'wgRfftConv' | 'wgRowFilter' = 'wgRfftConv'): WorkgroupPlan | undefined {
   if (plan.FW % 2 !== 0) return undefined;
   const rows = planFor({ limits }, plan.FW / 2);
-  return rows.kind === 'workgroup' && sharedValues(rows, 'wgRfftConv') * 8 <= limits.maxComputeWorkgroupStorageSize ? rows : undefined;
+  return rows.kind === 'workgroup' && sharedValues(rows, entry) * 8 <= limits.maxComputeWorkgroupStorageSize ? rows : undefined;
 }
+
+/**
+ * The rows' plan when each tile is filtered whole in one kernel (shaders/fft.conv.wgsl's
+ * wgRowFilter: read, transform, product with the weight spectrum, transform back, write): one-row
+ * planes (conv1d and the 1-D ops) with one input and one output channel per group.
+ */
+const filtersRows = (g: ConvGeometry, limits: AlgorithmContext['limits'], plan: FftConvPlan): WorkgroupPlan | undefined =>
+  plan.FH === 1 && g.C === g.groups && g.K === g.groups ? convRows(limits, plan, 'wgRowFilter') : undefined;
 
 /** Every kernel of `plan`: the weights' padding and transform (skipped for cached spectra), then per chunk the forward rows, columns (or the column filter) and inverse rows, as `encode` records them. */
 function kernels(g: ConvGeometry, ctx: AlgorithmContext, plan: FftConvPlan): KernelSpec[] {
   const shape = { batch: 1, H: plan.FH, W: plan.FW };
+  const weights = [specs.padWeights(g), ...realKernels(ctx.limits, shape, false)];
+  const whole = filtersRows(g, ctx.limits, plan);
+  if (whole) return [...weights, workgroupSpec(whole, 'wgRowFilter', false, false, { BOUNDARY: BOUNDARY_CODE[g.boundary] })];
   const rows = convRows(ctx.limits, plan);
   const forward = rows ? [workgroupSpec(rows, 'wgRfftConv', false, false, { BOUNDARY: BOUNDARY_CODE[g.boundary] })] : [specs.padInput(g), ...rowKernels(ctx.limits, shape, false)];
   const inverse = rows ? [workgroupSpec(rows, 'wgIrfftConv', true, false)] : [...rowKernels(ctx.limits, shape, true), specs.crop];
   const cols = filtersColumns(g, ctx, plan)
     ? [columnFilterKernel(ctx.limits, shape)]
     : [...columnKernels(ctx.limits, shape, false), specs.mac, ...columnKernels(ctx.limits, shape, true)];
-  return [specs.padWeights(g), ...realKernels(ctx.limits, shape, false), ...forward, ...cols, ...inverse];
+  return [...weights, ...forward, ...cols, ...inverse];
 }
 
 /** What the weight spectra of a plan depend on besides the weights' values: the spectra cache's layout key. */
@@ -232,6 +243,11 @@ function encode(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPl
   const { FH, FW, TH, TW, tilesX, tiles, pairsPerChunk } = plan;
   const ws = weightSpectra(rec, g, b, plan, state);
   const nb = bins(FH, FW);
+  const whole = filtersRows(g, rec.limits, plan);
+  if (whole) {
+    encodeRowFilter(rec, g, b, plan, state, whole, ws);
+    return;
+  }
   const filter = filtersColumns(g, rec, plan);
   const rows = convRows(rec.limits, plan);
   const inReal = rows ? undefined : rec.scratch(pairsPerChunk * g.C * FH * FW * 4, 'fft.input.real');
@@ -274,6 +290,18 @@ function encode(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPl
   }
 }
 
+/** Records every chunk of a one-row plan as one wgRowFilter dispatch (filtersRows). */
+function encodeRowFilter(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPlan, state: FftConvState, rows: WorkgroupPlan, ws: Binding): void {
+  const { FH, FW, TH, TW, tilesX, tiles, pairsPerChunk } = plan;
+  const chunk = { ...geometryParams(g), FH, TH, TW, tilesX, tiles, scale: 1 / FW, planes: g.C };
+  const bindings = [ws, null, rootsTable(state.fft, FW / 2), rootsTable(state.fft, FW), b.input, b.output, b.bias];
+  const pairsTotal = g.N * tiles;
+  for (let pair0 = 0; pair0 < pairsTotal; pair0 += pairsPerChunk) {
+    const pairs = Math.min(pairsPerChunk, pairsTotal - pair0);
+    dispatchWorkgroup(rec, rows, contiguousBatch(pairs * g.C, FW / 2), 'wgRowFilter', false, { ...chunk, pair0 }, bindings, { BOUNDARY: BOUNDARY_CODE[g.boundary] });
+  }
+}
+
 /** Whether the weight spectra `plan` needs are in the device's spectra cache already (the call then skips their transform). */
 function spectraCached(g: ConvGeometry, ctx: AlgorithmContext, plan: FftConvPlan): boolean {
   const state = ctx.stateOf?.('fft') as FftConvState | undefined;
@@ -294,6 +322,7 @@ function cost(g: ConvGeometry, ctx: AlgorithmContext, plan: FftConvPlan): number
   const weights = spectraCached(g, ctx, plan) ? 0 : rfft2Cost(shape(g.K * (g.C / g.groups)), ctx.adapter);
   // Padding and cropping touch each element once (in passes of their own, or inside the rows' kernels).
   const passes = pairs * (g.C + g.K) * FH * FW;
+  if (filtersRows(g, ctx.limits, plan)) return 2 * rfft2Cost(shape(pairs * g.C), ctx.adapter, false) + weights + passes;
   if (filtersColumns(g, ctx, plan)) {
     const rows = rfft2Cost(shape(pairs * g.C), ctx.adapter, false);
     return 2 * rows + columnFilterCost(shape(pairs * g.C), ctx.adapter) + weights + passes;

@@ -82,12 +82,13 @@ export const fftSpec = (entryPoint: string): KernelSpec<'fft'> => ({ family: 'ff
 
 /**
  * The workgroup entry points of shaders/fft.wgsl: complex transforms (out of place / in place), real
- * rows, FFT convolution's real rows read from its input / written to its output, column filtering.
+ * rows, FFT convolution's real rows read from its input / written to its output, one-row planes
+ * filtered whole, column filtering.
  */
-export type WorkgroupEntry = 'wg' | 'wgInPlace' | 'wgRfft' | 'wgIrfft' | 'wgRfftConv' | 'wgIrfftConv' | 'wgFilter';
+export type WorkgroupEntry = 'wg' | 'wgInPlace' | 'wgRfft' | 'wgIrfft' | 'wgRfftConv' | 'wgIrfftConv' | 'wgRowFilter' | 'wgFilter';
 
-/** Values of `sh` a workgroup kernel of `entry` needs per transform beyond its two halves when it holds several: bases, or a convolution row's description. */
-const slotValues = (entry: WorkgroupEntry): number => (entry === 'wgRfftConv' || entry === 'wgIrfftConv' ? 2 : 1);
+/** Values of `sh` a workgroup kernel of `entry` needs per transform beyond its two halves when it holds several: bases, or convolution rows' descriptions. */
+const slotValues = (entry: WorkgroupEntry): number => ({ wgRfftConv: 2, wgIrfftConv: 2, wgRowFilter: 3 } as Partial<Record<WorkgroupEntry, number>>)[entry] ?? 1;
 
 /** Complex values of workgroup memory a kernel of `entry` for plan `p` declares. */
 export const sharedValues = (p: WorkgroupPlan, entry: WorkgroupEntry): number => 2 * p.perWg * p.n + (p.perWg > 1 ? slotValues(entry) * p.perWg : 0);
