@@ -1,6 +1,7 @@
 // FFT convolution's kernels of the fft family (shaders/fft.wgsl; joined to it: one module, one
 // Params; see src/algorithms/fft.ts): the rows of a chunk read from the input and written to the
-// output by the transforms themselves, and the column filter. fftconv.wgsl has the rest.
+// output by the transforms themselves, one-row planes filtered whole, and the column filter.
+// fftconv.wgsl has the rest.
 
 // FFT convolution's rows (src/algorithms/fft.ts), real planes never materialised: wgRfftConv reads
 // each row of the chunk's input planes straight from the input (the tile's span, boundary rule

@@ -27,9 +27,9 @@ struct Params {
   twN: u32,      // workgroup kernels: post-twiddle by tw2[(t mod nb0)·i] when nonzero (four-step)
   scale: f32,    // multiplies every output
   m: u32,        // Bluestein: the convolution length
-  planes: u32,   // wgFilter: weight planes
-  // wgRfftConv / wgIrfftConv (FFT convolution's rows): transform rows per plane, stride-1 outputs per
-  // tile, tiles per row of tiles and per image, the chunk's first (image, tile) pair.
+  planes: u32,   // wgFilter, wgRowFilter: weight planes
+  // wgRfftConv / wgIrfftConv / wgRowFilter (FFT convolution's rows): transform rows per plane,
+  // stride-1 outputs per tile, tiles per row of tiles and per image, the chunk's first (image, tile) pair.
   FH: u32, TH: u32, TW: u32, tilesX: u32, tiles: u32, pair0: u32,
   half: u32,     // real transforms: W/2
   rows: u32,     // pad: destination rows per plane

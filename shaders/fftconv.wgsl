@@ -7,8 +7,8 @@
 //   (irfft2 of Y)
 //   crop       — out[n, k, oy, ox] = bias[k] + R[p, k, oy·sH − ty·TH, ox·sW − tx·TW].
 // padInput and crop run only where the rows' transforms cannot read the input and write the output
-// themselves (fft.wgsl's wgRfftConv / wgIrfftConv do the same in workgroup memory); mac only with
-// several channels per group (else fft.wgsl's wgFilter).
+// themselves (fft.conv.wgsl's wgRfftConv / wgIrfftConv do the same in workgroup memory); mac only
+// with several channels per group (else fft.conv.wgsl's wgFilter, or wgRowFilter for one-row planes).
 // Circular correlation of length FH ≥ TH + KHd − 1 (KHd the dilated kernel height) has no
 // wrap-around for the TH rows kept, so no padding beyond the span is needed.
 

@@ -13,8 +13,9 @@
  *      multiply-accumulate over the group's channels;
  *   3. the rows' inverse transforms, writing the outputs (crop, subsampling for stride > 1, bias)
  *      straight into the output (wgIrfftConv) — or into real planes and a crop pass.
- * A single-channel chunk is three dispatches. Stride > 1 computes every stride-1 output: allowed,
- * but 'auto' never picks FFT there.
+ * A single-channel chunk is three dispatches; one of one-row planes (conv1d, the 1-D ops) with one
+ * channel per group is one (wgRowFilter: the whole tile in one kernel). Stride > 1 computes every
+ * stride-1 output: allowed, but 'auto' never picks FFT there.
  *
  * Error is normwise, not elementwise (see the README's FFT section): one NaN or Inf in a tile's
  * input span spreads to all of that tile's outputs.
