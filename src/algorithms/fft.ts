@@ -176,7 +176,7 @@ function planFft(g: ConvGeometry, ctx: AlgorithmContext): { plan: FftConvPlan } 
 const spec = (entryPoint: string, constants: Record<string, number> = {}): KernelSpec<'fftconv'> => ({ family: 'fftconv', entryPoint, constants });
 const specs = {
   padWeights: (g: ConvGeometry) => spec('padWeights', { FLIP: Number(g.flip) }),
-  padInput: (g: ConvGeometry) => spec('padInput', { BOUNDARY: BOUNDARY_CODE[g.boundary] }),
+  padInput: (g: ConvGeometry) => spec('padInput', boundaryOf(g)),
   mac: spec('mac'),
   crop: spec('crop'),
 };
@@ -187,8 +187,17 @@ const specs = {
  * one input and one output channel per group (single-channel filters, depthwise layers) and columns
  * that fit workgroup memory.
  */
-const filtersColumns = (g: ConvGeometry, ctx: Pick<AlgorithmContext, 'limits'>, plan: FftConvPlan): boolean =>
-  g.C === g.groups && g.K === g.groups && canFilterColumns(ctx.limits, { batch: 1, H: plan.FH, W: plan.FW });
+const filtersColumns = (g: ConvGeometry, limits: AlgorithmContext['limits'], plan: FftConvPlan): boolean =>
+  g.C === g.groups && g.K === g.groups && canFilterColumns(limits, { batch: 1, H: plan.FH, W: plan.FW });
+
+/** The override constant of the kernels that read the input: its boundary rule. */
+const boundaryOf = (g: ConvGeometry): Record<string, number> => ({ BOUNDARY: BOUNDARY_CODE[g.boundary] });
+
+/** The chunks of (image, tile) pairs of `plan`: first pair and pairs. */
+function* chunksOf(g: ConvGeometry, plan: FftConvPlan): Generator<{ pair0: number; pairs: number }> {
+  const total = g.N * plan.tiles;
+  for (let pair0 = 0; pair0 < total; pair0 += plan.pairsPerChunk) yield { pair0, pairs: Math.min(plan.pairsPerChunk, total - pair0) };
+}
 
 /**
  * The rows' plan when the chunk's rows are read from the input and written to the output by the
@@ -214,11 +223,11 @@ function kernels(g: ConvGeometry, ctx: AlgorithmContext, plan: FftConvPlan): Ker
   const shape = { batch: 1, H: plan.FH, W: plan.FW };
   const weights = [specs.padWeights(g), ...realKernels(ctx.limits, shape, false)];
   const whole = filtersRows(g, ctx.limits, plan);
-  if (whole) return [...weights, workgroupSpec(whole, 'wgRowFilter', false, false, { BOUNDARY: BOUNDARY_CODE[g.boundary] })];
+  if (whole) return [...weights, workgroupSpec(whole, 'wgRowFilter', false, false, boundaryOf(g))];
   const rows = convRows(ctx.limits, plan);
-  const forward = rows ? [workgroupSpec(rows, 'wgRfftConv', false, false, { BOUNDARY: BOUNDARY_CODE[g.boundary] })] : [specs.padInput(g), ...rowKernels(ctx.limits, shape, false)];
+  const forward = rows ? [workgroupSpec(rows, 'wgRfftConv', false, false, boundaryOf(g))] : [specs.padInput(g), ...rowKernels(ctx.limits, shape, false)];
   const inverse = rows ? [workgroupSpec(rows, 'wgIrfftConv', true, false)] : [...rowKernels(ctx.limits, shape, true), specs.crop];
-  const cols = filtersColumns(g, ctx, plan)
+  const cols = filtersColumns(g, ctx.limits, plan)
     ? [columnFilterKernel(ctx.limits, shape)]
     : [...columnKernels(ctx.limits, shape, false), specs.mac, ...columnKernels(ctx.limits, shape, true)];
   return [...weights, ...forward, ...cols, ...inverse];
@@ -243,13 +252,15 @@ function weightSpectra(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: Ff
 function encode(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPlan, state: FftConvState): void {
   const { FH, FW, TH, TW, tilesX, tiles, pairsPerChunk } = plan;
   const ws = weightSpectra(rec, g, b, plan, state);
+  // The roots of the row kernels that read the input (even FW only): of FW / 2 and of FW.
+  const rowTables = (): Binding[] => [rootsTable(state.fft, FW / 2), rootsTable(state.fft, FW)];
   const nb = bins(FH, FW);
   const whole = filtersRows(g, rec.limits, plan);
   if (whole) {
-    encodeRowFilter(rec, g, b, plan, state, whole, ws);
+    encodeRowFilter(rec, g, b, plan, whole, ws, rowTables());
     return;
   }
-  const filter = filtersColumns(g, rec, plan);
+  const filter = filtersColumns(g, rec.limits, plan);
   const rows = convRows(rec.limits, plan);
   const inReal = rows ? undefined : rec.scratch(pairsPerChunk * g.C * FH * FW * 4, 'fft.input.real');
   const inSpec = rec.scratch(pairsPerChunk * g.C * nb * 8, 'fft.input.spectra');
@@ -257,16 +268,14 @@ function encode(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPl
   const outSpec = filter ? inSpec : rec.scratch(pairsPerChunk * g.K * nb * 8, 'fft.output.spectra');
   const outReal = rows ? undefined : rec.scratch(pairsPerChunk * g.K * FH * FW * 4, 'fft.output.real');
   const base = { ...geometryParams(g), FH, TH, TW, tilesX, tiles };
-  const tables = rows ? [rootsTable(state.fft, FW / 2), rootsTable(state.fft, FW)] : [];
-  const pairsTotal = g.N * tiles;
-  for (let pair0 = 0; pair0 < pairsTotal; pair0 += pairsPerChunk) {
-    const pairs = Math.min(pairsPerChunk, pairsTotal - pair0);
+  const tables = rows ? rowTables() : [];
+  for (const { pair0, pairs } of chunksOf(g, plan)) {
     const chunk = { ...base, pair0 };
     const inShape = { batch: pairs * g.C, H: FH, W: FW };
     const outShape = { batch: pairs * g.K, H: FH, W: FW };
     if (rows) {
       const layout = contiguousBatch(pairs * g.C * FH, FW / 2, FW / 2, nb / FH);
-      dispatchWorkgroup(rec, rows, layout, 'wgRfftConv', false, { ...chunk, scale: 1 }, [null, inSpec, ...tables, b.input], { BOUNDARY: BOUNDARY_CODE[g.boundary] });
+      dispatchWorkgroup(rec, rows, layout, 'wgRfftConv', false, { ...chunk, scale: 1 }, [null, inSpec, ...tables, b.input], boundaryOf(g));
     } else {
       const padTotal = pairs * g.C * FH * runs(FW);
       rec.dispatch(specs.padInput(g), { ...chunk, FW, pairs, total: padTotal }, [b.input, inReal as Binding], Math.ceil(padTotal / WG));
@@ -291,15 +300,13 @@ function encode(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPl
   }
 }
 
-/** Records every chunk of a one-row plan as one wgRowFilter dispatch (filtersRows). */
-function encodeRowFilter(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPlan, state: FftConvState, rows: WorkgroupPlan, ws: Binding): void {
-  const { FH, FW, TH, TW, tilesX, tiles, pairsPerChunk } = plan;
-  const chunk = { ...geometryParams(g), FH, TH, TW, tilesX, tiles, scale: 1 / FW, planes: g.C };
-  const bindings = [ws, null, rootsTable(state.fft, FW / 2), rootsTable(state.fft, FW), b.input, b.output, b.bias];
-  const pairsTotal = g.N * tiles;
-  for (let pair0 = 0; pair0 < pairsTotal; pair0 += pairsPerChunk) {
-    const pairs = Math.min(pairsPerChunk, pairsTotal - pair0);
-    dispatchWorkgroup(rec, rows, contiguousBatch(pairs * g.C, FW / 2), 'wgRowFilter', false, { ...chunk, pair0 }, bindings, { BOUNDARY: BOUNDARY_CODE[g.boundary] });
+/** Records every chunk of a one-row plan as one wgRowFilter dispatch (filtersRows); `tables`: the roots of FW / 2 and FW. */
+function encodeRowFilter(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPlan, rows: WorkgroupPlan, ws: Binding, tables: Binding[]): void {
+  const { FH, FW, TH, TW, tilesX, tiles } = plan;
+  const base = { ...geometryParams(g), FH, TH, TW, tilesX, tiles, scale: 1 / FW, planes: g.C };
+  const bindings = [ws, null, ...tables, b.input, b.output, b.bias];
+  for (const { pair0, pairs } of chunksOf(g, plan)) {
+    dispatchWorkgroup(rec, rows, contiguousBatch(pairs * g.C, FW / 2), 'wgRowFilter', false, { ...base, pair0 }, bindings, boundaryOf(g));
   }
 }
 
@@ -324,7 +331,7 @@ function cost(g: ConvGeometry, ctx: AlgorithmContext, plan: FftConvPlan): number
   // Padding and cropping touch each element once (in passes of their own, or inside the rows' kernels).
   const passes = pairs * (g.C + g.K) * FH * FW;
   if (filtersRows(g, ctx.limits, plan)) return 2 * rfft2Cost(shape(pairs * g.C), ctx.adapter, false) + weights + passes;
-  if (filtersColumns(g, ctx, plan)) {
+  if (filtersColumns(g, ctx.limits, plan)) {
     const rows = rfft2Cost(shape(pairs * g.C), ctx.adapter, false);
     return 2 * rows + columnFilterCost(shape(pairs * g.C), ctx.adapter) + weights + passes;
   }

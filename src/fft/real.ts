@@ -17,7 +17,7 @@
 import type { KernelSpec } from '../gpu/pipelines.js';
 import type { Binding, PlanLimits, Recorder } from '../gpu/recorder.js';
 import { checkBinding, columnBatch, complexKernels, contiguousBatch, dispatchWorkgroup, encodeComplex, fftSpec, isStrided, planFor, workgroupSpec } from './complex.js';
-import { FFT_CONSTS, variantOf, type ComplexPlan } from './plan.js';
+import { FFT_CONSTS, variantOf, type ComplexPlan, type WorkgroupPlan } from './plan.js';
 import { rootsTable, type FftState } from './state.js';
 
 /** `batch` real planes of H×W (dense f32, row-major) ↔ half spectra H×(⌊W/2⌋+1) complex. 1-D: H = 1. */
@@ -129,13 +129,22 @@ export function recordIrfft2(rec: Recorder, st: FftState, shape: RealFft2Shape, 
   return realVariant(plans);
 }
 
-/**
- * Whether `encodeColumnFilter` can run for planes of `shape`: more than one row, and columns short
- * enough for one workgroup.
- */
-export function canFilterColumns(limits: PlanLimits, shape: RealFft2Shape): boolean {
-  return shape.H > 1 && planFor({ limits }, shape.H).kind === 'workgroup';
+/** The columns' plan of `encodeColumnFilter` for planes of `shape`: more than one row, and columns short enough for one workgroup; else undefined. */
+function columnFilterPlan(limits: PlanLimits, shape: RealFft2Shape): WorkgroupPlan | undefined {
+  if (shape.H < 2) return undefined;
+  const cols = planFor({ limits }, shape.H);
+  return cols.kind === 'workgroup' ? cols : undefined;
 }
+
+/** columnFilterPlan, or a bug: the caller checked canFilterColumns. */
+function requireColumnFilterPlan(limits: PlanLimits, shape: RealFft2Shape): WorkgroupPlan {
+  const cols = columnFilterPlan(limits, shape);
+  if (!cols) throw new Error(`fft: columns of ${shape.H} values cannot be filtered in workgroup memory`);
+  return cols;
+}
+
+/** Whether `encodeColumnFilter` can run for planes of `shape` (see columnFilterPlan). */
+export const canFilterColumns = (limits: PlanLimits, shape: RealFft2Shape): boolean => columnFilterPlan(limits, shape) !== undefined;
 
 /**
  * FFT convolution's column pass (`wgFilter`), in place on `spectra`: `batch` planes of H×(⌊W/2⌋+1)
@@ -144,10 +153,8 @@ export function canFilterColumns(limits: PlanLimits, shape: RealFft2Shape): bool
  * transformed back, ready for recordIrfft2(…, columns: false). Needs canFilterColumns.
  */
 export function encodeColumnFilter(rec: Recorder, st: FftState, shape: RealFft2Shape, planes: number, spectra: Binding, weights: Binding): void {
-  const { batch, H, W } = shape;
-  const cols = planFor(rec, H);
-  if (H < 2 || cols.kind !== 'workgroup') throw new Error(`fft: columns of ${H} values cannot be filtered in workgroup memory`);
-  dispatchWorkgroup(rec, cols, columnBatch(batch, H, Math.floor(W / 2) + 1), 'wgFilter', false, { scale: 1, planes }, [weights, spectra, rootsTable(st, H)]);
+  const cols = requireColumnFilterPlan(rec.limits, shape);
+  dispatchWorkgroup(rec, cols, columnBatch(shape.batch, shape.H, Math.floor(shape.W / 2) + 1), 'wgFilter', false, { scale: 1, planes }, [weights, spectra, rootsTable(st, shape.H)]);
 }
 
 /** The kernels of the rows of recordRfft2 (`inverse`: recordIrfft2) for `shape`. */
@@ -182,11 +189,8 @@ export function encodeColumns(rec: Recorder, st: FftState, shape: RealFft2Shape,
 }
 
 /** The kernel `encodeColumnFilter` dispatches for planes of `shape` (canFilterColumns). */
-export function columnFilterKernel(limits: PlanLimits, shape: RealFft2Shape): KernelSpec<'fft'> {
-  const cols = planFor({ limits }, shape.H);
-  if (cols.kind !== 'workgroup') throw new Error(`fft: columns of ${shape.H} values cannot be filtered in workgroup memory`);
-  return workgroupSpec(cols, 'wgFilter', false, true);
-}
+export const columnFilterKernel = (limits: PlanLimits, shape: RealFft2Shape): KernelSpec<'fft'> =>
+  workgroupSpec(requireColumnFilterPlan(limits, shape), 'wgFilter', false, true);
 
 /** Records src f32 [batch,H,W] → dst complex [batch,H,⌊W/2⌋+1] (unnormalised, numpy.fft.rfft2). src is not modified. */
 export function encodeRfft2(rec: Recorder, state: FftState, shape: RealFft2Shape, src: Binding, dst: Binding, columns = true): void {
