@@ -23,7 +23,7 @@ struct Params {
   wgTotal: u32,
   tilesX: u32,    // tiles per output row and per image
   tiles: u32,
-  T: u32,         // tile columns of the chunk: images · tiles
+  T: u32,         // tile columns of the chunk: images · tiles (rows of V and M hold TP floats, T used)
   n0: u32,        // the chunk's first image
   strideV: u32,   // floats between the tile positions of V (and of U in the dense layout)
   strideM: u32,   // floats between the tile positions of M
@@ -38,15 +38,20 @@ struct Params {
   m0: u32,
   j0: u32,
   jLen: u32,
+  TP: u32,        // floats per row of V and M: T rounded up to a multiple of 8 (whole vec4 pairs)
 }
 @group(0) @binding(0) var<uniform> P: Params;
 
 fn tileSize() -> u32 { return select(4u, 6u, F4); }
 fn outSize() -> u32 { return select(2u, 4u, F4); }
 
+// The transforms work on four tile columns at once, one per vec4 component ("quads": tile columns
+// t0 … t0 + 3 of V and M, read and written as one vec4 each).
+alias Quad = array<vec4<f32>, 6>;
+
 // Bᵀ·d for one column (or row) of A values.
-fn inputRow(d: array<f32, 6>) -> array<f32, 6> {
-  var r: array<f32, 6>;
+fn inputRow(d: Quad) -> Quad {
+  var r: Quad;
   if (F4) {
     r[0] = 4.0 * d[0] - 5.0 * d[2] + d[4];
     r[1] = -4.0 * (d[1] + d[2]) + d[3] + d[4];
@@ -64,8 +69,8 @@ fn inputRow(d: array<f32, 6>) -> array<f32, 6> {
 }
 
 // Aᵀ·m for one column (or row) of A values: m outputs.
-fn outputRow(v: array<f32, 6>) -> array<f32, 6> {
-  var r: array<f32, 6>;
+fn outputRow(v: Quad) -> Quad {
+  var r: Quad;
   if (F4) {
     let p1 = v[1] + v[2];
     let m1 = v[1] - v[2];
@@ -78,6 +83,20 @@ fn outputRow(v: array<f32, 6>) -> array<f32, 6> {
   } else {
     r[0] = v[0] + v[1] + v[2];
     r[1] = v[1] - v[2] - v[3];
+  }
+  return r;
+}
+
+// Column x of the rows h0 … h5.
+fn column(h0: Quad, h1: Quad, h2: Quad, h3: Quad, h4: Quad, h5: Quad, x: u32) -> Quad {
+  var r: Quad;
+  switch (x) {
+    case 0u: { r = Quad(h0[0], h1[0], h2[0], h3[0], h4[0], h5[0]); }
+    case 1u: { r = Quad(h0[1], h1[1], h2[1], h3[1], h4[1], h5[1]); }
+    case 2u: { r = Quad(h0[2], h1[2], h2[2], h3[2], h4[2], h5[2]); }
+    case 3u: { r = Quad(h0[3], h1[3], h2[3], h3[3], h4[3], h5[3]); }
+    case 4u: { r = Quad(h0[4], h1[4], h2[4], h3[4], h4[4], h5[4]); }
+    default: { r = Quad(h0[5], h1[5], h2[5], h3[5], h4[5], h5[5]); }
   }
   return r;
 }
@@ -104,6 +123,10 @@ fn weightRow(g0: f32, g1: f32, g2: f32) -> array<f32, 6> {
 @group(0) @binding(1) var<storage, read> src: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dst: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
+// The same bindings as vec4s, for V and M (scratch of whole vec4s; see `gemm`): an entry point
+// uses one view of each.
+@group(0) @binding(1) var<storage, read> src4: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read_write> dst4: array<vec4<f32>>;
 
 // One invocation per weight (k, c): U = G g Gᵀ, A×A values, stored for position ξ in the uniform
 // windows of `gemm` below (window ((grp·windows + mw)·slices + s)·batches + ξ / PW, float
@@ -152,90 +175,113 @@ fn inputValue(base: u32, y: i32, x: i32) -> f32 {
   return src[base + u32(iy) * P.g.W + u32(ix)];
 }
 
-// Input row y of the tile from column x0: A values, read directly when the tile lies inside the input.
+// Where tile column t's A×A input tile starts: its channel plane (channel c of image n0 + t / tiles),
+// its top-left corner (ty·m − padTop, tx·m − padLeft), and whether the tile lies inside the input.
+struct Origin { base: u32, y0: i32, x0: i32, inside: bool }
+fn origin(c: u32, t: u32) -> Origin {
+  let mo = outSize();
+  let A = i32(tileSize());
+  let tile = t % P.tiles;
+  let y0 = i32((tile / P.tilesX) * mo) - P.g.padTop;
+  let x0 = i32((tile % P.tilesX) * mo) - P.g.padLeft;
+  let inside = y0 >= 0 && x0 >= 0 && y0 + A <= i32(P.g.H) && x0 + A <= i32(P.g.W);
+  return Origin(((P.n0 + t / P.tiles) * P.g.C + c) * P.g.H * P.g.W, y0, x0, inside);
+}
+
+// Row y of one tile: A values, read directly when the tile lies inside the input.
 // (Every array here is indexed by constants only, so that it stays in registers.)
-fn inputTileRow(base: u32, y: i32, x0: i32, inside: bool) -> array<f32, 6> {
+fn tileRow(o: Origin, y: i32) -> array<f32, 6> {
   var r: array<f32, 6>;
-  if (inside) {
-    let o = base + u32(y) * P.g.W + u32(x0);
-    r[0] = src[o];
-    r[1] = src[o + 1u];
-    r[2] = src[o + 2u];
-    r[3] = src[o + 3u];
+  let row = o.y0 + y;
+  if (o.inside) {
+    let i = o.base + u32(row) * P.g.W + u32(o.x0);
+    r[0] = src[i];
+    r[1] = src[i + 1u];
+    r[2] = src[i + 2u];
+    r[3] = src[i + 3u];
     if (F4) {
-      r[4] = src[o + 4u];
-      r[5] = src[o + 5u];
+      r[4] = src[i + 4u];
+      r[5] = src[i + 5u];
     }
   } else {
-    r[0] = inputValue(base, y, x0);
-    r[1] = inputValue(base, y, x0 + 1);
-    r[2] = inputValue(base, y, x0 + 2);
-    r[3] = inputValue(base, y, x0 + 3);
+    r[0] = inputValue(o.base, row, o.x0);
+    r[1] = inputValue(o.base, row, o.x0 + 1);
+    r[2] = inputValue(o.base, row, o.x0 + 2);
+    r[3] = inputValue(o.base, row, o.x0 + 3);
     if (F4) {
-      r[4] = inputValue(base, y, x0 + 4);
-      r[5] = inputValue(base, y, x0 + 5);
+      r[4] = inputValue(o.base, row, o.x0 + 4);
+      r[5] = inputValue(o.base, row, o.x0 + 5);
     }
   }
   return r;
 }
 
-// Column x of the rows h0 … h5.
-fn column(h0: array<f32, 6>, h1: array<f32, 6>, h2: array<f32, 6>, h3: array<f32, 6>, h4: array<f32, 6>, h5: array<f32, 6>, x: u32) -> array<f32, 6> {
-  var r: array<f32, 6>;
-  switch (x) {
-    case 0u: { r = array<f32, 6>(h0[0], h1[0], h2[0], h3[0], h4[0], h5[0]); }
-    case 1u: { r = array<f32, 6>(h0[1], h1[1], h2[1], h3[1], h4[1], h5[1]); }
-    case 2u: { r = array<f32, 6>(h0[2], h1[2], h2[2], h3[2], h4[2], h5[2]); }
-    case 3u: { r = array<f32, 6>(h0[3], h1[3], h2[3], h3[3], h4[3], h5[3]); }
-    case 4u: { r = array<f32, 6>(h0[4], h1[4], h2[4], h3[4], h4[4], h5[4]); }
-    default: { r = array<f32, 6>(h0[5], h1[5], h2[5], h3[5], h4[5], h5[5]); }
+// Row y of the quad's four tiles (component j: tile t0 + j). When the four are consecutive tiles
+// of one tile row (`span`), their rows overlap: one span of 3m + A values, read directly where the
+// span lies inside the input (`inside`).
+fn quadRow(q: array<Origin, 4>, span: bool, inside: bool, y: i32) -> Quad {
+  var r: Quad;
+  let mo = outSize();
+  if (span) {
+    let row = q[0].y0 + y;
+    var s: array<f32, 18>;
+    if (inside) {
+      let i = q[0].base + u32(row) * P.g.W + u32(q[0].x0);
+      for (var x = 0u; x < 3u * mo + tileSize(); x++) { s[x] = src[i + x]; }
+    } else {
+      for (var x = 0u; x < 3u * mo + tileSize(); x++) { s[x] = inputValue(q[0].base, row, q[0].x0 + i32(x)); }
+    }
+    for (var x = 0u; x < tileSize(); x++) { r[x] = vec4<f32>(s[x], s[x + mo], s[x + 2u * mo], s[x + 3u * mo]); }
+    return r;
   }
+  let r0 = tileRow(q[0], y);
+  let r1 = tileRow(q[1], y);
+  let r2 = tileRow(q[2], y);
+  let r3 = tileRow(q[3], y);
+  for (var x = 0u; x < tileSize(); x++) { r[x] = vec4<f32>(r0[x], r1[x], r2[x], r3[x]); }
   return r;
 }
 
-// Stores column x of the transformed tile: V[(y·A + x)·strideV + o] = r[y].
-fn storeInputColumn(r: array<f32, 6>, x: u32, o: u32) {
+// Stores column x of the quad's transformed tiles: V[(y·A + x)·strideV + o] (o in vec4s).
+fn storeInputColumn(r: Quad, x: u32, o: u32) {
   let A = tileSize();
-  let s = P.strideV;
-  dst[x * s + o] = r[0];
-  dst[(A + x) * s + o] = r[1];
-  dst[(2u * A + x) * s + o] = r[2];
-  dst[(3u * A + x) * s + o] = r[3];
+  let s = P.strideV / 4u;
+  dst4[x * s + o] = r[0];
+  dst4[(A + x) * s + o] = r[1];
+  dst4[(2u * A + x) * s + o] = r[2];
+  dst4[(3u * A + x) * s + o] = r[3];
   if (F4) {
-    dst[(4u * A + x) * s + o] = r[4];
-    dst[(5u * A + x) * s + o] = r[5];
+    dst4[(4u * A + x) * s + o] = r[4];
+    dst4[(5u * A + x) * s + o] = r[5];
   }
 }
 
-// One invocation per (channel c, tile column t), t fastest: V[ξ·strideV + c·T + t] = (Bᵀ d B)[ξ] for
-// the A×A input tile at (ty·m − padTop, tx·m − padLeft) of image n0 + t / tiles.
+// One invocation per (channel c, quad t0 = 4·q), quads fastest: V[ξ·strideV + c·TP + t0 + j] =
+// (Bᵀ d B)[ξ] of tile column t0 + j (past T: of the last tile column, never read).
 @compute @workgroup_size(WG)
 fn inputTransform(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                   @builtin(local_invocation_index) li: u32) {
   let e = linearWorkgroup(wid, nwg) * WG + li;
   if (e >= P.total) { return; }
-  let A = tileSize();
-  let mo = outSize();
-  let t = e % P.T;
-  let c = e / P.T;
-  let n = P.n0 + t / P.tiles;
-  let tile = t % P.tiles;
-  let y0 = i32((tile / P.tilesX) * mo) - P.g.padTop;
-  let x0 = i32((tile % P.tilesX) * mo) - P.g.padLeft;
-  let inside = y0 >= 0 && x0 >= 0 && y0 + i32(A) <= i32(P.g.H) && x0 + i32(A) <= i32(P.g.W);
-  let base = (n * P.g.C + c) * P.g.H * P.g.W;
+  let quads = (P.T + 3u) / 4u;
+  let t0 = (e % quads) * 4u;
+  let c = e / quads;
+  let last = P.T - 1u;
+  let q = array<Origin, 4>(origin(c, t0), origin(c, min(t0 + 1u, last)), origin(c, min(t0 + 2u, last)), origin(c, min(t0 + 3u, last)));
+  let span = t0 + 3u <= last && (t0 % P.tiles) % P.tilesX + 3u < P.tilesX;
+  let inside = q[0].inside && q[3].inside;
   // Rows: d B (each row through Bᵀ), then columns: Bᵀ (d B).
-  let h0 = inputRow(inputTileRow(base, y0, x0, inside));
-  let h1 = inputRow(inputTileRow(base, y0 + 1, x0, inside));
-  let h2 = inputRow(inputTileRow(base, y0 + 2, x0, inside));
-  let h3 = inputRow(inputTileRow(base, y0 + 3, x0, inside));
-  var h4: array<f32, 6>;
-  var h5: array<f32, 6>;
+  let h0 = inputRow(quadRow(q, span, inside, 0));
+  let h1 = inputRow(quadRow(q, span, inside, 1));
+  let h2 = inputRow(quadRow(q, span, inside, 2));
+  let h3 = inputRow(quadRow(q, span, inside, 3));
+  var h4: Quad;
+  var h5: Quad;
   if (F4) {
-    h4 = inputRow(inputTileRow(base, y0 + 4, x0, inside));
-    h5 = inputRow(inputTileRow(base, y0 + 5, x0, inside));
+    h4 = inputRow(quadRow(q, span, inside, 4));
+    h5 = inputRow(quadRow(q, span, inside, 5));
   }
-  let o = c * P.T + t;
+  let o = (c * P.TP + t0) / 4u;
   storeInputColumn(inputRow(column(h0, h1, h2, h3, h4, h5, 0u)), 0u, o);
   storeInputColumn(inputRow(column(h0, h1, h2, h3, h4, h5, 1u)), 1u, o);
   storeInputColumn(inputRow(column(h0, h1, h2, h3, h4, h5, 2u)), 2u, o);
@@ -246,27 +292,31 @@ fn inputTransform(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups
   }
 }
 
-// Row y of M[·][k][t] (A values; o = k·T + t).
-fn loadOutputRow(y: u32, o: u32) -> array<f32, 6> {
+// Row y of the quad's M[·][k][t0 …] (A vec4s; o = (k·TP + t0) / 4).
+fn loadOutputRow(y: u32, o: u32) -> Quad {
   let A = tileSize();
-  let s = P.strideM;
-  var r: array<f32, 6>;
-  r[0] = src[(y * A) * s + o];
-  r[1] = src[(y * A + 1u) * s + o];
-  r[2] = src[(y * A + 2u) * s + o];
-  r[3] = src[(y * A + 3u) * s + o];
+  let s = P.strideM / 4u;
+  var r: Quad;
+  r[0] = src4[(y * A) * s + o];
+  r[1] = src4[(y * A + 1u) * s + o];
+  r[2] = src4[(y * A + 2u) * s + o];
+  r[3] = src4[(y * A + 3u) * s + o];
   if (F4) {
-    r[4] = src[(y * A + 4u) * s + o];
-    r[5] = src[(y * A + 5u) * s + o];
+    r[4] = src4[(y * A + 4u) * s + o];
+    r[5] = src4[(y * A + 5u) * s + o];
   }
   return r;
 }
 
-// Stores row y of the output tile (its first m values of r) + b where inside the output.
-fn storeOutputRow(r: array<f32, 6>, y: u32, oy0: u32, ox0: u32, plane: u32, b: f32) {
-  if (oy0 + y >= P.g.OH) { return; }
-  let o = plane + (oy0 + y) * P.g.OW + ox0;
-  if (ox0 + outSize() <= P.g.OW) {
+// Stores row y of tile column t's output tile (its first m values of r) + b where inside the output.
+fn storeOutputRow(r: array<f32, 4>, t: u32, y: u32, k: u32, b: f32) {
+  let mo = outSize();
+  let tile = t % P.tiles;
+  let oy = (tile / P.tilesX) * mo + y;
+  let ox0 = (tile % P.tilesX) * mo;
+  if (oy >= P.g.OH) { return; }
+  let o = ((P.n0 + t / P.tiles) * P.g.K + k) * P.g.OH * P.g.OW + oy * P.g.OW + ox0;
+  if (ox0 + mo <= P.g.OW) {
     dst[o] = r[0] + b;
     dst[o + 1u] = r[1] + b;
     if (F4) {
@@ -281,48 +331,51 @@ fn storeOutputRow(r: array<f32, 6>, y: u32, oy0: u32, ox0: u32, plane: u32, b: f
   if (left > 2u) { dst[o + 2u] = r[2] + b; }
 }
 
-// One invocation per (output channel k, tile column t), t fastest: Aᵀ M A + bias[k] into the m×m
-// outputs of the tile that lie inside the output.
+// Stores output row y of the quad's tiles (component j: tile column t0 + j, those below T).
+fn storeQuadRow(c0: Quad, c1: Quad, c2: Quad, c3: Quad, y: u32, t0: u32, k: u32, b: f32) {
+  let r = array<vec4<f32>, 4>(c0[y], c1[y], c2[y], c3[y]);
+  for (var j = 0u; j < 4u; j++) {
+    if (t0 + j < P.T) { storeOutputRow(array<f32, 4>(r[0][j], r[1][j], r[2][j], r[3][j]), t0 + j, y, k, b); }
+  }
+}
+
+// One invocation per (output channel k, quad t0 = 4·q), quads fastest: Aᵀ M A + bias[k] into the
+// m×m outputs of tile columns t0 … t0 + 3 (those below T) that lie inside the output.
 @compute @workgroup_size(WG)
 fn outputTransform(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                    @builtin(local_invocation_index) li: u32) {
   let e = linearWorkgroup(wid, nwg) * WG + li;
   if (e >= P.total) { return; }
-  let mo = outSize();
-  let t = e % P.T;
-  let k = e / P.T;
-  let o = k * P.T + t;
+  let quads = (P.T + 3u) / 4u;
+  let t0 = (e % quads) * 4u;
+  let k = e / quads;
+  let o = (k * P.TP + t0) / 4u;
   // Rows: M A (each row through Aᵀ), then columns: Aᵀ (M A).
   let h0 = outputRow(loadOutputRow(0u, o));
   let h1 = outputRow(loadOutputRow(1u, o));
   let h2 = outputRow(loadOutputRow(2u, o));
   let h3 = outputRow(loadOutputRow(3u, o));
-  var h4: array<f32, 6>;
-  var h5: array<f32, 6>;
+  var h4: Quad;
+  var h5: Quad;
   if (F4) {
     h4 = outputRow(loadOutputRow(4u, o));
     h5 = outputRow(loadOutputRow(5u, o));
   }
-  let n = P.n0 + t / P.tiles;
-  let tile = t % P.tiles;
-  let oy0 = (tile / P.tilesX) * mo;
-  let ox0 = (tile % P.tilesX) * mo;
   let b = bias[k];
-  let plane = (n * P.g.K + k) * P.g.OH * P.g.OW;
-  // Column x of (M A) through Aᵀ gives column x of the output tile; transpose by storing rows.
+  // Column x of (M A) through Aᵀ gives column x of the output tiles; transpose by storing rows.
   let c0 = outputRow(column(h0, h1, h2, h3, h4, h5, 0u));
   let c1 = outputRow(column(h0, h1, h2, h3, h4, h5, 1u));
-  var c2: array<f32, 6>;
-  var c3: array<f32, 6>;
+  var c2: Quad;
+  var c3: Quad;
   if (F4) {
     c2 = outputRow(column(h0, h1, h2, h3, h4, h5, 2u));
     c3 = outputRow(column(h0, h1, h2, h3, h4, h5, 3u));
   }
-  storeOutputRow(array<f32, 6>(c0[0], c1[0], c2[0], c3[0], 0.0, 0.0), 0u, oy0, ox0, plane, b);
-  storeOutputRow(array<f32, 6>(c0[1], c1[1], c2[1], c3[1], 0.0, 0.0), 1u, oy0, ox0, plane, b);
+  storeQuadRow(c0, c1, c2, c3, 0u, t0, k, b);
+  storeQuadRow(c0, c1, c2, c3, 1u, t0, k, b);
   if (F4) {
-    storeOutputRow(array<f32, 6>(c0[2], c1[2], c2[2], c3[2], 0.0, 0.0), 2u, oy0, ox0, plane, b);
-    storeOutputRow(array<f32, 6>(c0[3], c1[3], c2[3], c3[3], 0.0, 0.0), 3u, oy0, ox0, plane, b);
+    storeQuadRow(c0, c1, c2, c3, 2u, t0, k, b);
+    storeQuadRow(c0, c1, c2, c3, 3u, t0, k, b);
   }
 }
 
@@ -332,35 +385,34 @@ fn outputTransform(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroup
 // several positions share a window, so a dispatch has enough invocations). Each invocation computes
 // RMU rows × 8 tile columns of one position; invocation t enumerates (position, row block, column
 // block), columns fastest. The first slice of the reduction stores, later ones add.
+// V and M are read and written as vec4s (rows of TP floats, so every block of 8 columns is two whole
+// vec4s; the columns past T are computed from whatever V holds there and never read): on llvmpipe a
+// storage access costs a loop over the SIMD lanes per access, whatever its width, so a vec4 costs
+// what a scalar does.
 override RMU: u32 = 16u;
 @group(0) @binding(4) var<uniform> ua: array<vec4<f32>, 4096>;
-
-
 @compute @workgroup_size(WG)
 fn gemm(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
   let t = linearWorkgroup(wid, nwg) * WG + li;
   if (t >= P.total) { return; }
-  let cols = P.T;
-  let colBlocks = (cols + 7u) / 8u;
+  let colBlocks = P.TP / 8u;
   let blocks = (min(P.mW, P.g.Kg - P.m0) + RMU - 1u) / RMU;
   let p0 = (t % colBlocks) * 8u;
   let rb = (t / colBlocks) % blocks;
   let xl = t / (colBlocks * blocks);
   let xi = P.xi0 + xl;
-  let last = vec4<u32>(cols - 1u);
-  let c0 = min(vec4<u32>(p0, p0 + 1u, p0 + 2u, p0 + 3u), last);
-  let c1 = min(vec4<u32>(p0 + 4u, p0 + 5u, p0 + 6u, p0 + 7u), last);
-  let vBase = xi * P.strideV + (P.grp * P.g.Cg + P.j0) * cols;
+  let rowV4 = P.TP / 4u;
+  let vBase = (xi * P.strideV + (P.grp * P.g.Cg + P.j0) * P.TP + p0) / 4u;
   let R4 = RMU / 4u;
   let W4 = P.mW / 4u;
   let aBase = xl * P.SL * W4 + rb * R4;
   var acc0: array<vec4<f32>, RMU_MAX>;
   var acc1: array<vec4<f32>, RMU_MAX>;
   for (var jj = 0u; jj < P.jLen; jj++) {
-    let row = vBase + jj * cols;
-    let b0 = vec4<f32>(src[row + c0.x], src[row + c0.y], src[row + c0.z], src[row + c0.w]);
-    let b1 = vec4<f32>(src[row + c1.x], src[row + c1.y], src[row + c1.z], src[row + c1.w]);
+    let row = vBase + jj * rowV4;
+    let b0 = src4[row];
+    let b1 = src4[row + 1u];
     let a = aBase + jj * W4;
     quadFma(&acc0, &acc1, 0u, ua[a], b0, b1);
     if (R4 > 1u) { quadFma(&acc0, &acc1, 4u, ua[a + 1u], b0, b1); }
@@ -371,21 +423,13 @@ fn gemm(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   for (var r = 0u; r < RMU; r++) {
     let m = P.m0 + rb * RMU + r;
     if (m >= P.g.Kg) { break; }
-    let o = xi * P.strideM + (P.grp * P.g.Kg + m) * cols + p0;
-    if (first && p0 + 8u <= cols) {
-      dst[o] = acc0[r].x;
-      dst[o + 1u] = acc0[r].y;
-      dst[o + 2u] = acc0[r].z;
-      dst[o + 3u] = acc0[r].w;
-      dst[o + 4u] = acc1[r].x;
-      dst[o + 5u] = acc1[r].y;
-      dst[o + 6u] = acc1[r].z;
-      dst[o + 7u] = acc1[r].w;
-      continue;
-    }
-    for (var q = 0u; q < 4u; q++) {
-      if (p0 + q < cols) { dst[o + q] = select(dst[o + q], 0.0, first) + acc0[r][q]; }
-      if (p0 + 4u + q < cols) { dst[o + 4u + q] = select(dst[o + 4u + q], 0.0, first) + acc1[r][q]; }
+    let o = (xi * P.strideM + (P.grp * P.g.Kg + m) * P.TP + p0) / 4u;
+    if (first) {
+      dst4[o] = acc0[r];
+      dst4[o + 1u] = acc1[r];
+    } else {
+      dst4[o] += acc0[r];
+      dst4[o + 1u] += acc1[r];
     }
   }
 }

@@ -67,6 +67,8 @@ export interface WinogradPlan extends PlanBase {
   /** Images per chunk (the last may have fewer) and the tile columns of a full chunk. */
   images: number;
   T: number;
+  /** Floats per row of V and M for a full chunk: T rounded up to whole blocks of 8 (the GEMM's vec4 pairs). */
+  TP: number;
   /** Floats between the tile positions of V, M and (dense layout) U: multiples of 64 (256-byte offsets). */
   strideV: number;
   strideM: number;
@@ -129,6 +131,8 @@ export const F4_ERROR_FACTOR = 1;
 export const F4_MIN_CG = 16;
 
 const roundUp = (n: number, q: number): number => Math.ceil(n / q) * q;
+/** Floats per row of V and M for T tile columns: whole blocks of the GEMM's RN = 8 columns. */
+const rowFloats = (T: number): number => roundUp(T, GEMM.RN);
 
 /** The 1×1 geometry the GEMM of one tile position runs on: V[ξ] as a [C, T] "image", M[ξ] as [K, T]. */
 function gemmGeometry(g: ConvGeometry, T: number): ConvGeometry {
@@ -157,19 +161,20 @@ function planVariant(g: ConvGeometry, ctx: AlgorithmContext, v: WinogradVariant)
   const binding = Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize);
   const whole = Math.min(lim.maxBufferSize, BUDGET_BYTES);
   const Cg = g.C / g.groups;
-  const fits = (T: number) => A * A * roundUp(Math.max(g.C, g.K) * T, 64) * 4 <= Math.min(binding, whole);
+  const fits = (T: number) => A * A * roundUp(Math.max(g.C, g.K) * rowFloats(T), 64) * 4 <= Math.min(binding, whole);
   let images = g.N;
   while (images > 0 && !fits(images * tiles)) images = Math.floor(images / 2);
   if (images === 0) return { reason: `the transformed tiles of one image (${A * A} × ${Math.max(g.C, g.K)} × ${tiles} floats) do not fit one buffer (${whole} bytes)` };
   const T = images * tiles;
+  const TP = rowFloats(T);
   const strideU = roundUp(g.K * Cg, 64);
   const uniform = planWindows(g, A, ctx);
   if (!uniform && (g.K * Cg * 4 > binding || A * A * strideU * 4 > lim.maxBufferSize)) {
     return { reason: `the transformed weights (${A * A} × ${g.K * Cg} floats) do not fit one buffer binding (${binding} bytes)` };
   }
   const plan: WinogradPlan = {
-    variant: uniform ? v : `${v}+register`, m, A, tilesX, tiles, images, T,
-    strideV: roundUp(g.C * T, 64), strideM: roundUp(g.K * T, 64), strideU, uniform,
+    variant: uniform ? v : `${v}+register`, m, A, tilesX, tiles, images, T, TP,
+    strideV: roundUp(g.C * TP, 64), strideM: roundUp(g.K * TP, 64), strideU, uniform,
   };
   return { plan };
 }
@@ -237,22 +242,22 @@ function transformedWeights(rec: Recorder, g: ConvGeometry, b: ConvOperands, p: 
 }
 
 /** M[ξ] = U[ξ] · V[ξ] for every position ξ and group. */
-function encodeGemms(rec: Recorder, g: ConvGeometry, p: WinogradPlan, base: ParamValues<'winograd'>, T: number, U: Binding, V: Binding, M: Binding, zeros: Binding): void {
+function encodeGemms(rec: Recorder, g: ConvGeometry, p: WinogradPlan, base: ParamValues<'winograd'>, TP: number, U: Binding, V: Binding, M: Binding, zeros: Binding): void {
   const Kg = g.K / g.groups;
   const Cg = g.C / g.groups;
   const AA = p.A * p.A;
-  const colBlocks = Math.ceil(T / GEMM.RN);
+  const colBlocks = TP / GEMM.RN;
   const u = p.uniform;
   if (!u) {
-    // im2col's register GEMM on the 1×1 geometry of V[ξ] ([C, T]) and M[ξ] ([K, T]), one dispatch per position.
-    const gg = geometryParams(gemmGeometry(g, T));
+    // im2col's register GEMM on the 1×1 geometry of V[ξ] ([C, TP]) and M[ξ] ([K, TP]), one dispatch per position.
+    const gg = geometryParams(gemmGeometry(g, TP));
     const spec = specs.registerGemm(g);
     const total = colBlocks * Math.ceil(Kg / registerRows(g)) * g.groups;
     for (let xi = 0; xi < AA; xi++) {
-      const v = { buffer: V.buffer, offset: xi * p.strideV * 4, size: g.C * T * 4 };
-      const m = { buffer: M.buffer, offset: xi * p.strideM * 4, size: g.K * T * 4 };
+      const v = { buffer: V.buffer, offset: xi * p.strideV * 4, size: g.C * TP * 4 };
+      const m = { buffer: M.buffer, offset: xi * p.strideM * 4, size: g.K * TP * 4 };
       const w = { buffer: U.buffer, offset: xi * p.strideU * 4, size: g.K * Cg * 4 };
-      rec.dispatch(spec, { ...gg, chunk0: 0, chunk1: 0, chunkLen: T, total }, [v, w, zeros, m], Math.ceil(total / GEMM.WG));
+      rec.dispatch(spec, { ...gg, chunk0: 0, chunk1: 0, chunkLen: TP, total }, [v, w, zeros, m], Math.ceil(total / GEMM.WG));
     }
     return;
   }
@@ -267,7 +272,7 @@ function encodeGemms(rec: Recorder, g: ConvGeometry, p: WinogradPlan, base: Para
           const window = { buffer: U.buffer, offset: w * UNIFORM_WINDOW_BYTES, size: UNIFORM_WINDOW_BYTES };
           const total = Math.min(u.PW, AA - xi0) * blocks * colBlocks;
           const slice = { xi0, grp, m0, mW: u.mW, SL: u.SL, j0: s * u.SL, jLen: Math.min(u.SL, Cg - s * u.SL) };
-          rec.dispatch(spec, { ...base, T, ...slice, total }, [V, M, null, window], Math.ceil(total / WG));
+          rec.dispatch(spec, { ...base, ...slice, total }, [V, M, null, window], Math.ceil(total / WG));
         }
       }
     }
@@ -283,11 +288,14 @@ function encode(rec: Recorder, g: ConvGeometry, b: ConvOperands, p: WinogradPlan
   const base = { ...geometryParams(g), tilesX: p.tilesX, tiles: p.tiles, strideV: p.strideV, strideM: p.strideM };
   for (let n0 = 0; n0 < g.N; n0 += p.images) {
     const T = Math.min(p.images, g.N - n0) * p.tiles;
-    const inTotal = g.C * T;
-    rec.dispatch(specs.input(g, p), { ...base, n0, T, total: inTotal }, [b.input, V], Math.ceil(inTotal / WG));
-    encodeGemms(rec, g, p, { ...base, n0 }, T, U, V, M, zeros);
-    const outTotal = g.K * T;
-    rec.dispatch(specs.output(p), { ...base, n0, T, total: outTotal }, [M, b.output, b.bias], Math.ceil(outTotal / WG));
+    const TP = rowFloats(T);
+    // The transforms: one invocation per channel and quad of 4 tile columns.
+    const quads = Math.ceil(T / 4);
+    const inTotal = g.C * quads;
+    rec.dispatch(specs.input(g, p), { ...base, n0, T, TP, total: inTotal }, [b.input, V], Math.ceil(inTotal / WG));
+    encodeGemms(rec, g, p, { ...base, n0, T, TP }, TP, U, V, M, zeros);
+    const outTotal = g.K * quads;
+    rec.dispatch(specs.output(p), { ...base, n0, T, TP, total: outTotal }, [M, b.output, b.bias], Math.ceil(outTotal / WG));
   }
 }
 
