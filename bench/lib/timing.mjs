@@ -12,7 +12,7 @@ import { labelOf } from './contenders.mjs';
  * @typedef {object} SuiteConfig
  * @property {number} repeats     timed runs per contender (at most)
  * @property {number} minRepeats  timed runs per contender (at least)
- * @property {number} warmup      warm-up runs (at most)
+ * @property {number} warmup      warm-up runs (at least, unless a run is slow; see `warmUp`)
  * @property {number} budgetMs    time budget of the timed runs of one contender on one case
  * @property {number} maxRunMs    sweeps: skip a contender predicted to take longer than this per run
  * @property {number} cpuLimitMs  the CPU reference runs only where predicted under this; else sampled check
@@ -112,6 +112,11 @@ export async function measure(m, config, fn, check, env, firstMs, sweep = false)
   for (let i = 0; i < n; i++) await timedRun(m, fn, check, env);
 }
 
+/** Warm-up runs past `config.warmup` while the run time has not settled, at most. */
+const WARMUP_EXTRA = 4;
+/** Settled: a warm-up run at most this much slower than the one before it. */
+const SETTLED = 1.25;
+
 /**
  * The warm-up runs of `fn` (see `measure`); returns how many timed runs fit the budget, 0 when a
  * slow sweep point is skipped.
@@ -128,14 +133,22 @@ export async function warmUp(m, config, fn, check, env, firstMs, sweep = false) 
   // garbage of the one before (the CPU reference allocates per call) is not collected in its runs.
   /** @type {any} */ (globalThis).gc?.();
   let last = firstMs ?? 0;
-  for (let i = 0; i < config.warmup; i++) {
+  // At least `config.warmup` runs, and on until the run time settles: a first call compiles (or,
+  // for a tuned engine, tunes) and the calls right after it can still be slow (on llvmpipe they
+  // were up to 2.4× slower than the later ones), which made the budget allow only a few timed runs
+  // and put those slow calls among them. A run slower than half the budget ends the warm-up unless
+  // it is the first (compiling) one of a contender whose runs take less than `maxRunMs`.
+  for (let i = 0; i < config.warmup + WARMUP_EXTRA; i++) {
     const t0 = performance.now();
     const got = await fn();
-    last = performance.now() - t0;
+    const ms = performance.now() - t0;
+    const settled = i > 0 && ms <= SETTLED * last;
+    last = ms;
     m.warmupMs.push(last);
     check(got);
     await env.yieldUi?.();
-    if (last > config.budgetMs / 2) break;
+    if (last > config.budgetMs / 2 && (i > 0 || last > config.maxRunMs)) break;
+    if (i + 1 >= config.warmup && settled) break;
   }
   if (sweep && last > config.slowMs) {
     m.status = 'skipped';
