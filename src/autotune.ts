@@ -13,7 +13,7 @@ import type { AdapterInfo } from './gpu/device.js';
 import { candidates, choose, type Choice } from './algorithms/select.js';
 import type { Explanation } from './engine-types.js';
 import type { OpName } from './ops/index.js';
-import { median, TUNING_STORAGE_KEY, tuneCandidates, tunedChoice, tuneKey, TuningTable, type TuneCandidate, type TuneResult, type TuningStorage } from './tune.js';
+import { fastest, TUNING_STORAGE_KEY, tuneCandidates, tunedChoice, tuneKey, TuningTable, type TuneCandidate, type TuneResult, type TuningStorage } from './tune.js';
 import type { RunInfo } from './types.js';
 
 /**
@@ -22,7 +22,8 @@ import type { RunInfo } from './types.js';
  * shifts them alike: timing each candidate's runs back to back let the drift pick the winner — a
  * software adapter's times wander by 30% over seconds). At least MIN_ROUNDS rounds, then more while
  * the timed runs took under BUDGET_MS per candidate, at most MAX_ROUNDS. After MIN_ROUNDS a candidate
- * slower than PRUNE_FACTOR × the best median leaves the running. Each candidate's time is its median.
+ * slower than PRUNE_FACTOR × the best leaves the running. Each candidate's time is its fastest run
+ * (`fastest`).
  */
 const MIN_ROUNDS = 3;
 const MAX_ROUNDS = 25;
@@ -80,11 +81,11 @@ export async function tuneJob(host: ExecutionHost, state: DeviceState, op: strin
       }
     }
     if (round + 1 === MIN_ROUNDS) {
-      const best = Math.min(...running.map((c) => median(c.times)));
-      running = running.filter((c) => median(c.times) <= PRUNE_FACTOR * best);
+      const best = Math.min(...running.map((c) => fastest(c.times)));
+      running = running.filter((c) => fastest(c.times) <= PRUNE_FACTOR * best);
     }
   }
-  for (const c of timed) measured.push({ algorithm: c.choice.name, variant: c.choice.plan.variant, ms: median(c.times) });
+  for (const c of timed) measured.push({ algorithm: c.choice.name, variant: c.choice.plan.variant, ms: fastest(c.times) });
   let best: TuneCandidate | undefined;
   for (const c of measured) if (c.ms !== undefined && (!best || c.ms < (best.ms as number))) best = c;
   if (!best || best.ms === undefined) throw new OptionError(`tune: ${op}: no candidate ran`);

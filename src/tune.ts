@@ -22,7 +22,7 @@ export const TUNING_VERSION = 1;
 export interface TuningEntry {
   algorithm: ConcreteAlgorithm;
   variant: string;
-  /** The winner's median time in milliseconds. */
+  /** The winner's time in milliseconds: the fastest of its timed runs. */
   ms: number;
 }
 
@@ -30,7 +30,7 @@ export interface TuningEntry {
 export interface TuneCandidate {
   algorithm: ConcreteAlgorithm;
   variant: string;
-  /** Median time in milliseconds (absent when it could not run). */
+  /** Time in milliseconds, the fastest of its timed runs (absent when it could not run). */
   ms?: number;
   /** Why it could not run. */
   reason?: string;
@@ -175,8 +175,12 @@ function parseJson(s: string): unknown {
   }
 }
 
-/** Medians of `times` (milliseconds). */
-export function median(times: readonly number[]): number {
-  const s = [...times].sort((a, b) => a - b);
-  return s[s.length >> 1] ?? Infinity;
+/**
+ * A candidate's time from its timed runs (milliseconds): the fastest. On a shared machine other work
+ * only adds time, and on llvmpipe it came in bursts of several calls 1.5–2× slower than the rest;
+ * with medians, one bench run's tuning of case g crowned im2col (18.3 ms) over Winograd, which ran
+ * it in 10 ms in that run. The fastest run is the least disturbed one.
+ */
+export function fastest(times: readonly number[]): number {
+  return times.length ? Math.min(...times) : Infinity;
 }
