@@ -216,16 +216,49 @@ fn tileRow(o: Origin, y: i32) -> array<f32, 6> {
   return r;
 }
 
+// The input again as vec4s (binding 5, read-only like binding 1), for spans read whole (VEC4_IN).
+@group(0) @binding(5) var<storage, read> src4in: array<vec4<f32>>;
+// With the fill boundary and input rows of whole vec4s (W a multiple of 4, the binding whole vec4s),
+// a span is read as the aligned vec4s that cover it: a vec4 lies wholly inside a row or wholly
+// outside it, so it is loaded or is the fill value whole (host: `vec4Input`).
+override VEC4_IN: bool = false;
+
+// Span values s[x] = x̃ at (row, x0 + x), x < 3m + A, from the aligned vec4s that cover them (VEC4_IN).
+fn spanVec4(base: u32, row: i32, x0: i32) -> array<f32, 18> {
+  let a = x0 - (((x0 % 4) + 4) % 4);        // x0 rounded down to a multiple of 4
+  var w: array<f32, 24>;
+  let rowInside = row >= 0 && row < i32(P.g.H);
+  for (var k = 0u; k < 6u; k++) {
+    let x = a + 4 * i32(k);
+    var v = vec4<f32>(P.g.fill);
+    if (rowInside && x >= 0 && x < i32(P.g.W)) { v = src4in[(base + u32(row) * P.g.W + u32(x)) / 4u]; }
+    w[4u * k] = v.x;
+    w[4u * k + 1u] = v.y;
+    w[4u * k + 2u] = v.z;
+    w[4u * k + 3u] = v.w;
+  }
+  // s[x] = w[x + off], off = x0 − a < 4, with constant indices only (a dynamic index into a
+  // function-scope array is a gather on llvmpipe).
+  let off = x0 - a;
+  var s: array<f32, 18>;
+  for (var x = 0u; x < 3u * outSize() + tileSize(); x++) {
+    s[x] = select(select(w[x], w[x + 1u], off == 1), select(w[x + 2u], w[x + 3u], off == 3), off >= 2);
+  }
+  return s;
+}
+
 // Row y of the quad's four tiles (component j: tile t0 + j). When the four are consecutive tiles
 // of one tile row (`span`), their rows overlap: one span of 3m + A values, read directly where the
-// span lies inside the input (`inside`).
+// span lies inside the input (`inside`), or as vec4s (VEC4_IN).
 fn quadRow(q: array<Origin, 4>, span: bool, inside: bool, y: i32) -> Quad {
   var r: Quad;
   let mo = outSize();
   if (span) {
     let row = q[0].y0 + y;
     var s: array<f32, 18>;
-    if (inside) {
+    if (VEC4_IN) {
+      s = spanVec4(q[0].base, row, q[0].x0);
+    } else if (inside) {
       let i = q[0].base + u32(row) * P.g.W + u32(q[0].x0);
       for (var x = 0u; x < 3u * mo + tileSize(); x++) { s[x] = src[i + x]; }
     } else {

@@ -27,6 +27,11 @@ const CASES: Case[] = [
   ['depthwise ×2 (K = 2C)', [1, 4, 9, 9], [8, 1, 3, 3], { groups: 4, padding: 1 }],
   ['dense 37→21, slices of the reduction', [1, 37, 13, 14], [21, 37, 3, 3], { padding: 1 }],
   ['many columns 2→20', [2, 2, 41, 43], [20, 2, 3, 3], { padding: 1, bias: randomTensor([20], 10).data }],
+  // Rows of whole vec4s with zero padding: spans read as aligned vec4s (VEC4_IN), every offset of a
+  // span's start within its vec4 (padding 0–3), spans past both ends of rows and rows past the image.
+  ['vec4 rows, valid', [1, 2, 9, 20], [3, 2, 3, 3], {}],
+  ['vec4 rows, padding 2, batch 2', [2, 3, 10, 16], [4, 3, 3, 3], { padding: 2 }],
+  ['vec4 rows, padding 3 / 1, asymmetric', [1, 4, 7, 12], [5, 4, 3, 3], { padding: [[3, 1], [3, 1]] }],
 ];
 
 const seed = (s: number[]) => s.reduce((a, b) => a * 31 + b, 7) % 1000;

@@ -125,6 +125,18 @@ describe('the registry and choose()', () => {
       name: 'im2col', plan: { variant: 'implicit' },
     });
   });
+  it('winograd reads input spans as vec4s with the fill boundary and rows of whole vec4s only', () => {
+    const vec4In = (input: number[], options: object): unknown => {
+      const g = geometry(input, [8, input[1] ?? 1, 3, 3], options);
+      const ctx = context(LIMITS, LLVMPIPE);
+      const o = REGISTRY.winograd.plan(g, ctx);
+      if (!('plan' in o)) throw new Error(o.reason);
+      return REGISTRY.winograd.kernels(g, ctx, o.plan).find((k) => k.entryPoint === 'inputTransform')?.constants?.['VEC4_IN'];
+    };
+    expect(vec4In([1, 4, 16, 16], { padding: 1 })).toBe(1);
+    expect(vec4In([1, 4, 16, 18], { padding: 1 })).toBe(0);
+    expect(vec4In([1, 4, 16, 16], { padding: 1, paddingMode: 'reflect' })).toBe(0);
+  });
   it('candidates(): every algorithm with its variant and cost, or the reason it cannot run', () => {
     const g = geometry([1, 1, 20000, 3], [1, 1, 1, 1], { stride: [4000, 1] });
     const all = candidates(g, context({ ...LIMITS, maxComputeWorkgroupStorageSize: 64 }));

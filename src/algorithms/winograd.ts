@@ -211,10 +211,17 @@ function plan(g: ConvGeometry, ctx: AlgorithmContext): PlanOutcome<WinogradPlan>
 /** Rows per invocation of im2col's `'register'` GEMM on Winograd's 1×1 geometry: Kg up to RM_MAX, in steps of 4. */
 const registerRows = (g: ConvGeometry): number => Math.min(GEMM.RM_MAX, Math.ceil(g.K / g.groups / 4) * 4);
 
+/**
+ * Whether the input transform reads spans of input rows as vec4s (VEC4_IN): with the fill boundary,
+ * rows of whole vec4s (W a multiple of 4: every row starts 16-byte aligned within its binding, whose
+ * size is then a multiple of 16 too).
+ */
+const vec4Input = (g: ConvGeometry): boolean => g.boundary === 'fill' && g.W % 4 === 0;
+
 /** The kernels of a plan, as its encoding dispatches them. */
 const specs = {
   weights: (g: ConvGeometry, p: WinogradPlan): KernelSpec<'winograd'> => ({ family: 'winograd', entryPoint: 'weightTransform', constants: { F4: Number(p.m === 4), FLIP: Number(g.flip) } }),
-  input: (g: ConvGeometry, p: WinogradPlan): KernelSpec<'winograd'> => ({ family: 'winograd', entryPoint: 'inputTransform', constants: { F4: Number(p.m === 4), BOUNDARY: BOUNDARY_CODE[g.boundary] } }),
+  input: (g: ConvGeometry, p: WinogradPlan): KernelSpec<'winograd'> => ({ family: 'winograd', entryPoint: 'inputTransform', constants: { F4: Number(p.m === 4), BOUNDARY: BOUNDARY_CODE[g.boundary], VEC4_IN: Number(vec4Input(g)) } }),
   output: (p: WinogradPlan): KernelSpec<'winograd'> => ({ family: 'winograd', entryPoint: 'outputTransform', constants: { F4: Number(p.m === 4) } }),
   uniformGemm: (u: WindowPlan): KernelSpec<'winograd'> => ({ family: 'winograd', entryPoint: 'gemm', constants: { RMU: u.RMU } }),
   registerGemm: (g: ConvGeometry): KernelSpec<'gemm'> => ({ family: 'gemm', entryPoint: 'mainRegister', constants: { BOUNDARY: 0, FLIP: 0, B_IS_INPUT: 1, RM: registerRows(g) } }),
@@ -292,7 +299,8 @@ function encode(rec: Recorder, g: ConvGeometry, b: ConvOperands, p: WinogradPlan
     // The transforms: one invocation per channel and quad of 4 tile columns.
     const quads = Math.ceil(T / 4);
     const inTotal = g.C * quads;
-    rec.dispatch(specs.input(g, p), { ...base, n0, T, TP, total: inTotal }, [b.input, V], Math.ceil(inTotal / WG));
+    // The input twice: as floats (binding 1) and as vec4s (binding 5, read only by VEC4_IN spans).
+    rec.dispatch(specs.input(g, p), { ...base, n0, T, TP, total: inTotal }, [b.input, V, null, null, b.input], Math.ceil(inTotal / WG));
     encodeGemms(rec, g, p, { ...base, n0, T, TP }, TP, U, V, M, zeros);
     const outTotal = g.K * quads;
     rec.dispatch(specs.output(p), { ...base, n0, T, TP, total: outTotal }, [M, b.output, b.bias], Math.ceil(outTotal / WG));
