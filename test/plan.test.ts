@@ -5,6 +5,7 @@ import { planIm2col } from '../src/algorithms/im2col.js';
 import { ALGORITHM_NAMES, REGISTRY } from '../src/algorithms/registry.js';
 import { candidates, choose } from '../src/algorithms/select.js';
 import { planTiled } from '../src/algorithms/tiled.js';
+import { winograd } from '../src/algorithms/winograd.js';
 import { OptionError, ResourceError } from '../src/errors.js';
 import type { ConvGeometry } from '../src/geometry.js';
 import { fitGrid } from '../src/gpu/dispatch.js';
@@ -129,9 +130,9 @@ describe('the registry and choose()', () => {
     const vec4In = (input: number[], options: object): unknown => {
       const g = geometry(input, [8, input[1] ?? 1, 3, 3], options);
       const ctx = context(LIMITS, LLVMPIPE);
-      const o = REGISTRY.winograd.plan(g, ctx);
+      const o = winograd.plan(g, ctx);
       if (!('plan' in o)) throw new Error(o.reason);
-      return REGISTRY.winograd.kernels(g, ctx, o.plan).find((k) => k.entryPoint === 'inputTransform')?.constants?.['VEC4_IN'];
+      return winograd.kernels?.(g, ctx, o.plan).find((k) => k.entryPoint === 'inputTransform')?.constants?.['VEC4_IN'];
     };
     expect(vec4In([1, 4, 16, 16], { padding: 1 })).toBe(1);
     expect(vec4In([1, 4, 16, 18], { padding: 1 })).toBe(0);

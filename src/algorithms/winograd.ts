@@ -288,6 +288,9 @@ function encodeGemms(rec: Recorder, g: ConvGeometry, p: WinogradPlan, base: Para
 
 function encode(rec: Recorder, g: ConvGeometry, b: ConvOperands, p: WinogradPlan, state: WinogradState): void {
   const zeros = rec.zeros(g.K * 4, 'winograd.zero-bias');
+  // The input again as vec4s (binding 5), read by VEC4_IN spans only; otherwise a placeholder of the
+  // binding's minimum size (one vec4: an input of fewer floats could not be bound there).
+  const input4 = vec4Input(g) ? b.input : rec.zeros(16, 'winograd.no-vec4-input');
   const U = transformedWeights(rec, g, b, p, state);
   const AA = p.A * p.A;
   const V = rec.scratch(AA * p.strideV * 4, 'winograd.V');
@@ -299,8 +302,7 @@ function encode(rec: Recorder, g: ConvGeometry, b: ConvOperands, p: WinogradPlan
     // The transforms: one invocation per channel and quad of 4 tile columns.
     const quads = Math.ceil(T / 4);
     const inTotal = g.C * quads;
-    // The input twice: as floats (binding 1) and as vec4s (binding 5, read only by VEC4_IN spans).
-    rec.dispatch(specs.input(g, p), { ...base, n0, T, TP, total: inTotal }, [b.input, V, null, null, b.input], Math.ceil(inTotal / WG));
+    rec.dispatch(specs.input(g, p), { ...base, n0, T, TP, total: inTotal }, [b.input, V, null, null, input4], Math.ceil(inTotal / WG));
     encodeGemms(rec, g, p, { ...base, n0, T, TP }, TP, U, V, M, zeros);
     const outTotal = g.K * quads;
     rec.dispatch(specs.output(p), { ...base, n0, T, TP, total: outTotal }, [M, b.output, b.bias], Math.ceil(outTotal / WG));
