@@ -228,7 +228,8 @@ fn spanVec4(base: u32, row: i32, x0: i32) -> array<f32, 18> {
   let a = x0 - (((x0 % 4) + 4) % 4);        // x0 rounded down to a multiple of 4
   var w: array<f32, 24>;
   let rowInside = row >= 0 && row < i32(P.g.H);
-  for (var k = 0u; k < 6u; k++) {
+  // ⌈(3 + 3m + A) / 4⌉ vec4s cover the span wherever it starts within its first one: 6 (F4), 4 (F2).
+  for (var k = 0u; k < (3u * outSize() + tileSize() + 6u) / 4u; k++) {
     let x = a + 4 * i32(k);
     var v = vec4<f32>(P.g.fill);
     if (rowInside && x >= 0 && x < i32(P.g.W)) { v = src4in[(base + u32(row) * P.g.W + u32(x)) / 4u]; }
@@ -420,8 +421,8 @@ fn outputTransform(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroup
 // block), columns fastest. The first slice of the reduction stores, later ones add.
 // V and M are read and written as vec4s (rows of TP floats, so every block of 8 columns is two whole
 // vec4s; the columns past T are computed from whatever V holds there and never read): on llvmpipe a
-// storage access costs a loop over the SIMD lanes per access, whatever its width, so a vec4 costs
-// what a scalar does.
+// storage access is a loop over the SIMD lanes, whatever its width, so a vec4 costs about two
+// scalar accesses and moves four floats (`npm run bench:memory`).
 override RMU: u32 = 16u;
 @group(0) @binding(4) var<uniform> ua: array<vec4<f32>, 4096>;
 @compute @workgroup_size(WG)
