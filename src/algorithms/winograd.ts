@@ -187,8 +187,10 @@ function estimate(g: ConvGeometry, p: WinogradPlan): number {
   const AA = p.A * p.A;
   // The GEMM: 0.35 per multiply-add (im2col's dense layers: 0.25), rows padded to whole blocks.
   const gemm = 0.35 * AA * g.groups * roundUp(Kg, 4) * Cg * columns * (p.uniform ? 1 : 2);
-  // The transforms: per channel and tile A² values read or written plus their arithmetic.
-  const transforms = 4.5 * AA * (g.C + g.K) * columns;
+  // The transforms: per channel and tile A² values read or written plus their arithmetic (3.0 since
+  // the vec4 layout, commit 9f37d22: fitted to winograd ÷ im2col measured on 14 3×3 stride-1 layers
+  // on llvmpipe, which 4.5 put on the wrong side of 1 for three small ones, e.g. [1,16,30,30]→24).
+  const transforms = 3.0 * AA * (g.C + g.K) * columns;
   // Per dispatch (one per position, group, window and slice, and the transforms).
   const count = p.uniform ? g.groups * p.uniform.windows * p.uniform.slices * p.uniform.batches : AA;
   const dispatches = 40_000 * (count + 2) * Math.ceil(g.N / p.images);
