@@ -131,11 +131,15 @@ fn cols(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   var acc: array<vec4<f32>, RB_MAX>;
   if (RB > 1u) {
     // Unit stride and dilation: intermediate row oy0 + q feeds output row oy0 + rr through tap q − rr.
+    // The taps in use slide along with q: fw[rr] = a_k[q − rr], one factor read per row (a factor
+    // read per tap and row cost half this pass on llvmpipe).
+    var fw: array<f32, RB_MAX>;
     for (var q = 0u; q < RB + P.g.KH - 1u; q++) {
+      fw = array<f32, RB_MAX>(factor(fa + min(q, P.g.KH - 1u)), fw[0], fw[1], fw[2], fw[3], fw[4], fw[5], fw[6]);
       let o = (pl * P.R + min(oy0 + q, P.R - 1u)) * P.g.OW;
       let v = vec4<f32>(rowsIn[o + c.x], rowsIn[o + c.y], rowsIn[o + c.z], rowsIn[o + c.w]);
       for (var rr = 0u; rr < RB_MAX; rr++) {
-        if (q >= rr && q - rr < P.g.KH) { acc[rr] += factor(fa + q - rr) * v; }
+        if (q >= rr && q - rr < P.g.KH) { acc[rr] += fw[rr] * v; }
       }
     }
   } else {
