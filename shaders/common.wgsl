@@ -26,24 +26,42 @@ const BOUNDARY_REPLICATE: u32 = 4u;
 override BOUNDARY: u32 = BOUNDARY_FILL;
 override FLIP: bool = false;
 
+// Set by the host when every coordinate a kernel maps lies within one reflection (or wrap) of
+// [0, n) on both axes (`boundaryConstants` in src/gpu/params.ts): the periodic rules are then one
+// select each. Their general form divides, which llvmpipe does lane by lane and runs whether or not
+// a lane needs it (it runs both sides of every `if`): that was half of the separable row pass.
+override NEAR_EDGES: bool = false;
+
 // Maps a possibly out-of-range coordinate i onto [0, n) by the boundary rule, or −1 for "fill".
 // wrap has period n; symm (edge repeated: x[−1] = x[0]) period 2n; reflect (edge not repeated:
-// x[−1] = x[1]) period 2n − 2. All of them work for any distance from the edge.
+// x[−1] = x[1]) period 2n − 2. All of them work for any distance from the edge; with NEAR_EDGES,
+// for coordinates within one period (others, computed by a kernel past its last output and never
+// stored, get an index clamped into range).
 fn boundaryIndex(i: i32, n: i32) -> i32 {
+  if (BOUNDARY == BOUNDARY_FILL) { return select(-1, i, i >= 0 && i < n); }
+  if (BOUNDARY == BOUNDARY_REPLICATE) { return clamp(i, 0, n - 1); }
+  if (NEAR_EDGES) {
+    var m: i32;
+    if (BOUNDARY == BOUNDARY_WRAP) {
+      m = select(select(i, i + n, i < 0), i - n, i >= n);
+    } else if (BOUNDARY == BOUNDARY_SYMM) {
+      m = select(select(i, -1 - i, i < 0), 2 * n - 1 - i, i >= n);
+    } else {
+      m = select(select(select(i, -i, i < 0), 2 * n - 2 - i, i >= n), 0, n == 1);
+    }
+    return clamp(m, 0, n - 1);
+  }
   if (i >= 0 && i < n) { return i; }
-  if (BOUNDARY == BOUNDARY_FILL) { return -1; }
   if (BOUNDARY == BOUNDARY_WRAP) { return ((i % n) + n) % n; }
   if (BOUNDARY == BOUNDARY_SYMM) {
     let m = ((i % (2 * n)) + 2 * n) % (2 * n);
     return select(m, 2 * n - 1 - m, m >= n);
   }
-  if (BOUNDARY == BOUNDARY_REFLECT) {
-    if (n == 1) { return 0; }
-    let p = 2 * n - 2;
-    let m = ((i % p) + p) % p;
-    return select(m, p - m, m >= n);
-  }
-  return clamp(i, 0, n - 1);   // BOUNDARY_REPLICATE
+  // BOUNDARY_REFLECT
+  if (n == 1) { return 0; }
+  let p = 2 * n - 2;
+  let m = ((i % p) + p) % p;
+  return select(m, p - m, m >= n);
 }
 
 // Index of weight element (k, c, ky, kx), flipped 180° in (ky, kx) when FLIP.

@@ -45,6 +45,18 @@ fn inputAt(plane: u32, iy: i32, x: i32) -> f32 {
   return inp[(plane * P.g.H + u32(iy)) * P.g.W + u32(ix)];
 }
 
+// The row pass's unit stride and dilation along the rows (host: sW = dW = 1), compiled in or out.
+override UNIT_ROWS: bool = true;
+
+// x̃ at column x of the row starting at rowBase (row iy, already mapped by the boundary rule): read
+// directly when the invocation's whole window lies inside the row (`inside`), else through the
+// boundary rule; one load at a valid index either way, no branch around it.
+fn rowValue(rowBase: u32, iy: i32, x: i32, inside: bool) -> f32 {
+  let ix = select(boundaryIndex(x, i32(P.g.W)), x, inside);
+  let v = inp[rowBase + u32(max(ix, 0))];
+  return select(v, P.g.fill, iy < 0 || ix < 0);
+}
+
 @compute @workgroup_size(WG)
 fn rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
@@ -63,28 +75,20 @@ fn rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   // Outputs ox0 … ox0 + 3 in lo, ox0 + 4 … ox0 + 7 in hi.
   var lo = vec4<f32>(0.0);
   var hi = vec4<f32>(0.0);
-  if (P.g.sW == 1u && P.g.dW == 1u && iy >= 0 && x0 >= 0 && x0 + i32(P.g.KW) + 7 < i32(P.g.W)) {
-    // Inside the image (most of it): no boundary rule, the window slides one column per tap.
-    let row = (plane * P.g.H + u32(iy)) * P.g.W + u32(x0);
-    var a = vec4<f32>(inp[row], inp[row + 1u], inp[row + 2u], inp[row + 3u]);
-    var b = vec4<f32>(inp[row + 4u], inp[row + 5u], inp[row + 6u], inp[row + 7u]);
+  if (UNIT_ROWS) {
+    // Unit stride and dilation along the rows: the window slides one column per tap. One path for
+    // the whole image: llvmpipe runs every branch of an `if` whatever the lanes take, so a fast path
+    // for the interior beside a boundary path cost both (half of this pass).
+    let inside = iy >= 0 && x0 >= 0 && x0 + i32(P.g.KW) + 7 < i32(P.g.W);
+    let rowBase = (plane * P.g.H + u32(max(iy, 0))) * P.g.W;
+    var a = vec4<f32>(rowValue(rowBase, iy, x0, inside), rowValue(rowBase, iy, x0 + 1, inside), rowValue(rowBase, iy, x0 + 2, inside), rowValue(rowBase, iy, x0 + 3, inside));
+    var b = vec4<f32>(rowValue(rowBase, iy, x0 + 4, inside), rowValue(rowBase, iy, x0 + 5, inside), rowValue(rowBase, iy, x0 + 6, inside), rowValue(rowBase, iy, x0 + 7, inside));
     for (var kx = 0u; kx < P.g.KW; kx++) {
       let f = factor(fb + kx);
       lo += f * a;
       hi += f * b;
       a = vec4<f32>(a.yzw, b.x);
-      b = vec4<f32>(b.yzw, inp[row + kx + 8u]);
-    }
-  } else if (P.g.sW == 1u && P.g.dW == 1u) {
-    // The window slides one column per tap.
-    var a = vec4<f32>(inputAt(plane, iy, x0), inputAt(plane, iy, x0 + 1), inputAt(plane, iy, x0 + 2), inputAt(plane, iy, x0 + 3));
-    var b = vec4<f32>(inputAt(plane, iy, x0 + 4), inputAt(plane, iy, x0 + 5), inputAt(plane, iy, x0 + 6), inputAt(plane, iy, x0 + 7));
-    for (var kx = 0u; kx < P.g.KW; kx++) {
-      let f = factor(fb + kx);
-      lo += f * a;
-      hi += f * b;
-      a = vec4<f32>(a.yzw, b.x);
-      b = vec4<f32>(b.yzw, inputAt(plane, iy, x0 + i32(kx) + 8));
+      b = vec4<f32>(b.yzw, rowValue(rowBase, iy, x0 + i32(kx) + 8, inside));
     }
   } else {
     let sw = i32(P.g.sW);

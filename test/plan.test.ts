@@ -10,7 +10,7 @@ import { OptionError, ResourceError } from '../src/errors.js';
 import type { ConvGeometry } from '../src/geometry.js';
 import { fitGrid } from '../src/gpu/dispatch.js';
 import type { AdapterInfo } from '../src/gpu/device.js';
-import { BOUNDARY_CODE, encodeParams, paramsBytes } from '../src/gpu/params.js';
+import { BOUNDARY_CODE, boundaryConstants, encodeParams, paramsBytes } from '../src/gpu/params.js';
 import { specKey } from '../src/gpu/pipelines.js';
 import { sizeClass } from '../src/gpu/pool.js';
 import type { PlanLimits } from '../src/gpu/recorder.js';
@@ -125,6 +125,24 @@ describe('the registry and choose()', () => {
     expect(choose('conv2d', 'auto', geometry([1, 128, 28, 28], [256, 128, 3, 3], { padding: 1, stride: 2 }), context(LIMITS, LLVMPIPE))).toMatchObject({
       name: 'im2col', plan: { variant: 'implicit' },
     });
+  });
+  it('NEAR_EDGES: periodic boundaries whose coordinates stay within one reflection of the input on both axes', () => {
+    const near = (input: number[], kernel: number[], options: object): number => boundaryConstants(geometry(input, kernel, options)).NEAR_EDGES;
+    const same = (boundary: string) => ({ padding: 'same', paddingMode: boundary });
+    expect(near([1, 1, 16, 16], [1, 1, 3, 3], same('reflect'))).toBe(1);
+    expect(near([1, 1, 16, 16], [1, 1, 3, 3], same('circular'))).toBe(1);
+    expect(near([1, 1, 16, 16], [1, 1, 3, 3], same('replicate'))).toBe(0); // not periodic: no division to spare
+    expect(near([1, 1, 16, 16], [1, 1, 3, 3], { padding: 1 })).toBe(0);
+    // circular: a pad of n is one period, n + 1 is not; reflect: at most n − 1.
+    expect(near([1, 1, 4, 16], [1, 1, 1, 1], { padding: [[4, 4], [0, 0]], paddingMode: 'circular' })).toBe(1);
+    expect(near([1, 1, 4, 16], [1, 1, 9, 1], { padding: [[4, 4], [0, 0]], paddingMode: 'circular' })).toBe(1);
+    expect(near([1, 1, 4, 16], [1, 1, 7, 1], { padding: [[3, 3], [0, 0]], paddingMode: 'reflect' })).toBe(1);
+    // Farther than conv2d's padding modes reach (SciPy's 'full' mode does): one row or column more.
+    const g = geometry([1, 1, 4, 16], [1, 1, 9, 1], { padding: [[4, 4], [0, 0]], paddingMode: 'circular' });
+    expect(boundaryConstants({ ...g, padTop: 5, OH: g.OH + 2 }).NEAR_EDGES).toBe(0);
+    expect(boundaryConstants({ ...g, OH: g.OH + 1 }).NEAR_EDGES).toBe(0);
+    expect(boundaryConstants({ ...g, boundary: 'symm', padLeft: -16, OW: 1 }).NEAR_EDGES).toBe(1);
+    expect(boundaryConstants({ ...g, boundary: 'reflect' }).NEAR_EDGES).toBe(0); // reflect's period is 2n − 2
   });
   it('winograd reads input spans as vec4s with the fill boundary and rows of whole vec4s only', () => {
     const vec4In = (input: number[], options: object): unknown => {

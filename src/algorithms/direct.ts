@@ -8,7 +8,7 @@
  */
 import { BufferUsage, TextureUsage } from '../gpu/constants.js';
 import { isMesaSoftware } from '../gpu/device.js';
-import { BOUNDARY_CODE, geometryParams } from '../gpu/params.js';
+import { boundaryConstants, geometryParams } from '../gpu/params.js';
 import type { KernelSpec } from '../gpu/pipelines.js';
 import type { Binding, Recorder } from '../gpu/recorder.js';
 import { multiplyAdds, unitStride, type ConvGeometry } from '../geometry.js';
@@ -150,7 +150,7 @@ function mainSpec(g: ConvGeometry, plan: DirectPlan): KernelSpec<'direct'> {
   const { RB, OB, taps } = plan;
   const fixed = (RB + g.KH - 1) * g.KW <= MAX_UNROLLED_TAPS;
   const constants = {
-    RB, OB, BOUNDARY: BOUNDARY_CODE[g.boundary], FLIP: Number(g.flip),
+    RB, OB, ...boundaryConstants(g), FLIP: Number(g.flip),
     FIXED_KH: fixed ? g.KH : 0, FIXED_KW: fixed ? g.KW : 0, FIXED_CG: fixed && g.C === g.groups ? 1 : 0,
     UNIFORM_WEIGHTS: Number(plan.uniformWeights), TAPS: Number(!!taps), TEXTURE_INPUT: Number(plan.textureInput),
   };

@@ -7,7 +7,7 @@
  */
 import { BufferUsage } from '../gpu/constants.js';
 import { isMesaSoftware } from '../gpu/device.js';
-import { BOUNDARY_CODE, geometryParams } from '../gpu/params.js';
+import { boundaryConstants, geometryParams } from '../gpu/params.js';
 import type { KernelSpec } from '../gpu/pipelines.js';
 import type { Binding, PlanLimits, Recorder } from '../gpu/recorder.js';
 import { multiplyAdds, reductionLength, type ConvGeometry } from '../geometry.js';
@@ -131,7 +131,7 @@ function encodePatches(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: Pa
 }
 
 /** The kernels of the plan, as its encoding dispatches them. */
-const patchSpec = (g: ConvGeometry): KernelSpec<'im2col'> => ({ family: 'im2col', constants: { BOUNDARY: BOUNDARY_CODE[g.boundary], FLIP: Number(g.flip) } });
+const patchSpec = (g: ConvGeometry): KernelSpec<'im2col'> => ({ family: 'im2col', constants: { ...boundaryConstants(g), FLIP: Number(g.flip) } });
 const sharedSpec = (g: ConvGeometry, plan: PatchPlan): KernelSpec<'gemm'> => ({ family: 'gemm', constants: gemmConstants(g, plan) });
 /** `'register'`'s rows per invocation: all the group's output channels up to RM_MAX, in steps of 4. */
 const registerRows = (g: ConvGeometry): number => Math.min(WGSL_CONSTS.gemm.RM_MAX, Math.ceil(g.K / g.groups / 4) * 4);
@@ -157,7 +157,7 @@ function chunkParams(c: Im2colChunk) {
 }
 
 function gemmConstants(g: ConvGeometry, plan: PatchPlan) {
-  return { BOUNDARY: BOUNDARY_CODE[g.boundary], FLIP: Number(g.flip), B_IS_INPUT: Number(plan.inputIsPatchMatrix) };
+  return { ...boundaryConstants(g), FLIP: Number(g.flip), B_IS_INPUT: Number(plan.inputIsPatchMatrix) };
 }
 
 /** `'shared'` and `'register'`: per chunk, the patch matrix, then one GEMM dispatch. */

@@ -21,7 +21,7 @@
  */
 import { BufferUsage } from '../gpu/constants.js';
 import { isMesaSoftware } from '../gpu/device.js';
-import { geometryParams, BOUNDARY_CODE } from '../gpu/params.js';
+import { boundaryConstants, geometryParams } from '../gpu/params.js';
 import type { KernelSpec } from '../gpu/pipelines.js';
 import { outputSize, type ConvGeometry } from '../geometry.js';
 import { WGSL_CONSTS } from '../shaders.generated.js';
@@ -104,8 +104,10 @@ function cost(g: ConvGeometry, ctx: AlgorithmContext, p: SeparablePlan): number 
 const uniformFactors = (p: SeparablePlan): boolean => p.factors.length <= UNIFORM_FACTOR_VEC4S * 4;
 /** Output rows per invocation of the column pass (RB in separable.wgsl). */
 const columnRows = (g: ConvGeometry): number => (g.strideH === 1 && g.dilationH === 1 ? RB_MAX : 1);
-const passConstants = (g: ConvGeometry, p: SeparablePlan) => ({ BOUNDARY: BOUNDARY_CODE[g.boundary], UNIFORM_FACTORS: Number(uniformFactors(p)) });
-const rowsSpec = (g: ConvGeometry, p: SeparablePlan): KernelSpec<'separable'> => ({ family: 'separable', entryPoint: 'rows', constants: passConstants(g, p) });
+const passConstants = (g: ConvGeometry, p: SeparablePlan) => ({ ...boundaryConstants(g), UNIFORM_FACTORS: Number(uniformFactors(p)) });
+const rowsSpec = (g: ConvGeometry, p: SeparablePlan): KernelSpec<'separable'> => ({
+  family: 'separable', entryPoint: 'rows', constants: { ...passConstants(g, p), UNIT_ROWS: Number(g.strideW === 1 && g.dilationW === 1) },
+});
 const colsSpec = (g: ConvGeometry, p: SeparablePlan): KernelSpec<'separable'> => ({
   family: 'separable', entryPoint: 'cols', constants: { ...passConstants(g, p), RB: columnRows(g) },
 });

@@ -3,7 +3,7 @@
  * of weights in workgroup memory. The planner sizes the tile and the kernel chunk so both fit the
  * device's workgroup storage; it cannot run when not even a 1×1 tile with a 1×1 kernel chunk fits.
  */
-import { BOUNDARY_CODE, geometryParams } from '../gpu/params.js';
+import { boundaryConstants, geometryParams } from '../gpu/params.js';
 import type { KernelSpec } from '../gpu/pipelines.js';
 import type { PlanLimits } from '../gpu/recorder.js';
 import { multiplyAdds, type ConvGeometry } from '../geometry.js';
@@ -74,7 +74,7 @@ export function planTiled(g: ConvGeometry, limits: PlanLimits): TiledPlan | null
 /** The kernel of `plan`: its tile, workgroup shape and kernel chunk are override constants. */
 function tiledSpec(g: ConvGeometry, plan: TiledPlan): KernelSpec<'tiled'> {
   const { RY, WG_X, WG_Y, KB, KCH, KCW, IN_ROWS, IN_COLS } = plan;
-  return { family: 'tiled', constants: { RY, WG_X, WG_Y, KB, KCH, KCW, IN_ROWS, IN_COLS, BOUNDARY: BOUNDARY_CODE[g.boundary], FLIP: Number(g.flip) } };
+  return { family: 'tiled', constants: { RY, WG_X, WG_Y, KB, KCH, KCW, IN_ROWS, IN_COLS, ...boundaryConstants(g), FLIP: Number(g.flip) } };
 }
 
 export const tiled: ConvAlgorithm<TiledPlan> = {

@@ -19,7 +19,7 @@
  * an input tile spreads to that tile's outputs.
  */
 import { BufferUsage } from '../gpu/constants.js';
-import { BOUNDARY_CODE, geometryParams, type ParamValues } from '../gpu/params.js';
+import { boundaryConstants, geometryParams, type ParamValues } from '../gpu/params.js';
 import type { KernelSpec } from '../gpu/pipelines.js';
 import type { Binding, Recorder } from '../gpu/recorder.js';
 import { type ConvGeometry } from '../geometry.js';
@@ -223,7 +223,7 @@ const vec4Input = (g: ConvGeometry): boolean => g.boundary === 'fill' && g.W % 4
 /** The kernels of a plan, as its encoding dispatches them. */
 const specs = {
   weights: (g: ConvGeometry, p: WinogradPlan): KernelSpec<'winograd'> => ({ family: 'winograd', entryPoint: 'weightTransform', constants: { F4: Number(p.m === 4), FLIP: Number(g.flip) } }),
-  input: (g: ConvGeometry, p: WinogradPlan): KernelSpec<'winograd'> => ({ family: 'winograd', entryPoint: 'inputTransform', constants: { F4: Number(p.m === 4), BOUNDARY: BOUNDARY_CODE[g.boundary], VEC4_IN: Number(vec4Input(g)) } }),
+  input: (g: ConvGeometry, p: WinogradPlan): KernelSpec<'winograd'> => ({ family: 'winograd', entryPoint: 'inputTransform', constants: { F4: Number(p.m === 4), ...boundaryConstants(g), VEC4_IN: Number(vec4Input(g)) } }),
   output: (p: WinogradPlan): KernelSpec<'winograd'> => ({ family: 'winograd', entryPoint: 'outputTransform', constants: { F4: Number(p.m === 4) } }),
   uniformGemm: (u: WindowPlan): KernelSpec<'winograd'> => ({ family: 'winograd', entryPoint: 'gemm', constants: { RMU: u.RMU } }),
   registerGemm: (g: ConvGeometry): KernelSpec<'gemm'> => ({ family: 'gemm', entryPoint: 'mainRegister', constants: { BOUNDARY: 0, FLIP: 0, B_IS_INPUT: 1, RM: registerRows(g) } }),

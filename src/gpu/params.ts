@@ -18,6 +18,22 @@ export const BOUNDARY_CODE: Record<Boundary, number> = {
   replicate: WGSL_CONSTS.common.BOUNDARY_REPLICATE,
 };
 
+/**
+ * The boundary rule's `override` constants for kernels that read the input at the geometry's
+ * coordinates: BOUNDARY, and NEAR_EDGES when the rule is periodic and every coordinate lies within
+ * one reflection (wrap: one period) of the input on both axes — rows from −padTop to
+ * (OH − 1)·sH − padTop + (KH − 1)·dH, columns likewise — so that common.wgsl maps each with a select
+ * instead of a division (2× on the separable row pass with 'symm' on llvmpipe).
+ */
+export function boundaryConstants(g: ConvGeometry): { BOUNDARY: number; NEAR_EDGES: number } {
+  const near = (lo: number, hi: number, n: number): boolean =>
+    g.boundary === 'reflect' ? n === 1 || (lo >= -(n - 1) && hi <= 2 * n - 2) : lo >= -n && hi < 2 * n;
+  const periodic = g.boundary === 'wrap' || g.boundary === 'symm' || g.boundary === 'reflect';
+  const rows = near(-g.padTop, (g.OH - 1) * g.strideH - g.padTop + (g.KH - 1) * g.dilationH, g.H);
+  const cols = near(-g.padLeft, (g.OW - 1) * g.strideW - g.padLeft + (g.KW - 1) * g.dilationW, g.W);
+  return { BOUNDARY: BOUNDARY_CODE[g.boundary], NEAR_EDGES: Number(periodic && rows && cols) };
+}
+
 /** The scalar fields of family F's `Params` (the geometry's included). */
 export type ParamName<F extends KernelFamily> = (typeof PARAMS_LAYOUT)[F]['fields'][number][0];
 /** Values of family F's `Params` fields; fields left out are 0. */
