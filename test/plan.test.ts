@@ -117,12 +117,18 @@ describe('the registry and choose()', () => {
     expect(choose('conv2d', 'auto', geometry([1, 1, 64, 64], [1, 1, 3, 3], { padding: 1 }), context()).name).toBe('tiled');
     expect(choose('conv2d', 'auto', geometry([1, 32, 28, 28], [32, 1, 3, 3], { groups: 32, padding: 1 }), context()).name).toBe('tiled');
   });
-  it('auto on llvmpipe: direct for image filters, winograd for dense 3×3 stride-1 layers, im2col (implicit GEMM) for other dense layers', () => {
+  it('auto on llvmpipe: direct for image filters, winograd for dense 3×3 stride-1 layers, im2col for other dense layers (register GEMM for few columns and many channels, else implicit)', () => {
     expect(choose('conv2d', 'auto', geometry([1, 1, 64, 64], [1, 1, 3, 3], { padding: 1 }), context(LIMITS, LLVMPIPE)).name).toBe('direct');
     expect(choose('conv2d', 'auto', geometry([1, 64, 56, 56], [64, 64, 3, 3], { padding: 1 }), context(LIMITS, LLVMPIPE))).toMatchObject({
       name: 'winograd', plan: { variant: 'F4x4' },
     });
     expect(choose('conv2d', 'auto', geometry([1, 128, 28, 28], [256, 128, 3, 3], { padding: 1, stride: 2 }), context(LIMITS, LLVMPIPE))).toMatchObject({
+      name: 'im2col', plan: { variant: 'register' },
+    });
+    expect(choose('conv2d', 'auto', geometry([1, 32, 112, 112], [64, 32, 3, 3], { padding: 1, stride: 2 }), context(LIMITS, LLVMPIPE))).toMatchObject({
+      name: 'im2col', plan: { variant: 'implicit' },
+    });
+    expect(choose('conv2d', 'auto', geometry([1, 128, 28, 28], [128, 128, 3, 3], { padding: 1, stride: 2 }), context(LIMITS, LLVMPIPE))).toMatchObject({
       name: 'im2col', plan: { variant: 'implicit' },
     });
   });
