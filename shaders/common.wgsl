@@ -28,8 +28,8 @@ override FLIP: bool = false;
 
 // Set by the host when every coordinate a kernel maps lies within one reflection (or wrap) of
 // [0, n) on both axes (`boundaryConstants` in src/gpu/params.ts): the periodic rules are then one
-// select each. Their general form divides, which llvmpipe does lane by lane and runs whether or not
-// a lane needs it (it runs both sides of every `if`): that was half of the separable row pass.
+// select each. Their general form divides, which llvmpipe does lane by lane and runs, masked, even
+// where every lane has returned early: that was half of the separable row pass.
 override NEAR_EDGES: bool = false;
 
 // Maps a possibly out-of-range coordinate i onto [0, n) by the boundary rule, or −1 for "fill".

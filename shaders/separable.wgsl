@@ -77,8 +77,8 @@ fn rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   var hi = vec4<f32>(0.0);
   if (UNIT_ROWS) {
     // Unit stride and dilation along the rows: the window slides one column per tap. One path for
-    // the whole image: llvmpipe runs every branch of an `if` whatever the lanes take, so a fast path
-    // for the interior beside a boundary path cost both (half of this pass).
+    // the whole image: on llvmpipe a loop under an `if` no lane takes still runs, so an interior
+    // loop beside a boundary loop cost both (half of this pass).
     let inside = iy >= 0 && x0 >= 0 && x0 + i32(P.g.KW) + 7 < i32(P.g.W);
     let rowBase = (plane * P.g.H + u32(max(iy, 0))) * P.g.W;
     var a = vec4<f32>(rowValue(rowBase, iy, x0, inside), rowValue(rowBase, iy, x0 + 1, inside), rowValue(rowBase, iy, x0 + 2, inside), rowValue(rowBase, iy, x0 + 3, inside));
