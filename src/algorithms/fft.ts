@@ -30,7 +30,7 @@ import {
 } from '../fft/real.js';
 import { rootsTable } from '../fft/state.js';
 import { createFftState, releaseFftState, type FftState } from '../fft/state.js';
-import { BOUNDARY_CODE, geometryParams } from '../gpu/params.js';
+import { boundaryConstants, geometryParams } from '../gpu/params.js';
 import type { KernelSpec } from '../gpu/pipelines.js';
 import type { Binding, Recorder } from '../gpu/recorder.js';
 import { type ConvGeometry } from '../geometry.js';
@@ -190,8 +190,11 @@ const specs = {
 const filtersColumns = (g: ConvGeometry, limits: AlgorithmContext['limits'], plan: FftConvPlan): boolean =>
   g.C === g.groups && g.K === g.groups && canFilterColumns(limits, { batch: 1, H: plan.FH, W: plan.FW });
 
-/** The override constant of the kernels that read the input: its boundary rule. */
-const boundaryOf = (g: ConvGeometry): Record<string, number> => ({ BOUNDARY: BOUNDARY_CODE[g.boundary] });
+/**
+ * The override constants of the kernels that read the input: its boundary rule (NEAR_EDGES from the
+ * geometry's coordinate range: a tile's reads past it feed only outputs that are cropped).
+ */
+const boundaryOf = (g: ConvGeometry): Record<string, number> => boundaryConstants(g);
 
 /** The chunks of (image, tile) pairs of `plan`: first pair and pairs. */
 function* chunksOf(g: ConvGeometry, plan: FftConvPlan): Generator<{ pair0: number; pairs: number }> {
