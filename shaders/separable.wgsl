@@ -38,19 +38,12 @@ fn factor(i: u32) -> f32 {
 }
 @group(0) @binding(3) var<storage, read_write> rowsOut: array<f32>;
 
-// x̃ at row iy (already mapped by the boundary rule, −1: fill) and column x of input plane `plane`.
-fn inputAt(plane: u32, iy: i32, x: i32) -> f32 {
-  let ix = boundaryIndex(x, i32(P.g.W));
-  if (iy < 0 || ix < 0) { return P.g.fill; }
-  return inp[(plane * P.g.H + u32(iy)) * P.g.W + u32(ix)];
-}
-
 // The row pass's unit stride and dilation along the rows (host: sW = dW = 1), compiled in or out.
 override UNIT_ROWS: bool = true;
 
-// x̃ at column x of the row starting at rowBase (row iy, already mapped by the boundary rule): read
-// directly when the invocation's whole window lies inside the row (`inside`), else through the
-// boundary rule; one load at a valid index either way, no branch around it.
+// x̃ at column x of the row starting at rowBase (row iy, already mapped by the boundary rule, −1:
+// fill): read directly when the invocation's whole window lies inside the row (`inside`), else
+// through the boundary rule; one load at a valid index either way, no branch around it.
 fn rowValue(rowBase: u32, iy: i32, x: i32, inside: bool) -> f32 {
   let ix = select(boundaryIndex(x, i32(P.g.W)), x, inside);
   let v = inp[rowBase + u32(max(ix, 0))];
@@ -75,12 +68,12 @@ fn rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   // Outputs ox0 … ox0 + 3 in lo, ox0 + 4 … ox0 + 7 in hi.
   var lo = vec4<f32>(0.0);
   var hi = vec4<f32>(0.0);
+  let rowBase = (plane * P.g.H + u32(max(iy, 0))) * P.g.W;
   if (UNIT_ROWS) {
     // Unit stride and dilation along the rows: the window slides one column per tap. One path for
     // the whole image: on llvmpipe a loop under an `if` no lane takes still runs, so an interior
     // loop beside a boundary loop cost both (half of this pass).
     let inside = iy >= 0 && x0 >= 0 && x0 + i32(P.g.KW) + 7 < i32(P.g.W);
-    let rowBase = (plane * P.g.H + u32(max(iy, 0))) * P.g.W;
     var a = vec4<f32>(rowValue(rowBase, iy, x0, inside), rowValue(rowBase, iy, x0 + 1, inside), rowValue(rowBase, iy, x0 + 2, inside), rowValue(rowBase, iy, x0 + 3, inside));
     var b = vec4<f32>(rowValue(rowBase, iy, x0 + 4, inside), rowValue(rowBase, iy, x0 + 5, inside), rowValue(rowBase, iy, x0 + 6, inside), rowValue(rowBase, iy, x0 + 7, inside));
     for (var kx = 0u; kx < P.g.KW; kx++) {
@@ -95,8 +88,8 @@ fn rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     for (var kx = 0u; kx < P.g.KW; kx++) {
       let x = x0 + i32(kx * P.g.dW);
       let f = factor(fb + kx);
-      lo += f * vec4<f32>(inputAt(plane, iy, x), inputAt(plane, iy, x + sw), inputAt(plane, iy, x + 2 * sw), inputAt(plane, iy, x + 3 * sw));
-      hi += f * vec4<f32>(inputAt(plane, iy, x + 4 * sw), inputAt(plane, iy, x + 5 * sw), inputAt(plane, iy, x + 6 * sw), inputAt(plane, iy, x + 7 * sw));
+      lo += f * vec4<f32>(rowValue(rowBase, iy, x, false), rowValue(rowBase, iy, x + sw, false), rowValue(rowBase, iy, x + 2 * sw, false), rowValue(rowBase, iy, x + 3 * sw, false));
+      hi += f * vec4<f32>(rowValue(rowBase, iy, x + 4 * sw, false), rowValue(rowBase, iy, x + 5 * sw, false), rowValue(rowBase, iy, x + 6 * sw, false), rowValue(rowBase, iy, x + 7 * sw, false));
     }
   }
   let o = (pl * P.R + r) * P.g.OW + ox0;

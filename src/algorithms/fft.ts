@@ -176,7 +176,9 @@ function planFft(g: ConvGeometry, ctx: AlgorithmContext): { plan: FftConvPlan } 
 const spec = (entryPoint: string, constants: Record<string, number> = {}): KernelSpec<'fftconv'> => ({ family: 'fftconv', entryPoint, constants });
 const specs = {
   padWeights: (g: ConvGeometry) => spec('padWeights', { FLIP: Number(g.flip) }),
-  padInput: (g: ConvGeometry) => spec('padInput', boundaryOf(g)),
+  // The kernels that read the input take its boundary rule, NEAR_EDGES from the geometry's
+  // coordinate range (a tile's reads past it feed only outputs that are cropped).
+  padInput: (g: ConvGeometry) => spec('padInput', boundaryConstants(g)),
   mac: spec('mac'),
   crop: spec('crop'),
 };
@@ -190,11 +192,6 @@ const specs = {
 const filtersColumns = (g: ConvGeometry, limits: AlgorithmContext['limits'], plan: FftConvPlan): boolean =>
   g.C === g.groups && g.K === g.groups && canFilterColumns(limits, { batch: 1, H: plan.FH, W: plan.FW });
 
-/**
- * The override constants of the kernels that read the input: its boundary rule (NEAR_EDGES from the
- * geometry's coordinate range: a tile's reads past it feed only outputs that are cropped).
- */
-const boundaryOf = (g: ConvGeometry): Record<string, number> => boundaryConstants(g);
 
 /** The chunks of (image, tile) pairs of `plan`: first pair and pairs. */
 function* chunksOf(g: ConvGeometry, plan: FftConvPlan): Generator<{ pair0: number; pairs: number }> {
@@ -226,9 +223,9 @@ function kernels(g: ConvGeometry, ctx: AlgorithmContext, plan: FftConvPlan): Ker
   const shape = { batch: 1, H: plan.FH, W: plan.FW };
   const weights = [specs.padWeights(g), ...realKernels(ctx.limits, shape, false)];
   const whole = filtersRows(g, ctx.limits, plan);
-  if (whole) return [...weights, workgroupSpec(whole, 'wgRowFilter', false, false, boundaryOf(g))];
+  if (whole) return [...weights, workgroupSpec(whole, 'wgRowFilter', false, false, boundaryConstants(g))];
   const rows = convRows(ctx.limits, plan);
-  const forward = rows ? [workgroupSpec(rows, 'wgRfftConv', false, false, boundaryOf(g))] : [specs.padInput(g), ...rowKernels(ctx.limits, shape, false)];
+  const forward = rows ? [workgroupSpec(rows, 'wgRfftConv', false, false, boundaryConstants(g))] : [specs.padInput(g), ...rowKernels(ctx.limits, shape, false)];
   const inverse = rows ? [workgroupSpec(rows, 'wgIrfftConv', true, false)] : [...rowKernels(ctx.limits, shape, true), specs.crop];
   const cols = filtersColumns(g, ctx.limits, plan)
     ? [columnFilterKernel(ctx.limits, shape)]
@@ -278,7 +275,7 @@ function encode(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPl
     const outShape = { batch: pairs * g.K, H: FH, W: FW };
     if (rows) {
       const layout = contiguousBatch(pairs * g.C * FH, FW / 2, FW / 2, nb / FH);
-      dispatchWorkgroup(rec, rows, layout, 'wgRfftConv', false, { ...chunk, scale: 1 }, [null, inSpec, ...tables, b.input], boundaryOf(g));
+      dispatchWorkgroup(rec, rows, layout, 'wgRfftConv', false, { ...chunk, scale: 1 }, [null, inSpec, ...tables, b.input], boundaryConstants(g));
     } else {
       const padTotal = pairs * g.C * FH * runs(FW);
       rec.dispatch(specs.padInput(g), { ...chunk, FW, pairs, total: padTotal }, [b.input, inReal as Binding], Math.ceil(padTotal / WG));
@@ -309,7 +306,7 @@ function encodeRowFilter(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: 
   const base = { ...geometryParams(g), FH, TH, TW, tilesX, tiles, scale: 1 / FW, planes: g.C };
   const bindings = [ws, null, ...tables, b.input, b.output, b.bias];
   for (const { pair0, pairs } of chunksOf(g, plan)) {
-    dispatchWorkgroup(rec, rows, contiguousBatch(pairs * g.C, FW / 2), 'wgRowFilter', false, { ...base, pair0 }, bindings, boundaryOf(g));
+    dispatchWorkgroup(rec, rows, contiguousBatch(pairs * g.C, FW / 2), 'wgRowFilter', false, { ...base, pair0 }, bindings, boundaryConstants(g));
   }
 }
 

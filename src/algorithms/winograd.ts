@@ -1,5 +1,5 @@
 /**
- * Winograd convolution F(m×m, 3×3) for 3×3 kernels at stride 1, dilation 1 (shaders/winograd.wgsl),
+ * Winograd convolution F(m×m, 3×3) for 3×3 kernels at stride 1, dilation 1 (shaders/winograd.wgsl and winograd.input.wgsl),
  * m = 2 (`'F2x2'`, 4×4 input tiles, 16 multiplies per 4 outputs) or m = 4 (`'F4x4'`, 6×6 tiles, 36
  * per 16). Per chunk of images:
  *   1. input transform: V[ξ][c][t] = (Bᵀ d B)[ξ] for every tile t and channel c (boundary rule applied
