@@ -14,6 +14,10 @@ struct Params {
   wgTotal: u32,
   R: u32,        // rows of the intermediate per plane
   plane0: u32,   // the chunk's first (n, k) plane, n·K + k
+  bx0: u32,      // row pass: the dispatch's first block of OBR outputs along a row, and its blocks per row
+  bxn: u32,
+  rf4: u32,      // rowsAligned: the first vec4 of the padded row factors, and vec4s of them per channel
+  G4: u32,
 }
 @group(0) @binding(0) var<uniform> P: Params;
 
@@ -55,10 +59,9 @@ fn rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         @builtin(local_invocation_index) li: u32) {
   let t = linearWorkgroup(wid, nwg) * WG + li;
   if (t >= P.total) { return; }
-  let blocks = (P.g.OW + OBR - 1u) / OBR;
-  let ox0 = (t % blocks) * OBR;
-  let r = (t / blocks) % P.R;
-  let pl = t / (blocks * P.R);
+  let ox0 = (P.bx0 + t % P.bxn) * OBR;
+  let r = (t / P.bxn) % P.R;
+  let pl = t / (P.bxn * P.R);
   let p = P.plane0 + pl;
   let k = p % P.g.K;
   let plane = (p / P.g.K) * P.g.C + k / P.g.Kg;
@@ -99,6 +102,57 @@ fn rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
 }
 
+// The row pass's interior blocks when rows are vec4-aligned (W and OW multiples of 4, unit stride
+// and dilation along the rows; src/algorithms/separable.ts splits the blocks): each block's window
+// lies inside its row, so it is read as aligned vec4s with no boundary rule, from xa = x0 − SHIFT
+// (x0 = ox0 − padLeft ≡ −padLeft mod 4 for every block: SHIFT is a constant of the dispatch), and
+// its 8 outputs are stored as two vec4s. The factors of channel k are G4 vec4s from vec4 rf4 + k·G4:
+// SHIFT zeros, b_k, zeros. On llvmpipe each storage access is a loop over the SIMD lanes, so one
+// vec4 load per 4 taps instead of a load and a boundary mapping per tap halves the pass.
+override SHIFT: u32 = 0u;
+@group(0) @binding(1) var<storage, read> in4: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read> fac4: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read_write> rowsOut4: array<vec4<f32>>;
+
+fn factor4(i: u32) -> vec4<f32> {
+  if (UNIFORM_FACTORS) { return ufac[i]; }
+  return fac4[i];
+}
+
+@compute @workgroup_size(WG)
+fn rowsAligned(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+               @builtin(local_invocation_index) li: u32) {
+  let t = linearWorkgroup(wid, nwg) * WG + li;
+  if (t >= P.total) { return; }
+  let ox0 = (P.bx0 + t % P.bxn) * OBR;
+  let r = (t / P.bxn) % P.R;
+  let pl = t / (P.bxn * P.R);
+  let p = P.plane0 + pl;
+  let k = p % P.g.K;
+  let plane = (p / P.g.K) * P.g.C + k / P.g.Kg;
+  let iy = boundaryIndex(i32(r) - P.g.padTop, i32(P.g.H));
+  // A 'fill' row is the fill value all along: read row 0, use the fill value.
+  let fillRow = iy < 0;
+  let fv = vec4<f32>(P.g.fill);
+  let b4 = ((plane * P.g.H + u32(max(iy, 0))) * P.g.W + u32(i32(ox0) - P.g.padLeft) - SHIFT) / 4u;
+  let fb = P.rf4 + k * P.G4;
+  var w0 = select(in4[b4], fv, fillRow);
+  var w1 = select(in4[b4 + 1u], fv, fillRow);
+  var lo = vec4<f32>(0.0);
+  var hi = vec4<f32>(0.0);
+  for (var q = 0u; q < P.G4; q++) {
+    let w2 = select(in4[b4 + q + 2u], fv, fillRow);
+    let f = factor4(fb + q);
+    lo += f.x * w0 + f.y * vec4<f32>(w0.yzw, w1.x) + f.z * vec4<f32>(w0.zw, w1.xy) + f.w * vec4<f32>(w0.w, w1.xyz);
+    hi += f.x * w1 + f.y * vec4<f32>(w1.yzw, w2.x) + f.z * vec4<f32>(w1.zw, w2.xy) + f.w * vec4<f32>(w1.w, w2.xyz);
+    w0 = w1;
+    w1 = w2;
+  }
+  let o = ((pl * P.R + r) * P.g.OW + ox0) / 4u;
+  rowsOut4[o] = lo;
+  rowsOut4[o + 1u] = hi;
+}
+
 @group(0) @binding(1) var<storage, read> rowsIn: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> outp: array<f32>;
@@ -129,15 +183,16 @@ fn cols(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   if (RB > 1u) {
     // Unit stride and dilation: intermediate row oy0 + q feeds output row oy0 + rr through tap q − rr.
     // The taps in use slide along with q: fw[rr] = a_k[q − rr], one factor read per row (a factor
-    // read per tap and row cost half this pass on llvmpipe).
+    // read per tap and row cost half this pass on llvmpipe), zero where q − rr is not a tap (the
+    // ring starts zeroed and takes zeros past the last tap), so every row accumulates
+    // unconditionally: a condition per row and tap cost a compare and a blend per component.
     var fw: array<f32, RB_MAX>;
     for (var q = 0u; q < RB + P.g.KH - 1u; q++) {
-      fw = array<f32, RB_MAX>(factor(fa + min(q, P.g.KH - 1u)), fw[0], fw[1], fw[2], fw[3], fw[4], fw[5], fw[6]);
+      let fq = select(0.0, factor(fa + min(q, P.g.KH - 1u)), q < P.g.KH);
+      fw = array<f32, RB_MAX>(fq, fw[0], fw[1], fw[2], fw[3], fw[4], fw[5], fw[6]);
       let o = (pl * P.R + min(oy0 + q, P.R - 1u)) * P.g.OW;
       let v = vec4<f32>(rowsIn[o + c.x], rowsIn[o + c.y], rowsIn[o + c.z], rowsIn[o + c.w]);
-      for (var rr = 0u; rr < RB_MAX; rr++) {
-        if (q >= rr && q - rr < P.g.KH) { acc[rr] += fw[rr] * v; }
-      }
+      for (var rr = 0u; rr < RB_MAX; rr++) { acc[rr] += fw[rr] * v; }
     }
   } else {
     for (var ky = 0u; ky < P.g.KH; ky++) {
@@ -152,5 +207,37 @@ fn cols(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     for (var i = 0u; i < OB; i++) {
       if (ox0 + i < P.g.OW) { outp[o + i] = acc[rr][i] + bk; }
     }
+  }
+}
+
+// The column pass with unit stride and dilation down the columns when OW is a multiple of 4: the
+// same sums as cols (RB > 1), each intermediate row's 4 columns loaded as one aligned vec4 and each
+// output row stored as one.
+@group(0) @binding(4) var<storage, read_write> outp4: array<vec4<f32>>;
+
+@compute @workgroup_size(WG)
+fn cols4(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+         @builtin(local_invocation_index) li: u32) {
+  let t = linearWorkgroup(wid, nwg) * WG + li;
+  if (t >= P.total) { return; }
+  let blocks = P.g.OW / OB;
+  let rowBlocks = (P.g.OH + RB_MAX - 1u) / RB_MAX;
+  let ox0 = (t % blocks) * OB;
+  let oy0 = ((t / blocks) % rowBlocks) * RB_MAX;
+  let pl = t / (blocks * rowBlocks);
+  let p = P.plane0 + pl;
+  let k = p % P.g.K;
+  let fa = k * (P.g.KH + P.g.KW);
+  var acc: array<vec4<f32>, RB_MAX>;
+  var fw: array<f32, RB_MAX>;
+  for (var q = 0u; q < RB_MAX + P.g.KH - 1u; q++) {
+    let fq = select(0.0, factor(fa + min(q, P.g.KH - 1u)), q < P.g.KH);
+    fw = array<f32, RB_MAX>(fq, fw[0], fw[1], fw[2], fw[3], fw[4], fw[5], fw[6]);
+    let v = in4[((pl * P.R + min(oy0 + q, P.R - 1u)) * P.g.OW + ox0) / 4u];
+    for (var rr = 0u; rr < RB_MAX; rr++) { acc[rr] += fw[rr] * v; }
+  }
+  let bk = bias[k];
+  for (var rr = 0u; rr < RB_MAX; rr++) {
+    if (oy0 + rr < P.g.OH) { outp4[((p * P.g.OH + oy0 + rr) * P.g.OW + ox0) / 4u] = acc[rr] + bk; }
   }
 }

@@ -24,6 +24,8 @@ function outer(a: ArrayLike<number>, b: ArrayLike<number>): HostTensor {
   return { data, shape: [a.length, b.length] };
 }
 const vec = (n: number, seed: number): Float32Array => randomTensor([n], seed).data;
+/** Output width of a W-wide image filtered by a KW-wide kernel in `mode`. */
+const outWidth = (W: number, KW: number, mode: Mode): number => (mode === 'full' ? W + KW - 1 : mode === 'same' ? W : W - KW + 1);
 const rank1 = (KH: number, KW: number, seed: number): HostTensor => outer(vec(KH, seed), vec(KW, seed + 1));
 
 describe('the rank-1 test (float64, MATLAB imfilter rule with the float32 eps)', () => {
@@ -72,11 +74,34 @@ describe('separable convolve2d / correlate2d on llvmpipe', () => {
       for (const mode of MODES) {
         for (const boundary of BOUNDARIES) {
           for (const fillValue of boundary === 'fill' ? [0, 0.75, -3] : [0]) {
-            await checkOp(engine, op, image, kernel, { mode, boundary, fillValue, algorithm: 'separable' }, `${op} ${KH}x${KW} ${mode} ${boundary} ${fillValue}`, { variant: `rows${KW}+cols${KH}` });
+            // W = 11: the row pass never reads aligned vec4s; the column pass does when OW % 4 = 0.
+            const variant = `rows${KW}+cols${KH}${outWidth(11, KW, mode) % 4 === 0 ? '(vec4)' : ''}`;
+            await checkOp(engine, op, image, kernel, { mode, boundary, fillValue, algorithm: 'separable' }, `${op} ${KH}x${KW} ${mode} ${boundary} ${fillValue}`, { variant });
           }
         }
       }
     }
+  });
+
+  it.each([3, 5, 7, 9, 13])('vec4 rows: 3x%i kernels on 40-wide rows, every mode × boundary (SHIFT 0–3, edge and interior blocks)', async (KW) => {
+    // W = 40: the row pass splits into edge blocks (boundary rule) and an aligned interior (vec4
+    // reads from x0 − SHIFT) wherever OW % 4 = 0: 'same' always (padLeft 1…6: SHIFT 3, 2, 1, 0, 2),
+    // 'full' and 'valid' for KW ≡ 1 mod 4 (padLeft KW − 1 and 0: SHIFT 0). Fill rows ('fill', 'full')
+    // reach the aligned kernel too.
+    const kernel = rank1(3, KW, 200 + KW);
+    const image = randomTensor([2, 9, 40], 210 + KW);
+    for (const op of ['convolve2d', 'correlate2d'] as const) {
+      for (const mode of MODES) {
+        for (const boundary of BOUNDARIES) {
+          for (const fillValue of boundary === 'fill' ? [0, -2.5] : [0]) {
+            const v4 = outWidth(40, KW, mode) % 4 === 0 ? '(vec4)' : '';
+            await checkOp(engine, op, image, kernel, { mode, boundary, fillValue, algorithm: 'separable' }, `${op} 3x${KW} ${mode} ${boundary} ${fillValue}`, { variant: `rows${KW}${v4}+cols3${v4}` });
+          }
+        }
+      }
+    }
+    // Rows that fit no aligned block run the boundary path only.
+    await checkOp(engine, 'correlate2d', randomTensor([5, 8], 220), rank1(2, 13, 221), { mode: 'same', boundary: 'symm', algorithm: 'separable' }, 'narrow', { variant: 'rows13+cols2(vec4)' });
   });
 
   it('a nonzero fillValue is the 2-D extended image: a fill row contributes fillValue·Σ(kernel row)', async () => {

@@ -30,9 +30,27 @@ import { rankOneFactors, recordedFactors } from './rank1.js';
 
 const { WG, OB, OBR, RB_MAX, UNIFORM_FACTOR_VEC4S } = WGSL_CONSTS.separable;
 
+/**
+ * The row pass's vec4-aligned interior (rowsAligned in separable.wgsl): unit stride and dilation
+ * along the rows, W and OW multiples of 4. Blocks [lo, hi) of OBR outputs read their window as
+ * aligned vec4s from x0 − SHIFT; the rest go through the boundary rule.
+ */
+export interface AlignedRows {
+  SHIFT: number;
+  /** vec4s of padded row factors per channel, and the first of them in the factor buffer. */
+  G4: number;
+  rf4: number;
+  lo: number;
+  hi: number;
+}
+
 export interface SeparablePlan extends PlanBase {
-  /** Per output channel k: a_k (KH values) then b_k (KW), float32, flipped when the geometry flips. */
+  /**
+   * Per output channel k: a_k (KH values) then b_k (KW), float32, flipped when the geometry flips;
+   * with `aligned`, padded to a multiple of 4 and followed by each channel's padded row factors.
+   */
   factors: Float32Array;
+  aligned?: AlignedRows | undefined;
   /** Rows of the intermediate per (n, k) plane. */
   R: number;
   /** (n, k) planes per chunk, and chunks. */
@@ -51,13 +69,17 @@ function plan(g: ConvGeometry, ctx: AlgorithmContext): { plan: SeparablePlan } |
   const w = ctx.weights;
   if (!w) return { reason: 'the weight is a GpuTensor: the rank-1 test needs its values as host data' };
   const { KH, KW } = g;
-  const factors = new Float32Array(g.K * (KH + KW));
+  const packed = g.K * (KH + KW);
+  const rf4 = Math.ceil(packed / 4);
+  const aligned = alignedRows(g, rf4);
+  const factors = new Float32Array(aligned ? 4 * (rf4 + g.K * aligned.G4) : packed);
   for (let k = 0; k < g.K; k++) {
     const f = (g.K === 1 ? recordedFactors(w) : undefined) ?? rankOneFactors(w.subarray(k * KH * KW, (k + 1) * KH * KW), KH, KW);
     if ('reason' in f) return { reason: `${g.K > 1 ? `the kernel of output channel ${k}` : 'the kernel'} ${f.reason}` };
     const o = k * (KH + KW);
     for (let i = 0; i < KH; i++) factors[o + i] = f.a[g.flip ? KH - 1 - i : i] as number;
     for (let j = 0; j < KW; j++) factors[o + KH + j] = f.b[g.flip ? KW - 1 - j : j] as number;
+    if (aligned) factors.set(factors.subarray(o + KH, o + KH + KW), 4 * (rf4 + k * aligned.G4) + aligned.SHIFT);
   }
   const R = intermediateRows(g);
   const limit = Math.min(ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize);
@@ -65,59 +87,96 @@ function plan(g: ConvGeometry, ctx: AlgorithmContext): { plan: SeparablePlan } |
   const planesPerChunk = Math.min(planes, Math.floor(limit / (R * g.OW * 4)));
   if (planesPerChunk < 1) return { reason: `one plane of the intermediate (${R}×${g.OW} floats) exceeds one buffer binding (${limit} bytes)` };
   const chunks = Math.ceil(planes / planesPerChunk);
-  return { plan: { variant: `rows${KW}+cols${KH}${chunks > 1 ? ` chunks${chunks}` : ''}`, factors, R, planesPerChunk, chunks } };
+  const variant = `rows${KW}${aligned ? '(vec4)' : ''}+cols${KH}${colsVec4(g) ? '(vec4)' : ''}${chunks > 1 ? ` chunks${chunks}` : ''}`;
+  return { plan: { variant, factors, aligned, R, planesPerChunk, chunks } };
 }
 
 /**
- * Estimated cost in direct multiply-adds. Measured on llvmpipe (1024² image, 'same', median of 3,
- * less the ~25 ms both algorithms spend on upload and readback): separable 5, 15, 23 and 48 ms for
- * 3×3, 9×9, 15×15 and 31×31 against direct's 0.73–0.88 ns per multiply-add — about one direct
- * multiply-add per tap of either pass (TAP_COST), plus PASS_COST per intermediate and output
- * element (the writes, and the setup per pass).
+ * The row pass's aligned interior, when it has one: SHIFT = x0 mod 4 for every block (x0 = ox0 −
+ * padLeft, ox0 a multiple of OBR), G4 vec4s of factors (SHIFT zeros, then the KW taps), and the
+ * blocks whose reads x0 − SHIFT … x0 − SHIFT + 4·G4 + 7 lie inside the row and whose outputs fill
+ * whole vec4s.
+ */
+function alignedRows(g: ConvGeometry, rf4: number): AlignedRows | undefined {
+  if (g.strideW !== 1 || g.dilationW !== 1 || g.W % 4 !== 0 || g.OW % 4 !== 0) return undefined;
+  const SHIFT = (((-g.padLeft) % 4) + 4) % 4;
+  const G4 = Math.ceil((g.KW + SHIFT) / 4);
+  // Block b's first read OBR·b − padLeft − SHIFT ≥ 0, its last that + 4·G4 + 7 < W, its outputs OBR·(b + 1) ≤ OW.
+  const lo = Math.ceil((g.padLeft + SHIFT) / OBR);
+  const hi = Math.min(Math.floor((g.W - 4 * G4 - 8 + g.padLeft + SHIFT) / OBR), Math.floor(g.OW / OBR) - 1) + 1;
+  return hi > lo ? { SHIFT, G4, rf4, lo, hi } : undefined;
+}
+
+/**
+ * Estimated cost in direct multiply-adds: per element of each pass, PASS_COST plus TAP_COST per tap.
+ * Measured on SwiftShader (software adapters other than Mesa's), a tap of the passes cost about 1.7
+ * of direct's multiply-adds (256² image: 15×15 28 ms against direct's 76 ms, 5×5 20 ms against 19 ms).
  */
 const TAP_COST = 1;
 const PASS_COST = 2;
-/**
- * On SwiftShader (software adapters other than Mesa's) a tap of the passes measured about 1.7 of
- * direct's multiply-adds (256² image: 15×15 28 ms against direct's 76 ms, 5×5 20 ms against 19 ms).
- */
 const SWIFTSHADER_FACTOR = 1.7;
 /**
- * On llvmpipe, re-measured 2026-11-28 after direct's packed taps stopped using vec4 stores there
- * (which had slowed direct 1.5–2.1× on rows of a multiple of 4): gaussianBlur of a 1024² image,
- * σ = 8 and 32 (65 and 257 taps per pass), 0.33–0.37 ns per tap and element, against direct's
- * 0.12–0.17 ns per multiply-add — a tap costs about 2.5 of today's direct multiply-adds.
+ * On llvmpipe, measured per dispatch (1024² image, rank-1 k×k 'symm', k = 3…31, min of 9 runs, against
+ * direct's 0.13 ns per multiply-add at 15×15): a tap of a vec4 pass (rowsAligned, cols4: W and OW
+ * multiples of 4) about 0.8 of direct's multiply-adds, of a scalar pass about 1.4; each pass's
+ * element about 12 more (its loads, stores and index arithmetic, less the fixed cost direct has
+ * too). So separable wins from 5×5–7×7 on, and 15×15 costs 2·(12 + 0.8·15) = 48 against 225.
  */
-const LLVMPIPE_FACTOR = 2.5;
+const LLVMPIPE_TAP = { vec4: 0.8, scalar: 1.4 };
+const LLVMPIPE_PASS = 12;
 const isSwiftShader = (ctx: AlgorithmContext): boolean => ctx.adapter.isSoftware && !isMesaSoftware(ctx.adapter);
 
 function cost(g: ConvGeometry, ctx: AlgorithmContext, p: SeparablePlan): number {
   // A kernel of one row or column gains nothing from two passes (conv1d with 17 and 33 taps measured
   // 1.5–1.8× slower than direct on llvmpipe): 'auto' leaves it to the others.
   if (g.KH === 1 || g.KW === 1) return Infinity;
-  const rowsWork = g.N * g.K * p.R * g.OW * (g.KW * TAP_COST + PASS_COST);
-  const colsWork = outputSize(g) * (g.KH * TAP_COST + PASS_COST);
-  return (rowsWork + colsWork) * (isSwiftShader(ctx) ? SWIFTSHADER_FACTOR : isMesaSoftware(ctx.adapter) ? LLVMPIPE_FACTOR : 1);
+  const rows = g.N * g.K * p.R * g.OW;
+  const outputs = outputSize(g);
+  if (isMesaSoftware(ctx.adapter)) {
+    const tap = (vec4: boolean): number => (vec4 ? LLVMPIPE_TAP.vec4 : LLVMPIPE_TAP.scalar);
+    return rows * (g.KW * tap(p.aligned !== undefined) + LLVMPIPE_PASS) + outputs * (g.KH * tap(colsVec4(g)) + LLVMPIPE_PASS);
+  }
+  return (rows * (g.KW * TAP_COST + PASS_COST) + outputs * (g.KH * TAP_COST + PASS_COST)) * (isSwiftShader(ctx) ? SWIFTSHADER_FACTOR : 1);
 }
 
 /** Whether the factors fit the uniform copy (UNIFORM_FACTORS in separable.wgsl). */
 const uniformFactors = (p: SeparablePlan): boolean => p.factors.length <= UNIFORM_FACTOR_VEC4S * 4;
 /** Output rows per invocation of the column pass (RB in separable.wgsl). */
 const columnRows = (g: ConvGeometry): number => (g.strideH === 1 && g.dilationH === 1 ? RB_MAX : 1);
+/** Whether the column pass runs as cols4: unit stride and dilation down the columns, OW a multiple of 4. */
+const colsVec4 = (g: ConvGeometry): boolean => columnRows(g) > 1 && g.OW % 4 === 0;
 const passConstants = (g: ConvGeometry, p: SeparablePlan) => ({ ...boundaryConstants(g), UNIFORM_FACTORS: Number(uniformFactors(p)) });
 const rowsSpec = (g: ConvGeometry, p: SeparablePlan): KernelSpec<'separable'> => ({
   family: 'separable', entryPoint: 'rows', constants: { ...passConstants(g, p), UNIT_ROWS: Number(g.strideW === 1 && g.dilationW === 1) },
 });
-const colsSpec = (g: ConvGeometry, p: SeparablePlan): KernelSpec<'separable'> => ({
-  family: 'separable', entryPoint: 'cols', constants: { ...passConstants(g, p), RB: columnRows(g) },
+const alignedSpec = (g: ConvGeometry, p: SeparablePlan, a: AlignedRows): KernelSpec<'separable'> => ({
+  family: 'separable', entryPoint: 'rowsAligned', constants: { ...passConstants(g, p), SHIFT: a.SHIFT },
 });
+const colsSpec = (g: ConvGeometry, p: SeparablePlan): KernelSpec<'separable'> => {
+  const UNIFORM_FACTORS = Number(uniformFactors(p));
+  return colsVec4(g)
+    ? { family: 'separable', entryPoint: 'cols4', constants: { UNIFORM_FACTORS } }
+    : { family: 'separable', entryPoint: 'cols', constants: { UNIFORM_FACTORS, RB: columnRows(g) } };
+};
+
+/** The row pass's dispatches over the blocks of a row: first block, blocks, and its kernel. */
+function rowDispatches(g: ConvGeometry, p: SeparablePlan): { bx0: number; bxn: number; kernel: KernelSpec<'separable'> }[] {
+  const blocks = Math.ceil(g.OW / OBR);
+  const a = p.aligned;
+  if (!a) return [{ bx0: 0, bxn: blocks, kernel: rowsSpec(g, p) }];
+  return [
+    { bx0: 0, bxn: a.lo, kernel: rowsSpec(g, p) },
+    { bx0: a.lo, bxn: a.hi - a.lo, kernel: alignedSpec(g, p, a) },
+    { bx0: a.hi, bxn: blocks - a.hi, kernel: rowsSpec(g, p) },
+  ].filter((d) => d.bxn > 0);
+}
 
 export const separable: ConvAlgorithm<SeparablePlan> = {
   name: 'separable',
   summary: 'rank-1 kernels (tested on the host) as a row pass and a column pass: KH + KW multiply-adds per output',
   plan,
   cost,
-  kernels: (g, _ctx, p) => [rowsSpec(g, p), colsSpec(g, p)],
+  kernels: (g, _ctx, p) => [...rowDispatches(g, p).map((d) => d.kernel), colsSpec(g, p)],
   encode(rec, g, b, p) {
     const factors = rec.scratch(p.factors.byteLength, 'separable.factors', BufferUsage.COPY_DST);
     rec.device.queue.writeBuffer(factors.buffer, 0, p.factors.buffer, p.factors.byteOffset, p.factors.byteLength);
@@ -125,14 +184,17 @@ export const separable: ConvAlgorithm<SeparablePlan> = {
     const ufac = rec.scratch(UNIFORM_FACTOR_VEC4S * 16, 'separable.factors.uniform', BufferUsage.UNIFORM | BufferUsage.COPY_DST);
     if (uniformFactors(p)) rec.device.queue.writeBuffer(ufac.buffer, 0, p.factors.buffer, p.factors.byteOffset, p.factors.byteLength);
     const rows = rec.scratch(p.planesPerChunk * p.R * g.OW * 4, 'separable.rows');
-    const base = { ...geometryParams(g), R: p.R };
+    const base = { ...geometryParams(g), R: p.R, rf4: p.aligned?.rf4 ?? 0, G4: p.aligned?.G4 ?? 0 };
     const blocks = Math.ceil(g.OW / OB);
     const RB = columnRows(g);
     const planes = g.N * g.K;
+    const rowPasses = rowDispatches(g, p);
     for (let plane0 = 0; plane0 < planes; plane0 += p.planesPerChunk) {
       const n = Math.min(p.planesPerChunk, planes - plane0);
-      const rowsTotal = n * p.R * Math.ceil(g.OW / OBR);
-      rec.dispatch(rowsSpec(g, p), { ...base, plane0, total: rowsTotal }, [b.input, factors, rows, null, ufac], Math.ceil(rowsTotal / WG));
+      for (const { bx0, bxn, kernel } of rowPasses) {
+        const rowsTotal = n * p.R * bxn;
+        rec.dispatch(kernel, { ...base, plane0, bx0, bxn, total: rowsTotal }, [b.input, factors, rows, null, ufac], Math.ceil(rowsTotal / WG));
+      }
       const colsTotal = n * Math.ceil(g.OH / RB) * blocks;
       rec.dispatch(colsSpec(g, p), { ...base, plane0, total: colsTotal }, [rows, factors, b.bias, b.output, ufac], Math.ceil(colsTotal / WG));
     }
