@@ -36,9 +36,12 @@ export function checkEngineOptions(options: EngineOptions, deviceLimits: GPUSupp
   if (options.winograd !== undefined && options.winograd !== 'F2x2' && options.winograd !== 'F4x4') {
     throw new OptionError(`createEngine: winograd must be 'F2x2' or 'F4x4', got ${String(options.winograd)}`);
   }
+  if (options.separablePasses !== undefined && options.separablePasses !== 'direct' && options.separablePasses !== 'fft') {
+    throw new OptionError(`createEngine: separablePasses must be 'direct' or 'fft', got ${String(options.separablePasses)}`);
+  }
   for (const name of ['uniformWeights', 'textureInput', 'profile', 'autotune'] as const) {
     const v = options[name];
     if (v !== undefined && typeof v !== 'boolean') throw new OptionError(`createEngine: ${name} must be a boolean, got ${String(v)}`);
   }
-  return { planLimits, preferences: Object.freeze({ gemm: options.gemm, uniformWeights: options.uniformWeights, textureInput: options.textureInput, winograd: options.winograd }) };
+  return { planLimits, preferences: Object.freeze({ gemm: options.gemm, uniformWeights: options.uniformWeights, textureInput: options.textureInput, winograd: options.winograd, separablePasses: options.separablePasses }) };
 }

@@ -32,6 +32,15 @@ export interface EngineOptions extends DeviceOptions {
    */
   winograd?: 'F2x2' | 'F4x4';
   /**
+   * How the `'separable'` algorithm runs its two 1-D passes: `'direct'` (sliding sums, KH + KW
+   * multiply-adds per output) or `'fft'` (each pass an FFT filtering of rows, the columns made rows
+   * by transposes; error normwise, like FFT convolution; needs one output channel per group).
+   * Default: the cheaper by estimate — on llvmpipe `'fft'` from factors of about 190 taps (Gaussian
+   * σ ≈ 24 at truncate 4). Set, it is the only way the algorithm runs: where `'fft'` cannot, an
+   * explicit `'separable'` rejects with `OptionError` saying why and `'auto'` runs another algorithm.
+   */
+  separablePasses?: 'direct' | 'fft';
+  /**
    * Let the direct kernel read weights of up to 16 KiB from a uniform-buffer copy instead of the
    * storage buffer, where it does not read packed taps from uniform windows anyway (those serve
    * unit-stride blocks of rows on every adapter). Default: true on Mesa's llvmpipe/lavapipe

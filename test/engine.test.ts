@@ -134,6 +134,7 @@ describe('lifecycle', () => {
   it('rejects an unknown adapter choice and bad limits with OptionError', async () => {
     await expect(createEngine({ adapter: 'metal' as never })).rejects.toBeInstanceOf(OptionError);
     await expect(createEngine({ adapter: 'llvmpipe', quiet: true, limits: { maxBufferSize: 0 } })).rejects.toBeInstanceOf(OptionError);
+    await expect(createEngine({ adapter: 'llvmpipe', quiet: true, separablePasses: 'winograd' as never })).rejects.toThrow(/separablePasses must be 'direct' or 'fft', got winograd/);
   });
 
   it('runs many concurrent calls of mixed ops without mixing their data', async () => {

@@ -43,6 +43,22 @@ describe('FFT convolution, large kernels', () => {
     }
   });
 
+  it('a kernel of one row on single-channel planes filters each row whole (one-row tiles, FH = 1); many channels keep 2-D tiles', async () => {
+    const x = randomTensor([2, 3, 37, 90], 70);
+    for (const boundary of ['fill', 'symm', 'wrap'] as const) {
+      const options = { mode: 'same', boundary, fillValue: 0.25, ...fft } as const;
+      const { info } = await runWithInfo(engine, 'correlate2d', randomTensor([3, 37, 90], 71), randomTensor([1, 21], 72), options);
+      expect(fftVariant(info)).toMatchObject({ FH: 1, tiles: 37 });
+      await checkOp(engine, 'correlate2d', randomTensor([3, 37, 90], 71), randomTensor([1, 21], 72), options, `1×21 ${boundary}`);
+    }
+    // Depthwise with padding, stride and dilation along the rows.
+    const depthwise = { groups: 3, padding: [2, 5], stride: [1, 2], dilation: [1, 2], bias: randomTensor([3], 73).data, ...fft };
+    expect(fftVariant(engine.explain('conv2d', x, randomTensor([3, 1, 1, 6], 74), depthwise)).FH).toBe(1);
+    await checkOp(engine, 'conv2d', x, randomTensor([3, 1, 1, 6], 74), depthwise, 'depthwise 1×6');
+    // Three input channels per output: the rows' transforms around a channel sum, in 2-D tiles.
+    expect(fftVariant(engine.explain('conv2d', x, randomTensor([2, 3, 1, 6], 75), { ...fft })).FH).toBeGreaterThan(1);
+  });
+
   it('long signals run in overlap-save tiles (batched signals, one kernel), each chunk of tiles filtered whole in one dispatch', async () => {
     const signals = randomTensor([3, 200_000], 9);
     const kernel = randomTensor([257], 10);

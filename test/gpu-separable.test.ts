@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { jacobiSvd, rankOneFactors } from '../src/algorithms/rank1.js';
+import { gaussian2d } from '../src/ops/gaussian.js';
 import { cpu, OptionError, ShapeError, type Boundary, type ConvEngine, type HostTensor, type Mode, type RunInfo } from '../src/index.js';
 import { abs, checkOp, expectMatchesReference, randomTensor, U } from './support/compare.js';
 import { useEngine } from './support/engines.js';
@@ -173,6 +174,73 @@ describe('separable convolve2d / correlate2d on llvmpipe', () => {
     expect(cost('separable')).toBeLessThan(cost('direct') / 2);
     // A 3×3 kernel saves too little to pay for the second pass.
     expect(engine.explain('correlate2d', image, rank1(3, 3, 72), { mode: 'same' }).algorithm).not.toBe('separable');
+  });
+});
+
+describe('separable FFT passes (separablePasses)', () => {
+  it.each([[5, 7], [9, 4], [1, 1], [6, 11]] as const)('rank-1 %ix%i kernels with FFT passes: every op × mode × boundary, batch, fill values', async (KH, KW) => {
+    const fftEngine = await useEngine('llvmpipe', { separablePasses: 'fft' });
+    const kernel = rank1(KH, KW, 300 + KH * KW);
+    const image = randomTensor([2, 19, 24], 310 + KH);
+    for (const op of ['convolve2d', 'correlate2d'] as const) {
+      for (const mode of MODES) {
+        for (const boundary of BOUNDARIES) {
+          for (const fillValue of boundary === 'fill' ? [0, -1.5] : [0]) {
+            const out = await checkOp(fftEngine, op, image, kernel, { mode, boundary, fillValue, algorithm: 'separable' }, `${op} ${KH}x${KW} ${mode} ${boundary} ${fillValue}`, { variant: expect.stringMatching(new RegExp(`^fft rows${KW}@1x\\d+.* cols${KH}@1x\\d+`)) as unknown as string });
+            expect(out.data.some((v) => v !== 0)).toBe(true);
+          }
+        }
+      }
+    }
+  });
+
+  it('conv2d depthwise with stride, dilation, padding modes, flip and bias; what it cannot run it rejects', async () => {
+    const fftEngine = await useEngine('llvmpipe', { separablePasses: 'fft' });
+    const w = (K: number, KH: number, KW: number, seed: number): HostTensor => {
+      const data = new Float32Array(K * KH * KW);
+      for (let k = 0; k < K; k++) data.set(rank1(KH, KW, seed + 2 * k).data, k * KH * KW);
+      return { data, shape: [K, 1, KH, KW] };
+    };
+    const x = randomTensor([2, 3, 21, 17], 320);
+    const bias = randomTensor([3], 321).data;
+    for (const paddingMode of ['zeros', 'reflect', 'replicate', 'circular'] as const) {
+      for (const flip of [false, true]) {
+        const options = { groups: 3, bias, stride: [2, 3], dilation: [2, 1], padding: [3, 4], paddingMode, flip, algorithm: 'separable' } as const;
+        await checkOp(fftEngine, 'conv2d', x, w(3, 4, 5, 330), options, `depthwise ${paddingMode} flip=${flip}`, { variant: expect.stringMatching(/^fft rows5@.* cols4@/) as unknown as string });
+      }
+    }
+    // K/groups = 2: not one output channel per group.
+    await expect(fftEngine.conv2d(x, w(6, 3, 3, 340), { groups: 3, algorithm: 'separable' })).rejects.toThrow(/FFT passes \(separablePasses: 'fft'\): FFT passes need one output channel per group/);
+    // A nonzero fill with row factors of different sums per channel: one fill value per pass cannot serve them.
+    const two = { data: Float32Array.from([...outer([1, 2], [1, 1, 1]).data, ...outer([1, 2], [1, 2, 3]).data]), shape: [2, 1, 2, 3] };
+    await expect(fftEngine.correlate2d(randomTensor([2, 9, 9], 341), { data: two.data.subarray(0, 6), shape: [2, 3] }, { boundary: 'fill', fillValue: 1, algorithm: 'separable' })).resolves.toBeDefined();
+    await expect(fftEngine.conv2d(randomTensor([1, 2, 9, 9], 342), two, { groups: 2, padding: 1, algorithm: 'separable' })).resolves.toBeDefined();
+    const direct = await useEngine('llvmpipe', { separablePasses: 'direct' });
+    let info: RunInfo | undefined;
+    await direct.correlate2d(randomTensor([64, 64], 343), rank1(41, 41, 344), { mode: 'same', onRun: (i) => (info = i) });
+    expect(info).toMatchObject({ algorithm: 'separable', variant: 'rows41(vec4)+cols41(vec4)' });
+  });
+
+  it("'auto' takes the FFT passes for long factors and the direct passes for short ones", async () => {
+    const image = randomTensor([512, 512], 350);
+    // gaussianBlur's own kernel, its factors recorded (no SVD of a 321 × 321 kernel).
+    const gauss = (sigma: number): HostTensor => gaussian2d('test', sigma).kernel;
+    const big = engine.explain('correlate2d', image, gauss(40), { mode: 'same', boundary: 'symm' });
+    expect(big).toMatchObject({ algorithm: 'separable', variant: expect.stringMatching(/^fft rows321@/) as unknown as string });
+    // The FFT passes against 2-D FFT convolution: each row and column transformed once.
+    const cost = (e: typeof big, name: string) => e.candidates.find((c) => c.algorithm === name)?.cost as number;
+    expect(cost(big, 'separable')).toBeLessThan(cost(big, 'fft') / 2);
+    expect(engine.explain('correlate2d', image, gauss(8), { mode: 'same', boundary: 'symm' })).toMatchObject({ algorithm: 'separable', variant: 'rows65(vec4)+cols65(vec4)' });
+    // gaussianBlur by FFT passes (forced here: 'auto' takes them only where the CPU reference would
+    // take minutes), a batch, every boundary.
+    const fftEngine = await useEngine('llvmpipe', { separablePasses: 'fft' });
+    const small = randomTensor([2, 40, 52], 351);
+    for (const boundary of BOUNDARIES) {
+      let info: RunInfo | undefined;
+      const got = await fftEngine.gaussianBlur(small, { sigma: [3, 2.5], boundary, fillValue: 0.5, algorithm: 'separable', onRun: (i) => (info = i) });
+      expect(info).toMatchObject({ algorithm: 'separable', variant: expect.stringMatching(/^fft rows21@.* cols25@/) as unknown as string });
+      expectMatchesReference('correlate2d', small, gaussian2d('test', [3, 2.5]).kernel, { mode: 'same', boundary, fillValue: 0.5 }, info as RunInfo, got, `gaussianBlur ${boundary} by FFT passes`);
+    }
   });
 });
 

@@ -31,6 +31,8 @@ export interface AlgorithmPreferences {
   textureInput?: boolean | undefined;
   /** Winograd: the tile variant (`EngineOptions.winograd`). */
   winograd?: 'F2x2' | 'F4x4' | undefined;
+  /** Separable: the passes (`EngineOptions.separablePasses`). */
+  separablePasses?: 'direct' | 'fft' | undefined;
 }
 
 /** What a plan may depend on besides the geometry. */

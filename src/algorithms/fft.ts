@@ -22,7 +22,7 @@
  */
 // The transforms' own modules, not src/fft/index.ts (whose runner for the public FFT ops imports the executor).
 import { columnFilterCost, rfft2Cost } from '../fft/cost.js';
-import { stageCount } from '../fft/plan.js';
+import { stageCount, workgroupCapacity } from '../fft/plan.js';
 import { contiguousBatch, dispatchWorkgroup, planFor, sharedValues, workgroupSpec } from '../fft/complex.js';
 import type { WorkgroupPlan } from '../fft/plan.js';
 import {
@@ -144,6 +144,17 @@ function pairBytes(g: ConvGeometry, FH: number, FW: number): number {
 }
 
 function planFft(g: ConvGeometry, ctx: AlgorithmContext): { plan: FftConvPlan } | { reason: string } {
+  // A kernel of one row (KH = 1, KW > 1) on single-channel planes: each output row is one tile row
+  // of its own (FH = 1), filtered whole by wgRowFilter, when the rows fit workgroup memory (else,
+  // and where workgroup memory is too small for any transform, 2-D tiles).
+  if (g.KH === 1 && g.KW > 1 && g.H > 1 && g.C === g.groups && g.K === g.groups && workgroupCapacity(ctx.limits.maxComputeWorkgroupStorageSize) >= 8) {
+    const rows = planTiles(g, ctx, true);
+    if ('plan' in rows && filtersRows(g, ctx.limits, rows.plan)) return rows;
+  }
+  return planTiles(g, ctx, false);
+}
+
+function planTiles(g: ConvGeometry, ctx: AlgorithmContext, oneRowTiles: boolean): { plan: FftConvPlan } | { reason: string } {
   const limit = Math.min(ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize);
   const KHd = (g.KH - 1) * g.dilationH + 1;
   const KWd = (g.KW - 1) * g.dilationW + 1;
@@ -152,7 +163,7 @@ function planFft(g: ConvGeometry, ctx: AlgorithmContext): { plan: FftConvPlan } 
   const weightPlanes = g.K * (g.C / g.groups);
   // Shrink the largest transforms allowed until the weight spectra and one pair fit.
   for (let maxF = 1 << 24; maxF >= 2; maxF = Math.floor(maxF / 2)) {
-    const h = g.OH === 1 && g.H === 1 && g.KH === 1 ? { F: 1, T: 1 } : chooseSpan(OH1, KHd, maxF, false);
+    const h = (g.OH === 1 && g.H === 1 && g.KH === 1) || (oneRowTiles && KHd === 1) ? { F: 1, T: 1 } : chooseSpan(OH1, KHd, maxF, false);
     const w = chooseSpan(OW1, KWd, maxF, true);
     if (!h || !w) continue;
     const { F: FH, T: TH } = h;

@@ -17,7 +17,11 @@
  * The intermediate holds, per (n, k) plane, R = (OH − 1)·sH + (KH − 1)·dH + 1 rows of OW: the rows
  * of the 2-D extended image (the column boundary applied in the row pass, so a 'fill' row carries
  * fillValue·Σb) that the column pass then reads as the row boundary rule would. Planes run in chunks
- * that fit one binding.
+ * that fit one binding. Rows and outputs of a multiple of 4 run the row pass's interior blocks and
+ * the column pass on aligned vec4s (rowsAligned, cols4).
+ *
+ * Long factors run the FFT passes instead (./separable-fft.ts) when their estimate is lower, or when
+ * the engine's `separablePasses` says so: each pass an FFT filtering of rows, the columns transposed.
  */
 import { BufferUsage } from '../gpu/constants.js';
 import { isMesaSoftware } from '../gpu/device.js';
@@ -26,7 +30,9 @@ import type { KernelSpec } from '../gpu/pipelines.js';
 import { outputSize, type ConvGeometry } from '../geometry.js';
 import { WGSL_CONSTS } from '../shaders.generated.js';
 import type { AlgorithmContext, ConvAlgorithm, PlanBase } from './algorithm.js';
+import { fft, type FftConvState } from './fft.js';
 import { rankOneFactors, recordedFactors } from './rank1.js';
+import { encodeFftPasses, fftPassesCost, fftPassesKernels, fftPassesVariant, planFftPasses, type FftPasses } from './separable-fft.js';
 
 const { WG, OB, OBR, RB_MAX, UNIFORM_FACTOR_VEC4S } = WGSL_CONSTS.separable;
 
@@ -51,6 +57,8 @@ export interface SeparablePlan extends PlanBase {
    */
   factors: Float32Array;
   aligned?: AlignedRows | undefined;
+  /** The passes as FFT filterings of rows (./separable-fft.ts) instead of the direct passes. */
+  fft?: FftPasses | undefined;
   /** Rows of the intermediate per (n, k) plane. */
   R: number;
   /** (n, k) planes per chunk, and chunks. */
@@ -63,7 +71,31 @@ export function intermediateRows(g: ConvGeometry): number {
   return (g.OH - 1) * g.strideH + (g.KH - 1) * g.dilationH + 1;
 }
 
+/** The plan of least estimated cost among the direct passes and the FFT passes. */
 function plan(g: ConvGeometry, ctx: AlgorithmContext): { plan: SeparablePlan } | { reason: string } {
+  const plans = variants(g, ctx);
+  if ('reason' in plans) return plans;
+  const costs = plans.map((p) => cost(g, ctx, p));
+  return { plan: plans[costs.indexOf(Math.min(...costs))] as SeparablePlan };
+}
+
+/**
+ * The direct passes' plan and the FFT passes' when they apply (only the one the engine's
+ * `separablePasses` names, when it names one), or why none can run.
+ */
+function variants(g: ConvGeometry, ctx: AlgorithmContext): SeparablePlan[] | { reason: string } {
+  const direct = planPasses(g, ctx);
+  if ('reason' in direct) return direct;
+  const p = direct.plan;
+  const only = ctx.preferences.separablePasses;
+  if (only === 'direct') return [p];
+  const passes = planFftPasses(g, ctx, p.factors);
+  if ('reason' in passes) return only === 'fft' ? { reason: `FFT passes (separablePasses: 'fft'): ${passes.reason}` } : [p];
+  const viaFft = { ...p, aligned: undefined, fft: passes, variant: fftPassesVariant(g, passes) };
+  return only === 'fft' ? [viaFft] : [p, viaFft];
+}
+
+function planPasses(g: ConvGeometry, ctx: AlgorithmContext): { plan: SeparablePlan } | { reason: string } {
   const Cg = g.C / g.groups;
   if (Cg !== 1) return { reason: `needs one input channel per group (C/groups = 1: image filters, depthwise layers); this layer has ${Cg}` };
   const w = ctx.weights;
@@ -116,20 +148,25 @@ const TAP_COST = 1;
 const PASS_COST = 2;
 const SWIFTSHADER_FACTOR = 1.7;
 /**
- * On llvmpipe, measured per dispatch (1024² image, rank-1 k×k 'symm', k = 3…31, min of 9 runs, against
- * direct's 0.13 ns per multiply-add at 15×15): a tap of a vec4 pass (rowsAligned, cols4: W and OW
- * multiples of 4) about 0.8 of direct's multiply-adds, of a scalar pass about 1.4; each pass's
- * element about 12 more (its loads, stores and index arithmetic, less the fixed cost direct has
- * too). So separable wins from 5×5–7×7 on, and 15×15 costs 2·(12 + 0.8·15) = 48 against 225.
+ * On llvmpipe (1024² image, rank-1 'symm' kernels, against direct's 0.13 ns per multiply-add at
+ * 15×15): per dispatch, k×k for k = 3…31 (min of 9 runs) and end to end, Gaussians of 129…385 taps
+ * (median of 4): a tap of a vec4 pass (rowsAligned, cols4: W and OW multiples of 4) about 1.15 of
+ * direct's multiply-adds, of a scalar pass about 1.5; each pass's element about 8 more (its loads,
+ * stores and index arithmetic, less the fixed cost direct has too). So separable wins from 5×5–7×7
+ * on, and 15×15 costs 2·(8 + 1.15·15) = 50.5 against 225. The FFT passes (./separable-fft.ts)
+ * measured 0.8 of FFT convolution's own estimate relative to these (Gaussians σ = 16…48: FFT passes
+ * 56–69 ms against the direct passes' 38–132 ms, crossing near σ = 24, 193 taps).
  */
-const LLVMPIPE_TAP = { vec4: 0.8, scalar: 1.4 };
-const LLVMPIPE_PASS = 12;
+const LLVMPIPE_TAP = { vec4: 1.15, scalar: 1.5 };
+const LLVMPIPE_PASS = 8;
+const LLVMPIPE_FFT_PASSES = 0.8;
 const isSwiftShader = (ctx: AlgorithmContext): boolean => ctx.adapter.isSoftware && !isMesaSoftware(ctx.adapter);
 
 function cost(g: ConvGeometry, ctx: AlgorithmContext, p: SeparablePlan): number {
   // A kernel of one row or column gains nothing from two passes (conv1d with 17 and 33 taps measured
   // 1.5–1.8× slower than direct on llvmpipe): 'auto' leaves it to the others.
   if (g.KH === 1 || g.KW === 1) return Infinity;
+  if (p.fft) return fftPassesCost(g, ctx, p.fft, LLVMPIPE_PASS) * (isMesaSoftware(ctx.adapter) ? LLVMPIPE_FFT_PASSES : 1);
   const rows = g.N * g.K * p.R * g.OW;
   const outputs = outputSize(g);
   if (isMesaSoftware(ctx.adapter)) {
@@ -171,13 +208,23 @@ function rowDispatches(g: ConvGeometry, p: SeparablePlan): { bx0: number; bxn: n
   ].filter((d) => d.bxn > 0);
 }
 
-export const separable: ConvAlgorithm<SeparablePlan> = {
+export const separable: ConvAlgorithm<SeparablePlan, FftConvState> = {
   name: 'separable',
   summary: 'rank-1 kernels (tested on the host) as a row pass and a column pass: KH + KW multiply-adds per output',
   plan,
   cost,
-  kernels: (g, _ctx, p) => [...rowDispatches(g, p).map((d) => d.kernel), colsSpec(g, p)],
-  encode(rec, g, b, p) {
+  variants: (g, ctx) => {
+    const v = variants(g, ctx);
+    return 'reason' in v ? [] : v;
+  },
+  kernels: (g, ctx, p) => (p.fft ? fftPassesKernels(ctx, p.fft) : [...rowDispatches(g, p).map((d) => d.kernel), colsSpec(g, p)]),
+  createState: (device) => (fft.createState as (d: GPUDevice) => FftConvState)(device),
+  releaseState: (state) => fft.releaseState?.(state),
+  encode(rec, g, b, p, state) {
+    if (p.fft) {
+      encodeFftPasses(rec, g, b, p.fft, state);
+      return;
+    }
     const factors = rec.scratch(p.factors.byteLength, 'separable.factors', BufferUsage.COPY_DST);
     rec.device.queue.writeBuffer(factors.buffer, 0, p.factors.buffer, p.factors.byteOffset, p.factors.byteLength);
     // A uniform copy when the factors fit it (else the binding is bound but unread).

@@ -11,6 +11,7 @@
 import { expect } from 'vitest';
 import { expectFftClose } from './fft-bound.js';
 import { expectSeparableClose } from './separable-bound.js';
+import { expectSeparableFftClose } from './separable-fft-bound.js';
 import { expectWinogradClose } from './winograd-bound.js';
 import { ALGORITHM_NAMES, cpu, OptionError, type ConvEngine, type GpuTensor, type HostTensor, type RunInfo } from '../../src/index.js';
 
@@ -115,6 +116,10 @@ export function expectMatchesReference(op: OpName, a: HostTensor, b: HostTensor,
   }
   if (info.algorithm === 'winograd') {
     expectWinogradClose(op, a, b, options, info, result, ref, label);
+    return;
+  }
+  if (info.algorithm === 'separable' && info.variant.startsWith('fft ')) {
+    expectSeparableFftClose(op, a, b, options, info, result, ref, label);
     return;
   }
   if (info.algorithm === 'separable') {

@@ -67,30 +67,24 @@ function tileSpans(g: ConvGeometry, x: Float32Array, n: number, c: number, FH: n
   return out;
 }
 
+/** An FFT run's transform size and tiles (`fftVariant`). */
+export type FftTiling = ReturnType<typeof fftVariant>;
+
 /**
- * The bound above for every output plane of `op(a, b, options)` run by FFT as `info` reports, and
- * the check of `actual` against `ref` plane by plane (where the reference is NaN or ±Inf the result
- * must be non-finite too, and such a plane is not compared normwise). Returns the largest ratio of a
- * plane's error to its bound, and the largest ‖error‖₂ / ‖reference‖₂ of a plane.
+ * The bound above, without the reference's own rounding and the bias, for every output plane
+ * (n, k) of geometry `g` run by FFT with `tiling` on input `x` and weight `w` (index n·K + k).
  */
-export function expectFftClose(op: OpName, a: HostTensor, b: HostTensor, options: AnyOptions, info: RunInfo, actual: HostTensor, ref: HostTensor, label: string = op): { worst: number; relative: number } {
-  expect(actual.shape, `${label} shape`).toEqual(ref.shape);
-  let worst = 0;
-  let relative = 0;
-  const job = makeJob(op, a, b, options as never);
-  const g = job.geometry;
-  const x = job.input as Float32Array;
-  const w = job.weight as Float32Array;
-  const { FH, FW, tiles, TH, TW } = fftVariant(info);
+export function fftPlaneBounds(g: ConvGeometry, x: Float32Array, w: Float32Array, tiling: FftTiling): number[] {
+  const { FH, FW, tiles, TH, TW } = tiling;
   const F = FH * FW;
   const eta = 8 * U * Math.log2(Math.max(2, F));
   const Cg = g.C / g.groups;
   const perK = Cg * g.KH * g.KW;
-  const planeSize = g.OH * g.OW;
   // Tiles: the whole stride-1 output when there is one.
   const th = tiles > 1 ? TH : (g.OH - 1) * g.strideH + 1;
   const tw = tiles > 1 ? TW : (g.OW - 1) * g.strideW + 1;
   const spans = new Map<number, Array<{ l2: number; spectralMax: number }>>();
+  const bounds: number[] = [];
   for (let n = 0; n < g.N; n++) {
     for (let k = 0; k < g.K; k++) {
       const grp = Math.floor(k / (g.K / g.groups));
@@ -107,30 +101,59 @@ export function expectFftClose(op: OpName, a: HostTensor, b: HostTensor, options
         const wn = planeNorms(wpad, FH, FW);
         for (const t of s) bound += eta * (wn.spectralMax * t.l2 + t.spectralMax * wn.l2) + (3 * U + gamma(Cg) + eta) * wn.spectralMax * t.l2;
       }
-      const p0 = (n * g.K + k) * planeSize;
-      let err2 = 0;
-      let ref2 = 0;
-      let special = false;
-      for (let i = p0; i < p0 + planeSize; i++) {
-        const e = ref.data[i] as number;
-        const got = actual.data[i] as number;
-        if (!Number.isFinite(e)) {
-          // FFT turns an Inf into NaN (Inf · 0 in the transforms) and spreads a NaN over its tile.
-          special = true;
-          if (Number.isFinite(got)) expect.fail(`${label} [${i}]: got ${got}, expected ${e} (non-finite)`);
-          continue;
-        }
-        err2 += (got - e) ** 2;
-        ref2 += e * e;
-      }
-      if (special) continue;
-      const bias = job.bias ? U * Math.abs(job.bias[k] as number) * Math.sqrt(planeSize) : 0;
-      const tol = bound + U * Math.sqrt(ref2) + bias;
-      const err = Math.sqrt(err2);
-      if (!(err <= tol)) expect.fail(`${label} plane (${n}, ${k}): ‖error‖₂ ${err} > normwise bound ${tol} (F ${F}, tiles ${tiles})`);
-      worst = Math.max(worst, err / tol);
-      relative = Math.max(relative, ref2 > 0 ? err / Math.sqrt(ref2) : 0);
+      bounds.push(bound);
     }
   }
+  return bounds;
+}
+
+/**
+ * Checks `actual` against `ref` plane by plane ([N, K, OH, OW] planes of `planeSize`): ‖error‖₂ ≤
+ * bounds[plane] + u‖ref‖₂ + u·|bias[k]|·√planeSize (the reference is rounded once). Where the
+ * reference is NaN or ±Inf the result must be non-finite too, and such a plane is not compared
+ * normwise. Returns the largest ratio of a plane's error to its tolerance, and the largest
+ * ‖error‖₂ / ‖reference‖₂ of a plane.
+ */
+export function expectPlanesClose(actual: HostTensor, ref: HostTensor, K: number, planeSize: number, bounds: number[], bias: Float32Array | undefined, label: string): { worst: number; relative: number } {
+  expect(actual.shape, `${label} shape`).toEqual(ref.shape);
+  let worst = 0;
+  let relative = 0;
+  bounds.forEach((bound, plane) => {
+    const p0 = plane * planeSize;
+    let err2 = 0;
+    let ref2 = 0;
+    let special = false;
+    for (let i = p0; i < p0 + planeSize; i++) {
+      const e = ref.data[i] as number;
+      const got = actual.data[i] as number;
+      if (!Number.isFinite(e)) {
+        // FFT turns an Inf into NaN (Inf · 0 in the transforms) and spreads a NaN over its tile.
+        special = true;
+        if (Number.isFinite(got)) expect.fail(`${label} [${i}]: got ${got}, expected ${e} (non-finite)`);
+        continue;
+      }
+      err2 += (got - e) ** 2;
+      ref2 += e * e;
+    }
+    if (special) return;
+    const b = bias ? U * Math.abs(bias[plane % K] as number) * Math.sqrt(planeSize) : 0;
+    const tol = bound + U * Math.sqrt(ref2) + b;
+    const err = Math.sqrt(err2);
+    if (!(err <= tol)) expect.fail(`${label} plane ${plane}: ‖error‖₂ ${err} > normwise bound ${tol}`);
+    worst = Math.max(worst, err / tol);
+    relative = Math.max(relative, ref2 > 0 ? err / Math.sqrt(ref2) : 0);
+  });
   return { worst, relative };
+}
+
+/**
+ * The bound above for every output plane of `op(a, b, options)` run by FFT as `info` reports, and
+ * the check of `actual` against `ref` (expectPlanesClose).
+ */
+export function expectFftClose(op: OpName, a: HostTensor, b: HostTensor, options: AnyOptions, info: RunInfo, actual: HostTensor, ref: HostTensor, label: string = op): { worst: number; relative: number } {
+  const job = makeJob(op, a, b, options as never);
+  const g = job.geometry;
+  const tiling = fftVariant(info);
+  const bounds = fftPlaneBounds(g, job.input as Float32Array, job.weight as Float32Array, tiling);
+  return expectPlanesClose(actual, ref, g.K, g.OH * g.OW, bounds, job.bias, `${label} (F ${tiling.FH * tiling.FW}, tiles ${tiling.tiles})`);
 }
