@@ -52,7 +52,7 @@ describe('FFT convolution, large kernels', () => {
       await checkOp(engine, 'correlate2d', randomTensor([3, 37, 90], 71), randomTensor([1, 21], 72), options, `1×21 ${boundary}`);
     }
     // Depthwise with padding, stride and dilation along the rows.
-    const depthwise = { groups: 3, padding: [2, 5], stride: [1, 2], dilation: [1, 2], bias: randomTensor([3], 73).data, ...fft };
+    const depthwise = { groups: 3, padding: [2, 5] as const, stride: [1, 2] as const, dilation: [1, 2] as const, bias: randomTensor([3], 73).data, ...fft };
     expect(fftVariant(engine.explain('conv2d', x, randomTensor([3, 1, 1, 6], 74), depthwise)).FH).toBe(1);
     await checkOp(engine, 'conv2d', x, randomTensor([3, 1, 1, 6], 74), depthwise, 'depthwise 1×6');
     // Three input channels per output: the rows' transforms around a channel sum, in 2-D tiles.
