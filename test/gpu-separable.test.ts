@@ -256,6 +256,19 @@ describe('separable on SwiftShader', () => {
     const w = { data: Float32Array.from([...rank1(3, 3, 102).data, ...rank1(3, 3, 103).data]), shape: [2, 1, 3, 3] };
     await checkOp(swift, 'conv2d', randomTensor([1, 2, 12, 11], 104), w, { groups: 2, stride: 2, dilation: [2, 1], padding: 2, paddingMode: 'reflect', flip: true, bias: Float32Array.of(0.5, -1), algorithm: 'separable' });
   });
+
+  it('vec4 passes on 40-wide rows and the FFT passes', async () => {
+    const swift = await useEngine('swiftshader');
+    const swiftFft = await useEngine('swiftshader', { separablePasses: 'fft' });
+    const image = randomTensor([2, 7, 40], 105);
+    for (const boundary of ['fill', 'symm'] as const) {
+      for (const mode of ['same', 'full'] as const) {
+        const options = { mode, boundary, fillValue: -0.5, algorithm: 'separable' } as const;
+        await checkOp(swift, 'correlate2d', image, rank1(3, 5, 106), options, `swiftshader vec4 ${mode} ${boundary}`, { variant: 'rows5(vec4)+cols3(vec4)' });
+        await checkOp(swiftFft, 'convolve2d', image, rank1(4, 9, 107), options, `swiftshader fft ${mode} ${boundary}`, { variant: expect.stringMatching(/^fft rows9@.* cols4@/) as unknown as string });
+      }
+    }
+  });
 });
 
 describe('sepConvolve2d and gaussianBlur', () => {
