@@ -88,7 +88,9 @@ function variants(g: ConvGeometry, ctx: AlgorithmContext): SeparablePlan[] | { r
   if ('reason' in direct) return direct;
   const p = direct.plan;
   const only = ctx.preferences.separablePasses;
-  if (only === 'direct') return [p];
+  // Factors this short never favour the FFT passes (they cross over near 190 taps on llvmpipe):
+  // skip planning them, which every small filter call would pay for.
+  if (only === 'direct' || (only === undefined && Math.max(g.KH, g.KW) < FFT_PASSES_MIN_TAPS)) return [p];
   const passes = planFftPasses(g, ctx, p.factors);
   if ('reason' in passes) return only === 'fft' ? { reason: `FFT passes (separablePasses: 'fft'): ${passes.reason}` } : [p];
   const viaFft = { ...p, aligned: undefined, fft: passes, variant: fftPassesVariant(g, passes) };
@@ -160,6 +162,8 @@ const SWIFTSHADER_FACTOR = 1.7;
 const LLVMPIPE_TAP = { vec4: 1.15, scalar: 1.5 };
 const LLVMPIPE_PASS = 8;
 const LLVMPIPE_FFT_PASSES = 0.8;
+/** Below this many taps in both factors 'auto' does not consider the FFT passes (see `variants`). */
+const FFT_PASSES_MIN_TAPS = 64;
 const isSwiftShader = (ctx: AlgorithmContext): boolean => ctx.adapter.isSoftware && !isMesaSoftware(ctx.adapter);
 
 function cost(g: ConvGeometry, ctx: AlgorithmContext, p: SeparablePlan): number {
