@@ -8,6 +8,7 @@ import { jacobiSvd, rankOneFactors } from '../src/algorithms/rank1.js';
 import { gaussian2d } from '../src/ops/gaussian.js';
 import { cpu, OptionError, ShapeError, type Boundary, type ConvEngine, type HostTensor, type Mode, type RunInfo } from '../src/index.js';
 import { abs, checkOp, expectMatchesReference, randomTensor, U } from './support/compare.js';
+import { expectSeparableFftClose } from './support/separable-fft-bound.js';
 import { useEngine } from './support/engines.js';
 
 let engine: ConvEngine;
@@ -241,6 +242,25 @@ describe('separable FFT passes (separablePasses)', () => {
       expect(info).toMatchObject({ algorithm: 'separable', variant: expect.stringMatching(/^fft rows21@.* cols25@/) as unknown as string });
       expectMatchesReference('correlate2d', small, gaussian2d('test', [3, 2.5]).kernel, { mode: 'same', boundary, fillValue: 0.5 }, info as RunInfo, got, `gaussianBlur ${boundary} by FFT passes`);
     }
+  });
+});
+
+describe('separable FFT passes, observed error against the bound', () => {
+  it('rank-1 kernels 15…127 on a 160² image: the error stays a small fraction of the bound', async () => {
+    const fftEngine = await useEngine('llvmpipe', { separablePasses: 'fft' });
+    const rows: string[] = [];
+    const cases: Array<[number, Mode, Boundary]> = [[15, 'valid', 'fill'], [31, 'same', 'symm'], [63, 'valid', 'fill'], [127, 'valid', 'fill']];
+    for (const [k, mode, boundary] of cases) {
+      const image = randomTensor([160, 160], 400 + k);
+      const kernel = rank1(k, k, 401 + k);
+      const options = { mode, boundary, algorithm: 'separable' } as const;
+      let info: RunInfo | undefined;
+      const got = await fftEngine.correlate2d(image, kernel, { ...options, onRun: (i) => (info = i) });
+      const { worst, relative } = expectSeparableFftClose('correlate2d', image, kernel, options, info as RunInfo, got, cpu.correlate2d(image, kernel, options), `${k}×${k}`);
+      rows.push(`${`${k}×${k} ${mode} ${boundary}`.padEnd(20)} ‖Δy‖₂/‖y‖₂ ${relative.toExponential(2)}  error/bound ${worst.toExponential(2)}`);
+      expect(worst).toBeLessThan(1);
+    }
+    console.log(`separable FFT passes error (llvmpipe, 160² image):\n${rows.join('\n')}`);
   });
 });
 

@@ -11,7 +11,8 @@
  *   ‖Δy‖₂ ≤ Σ_c [ η(‖W_c‖∞‖x̃_c‖₂ + ‖X_c‖∞‖w_c‖₂) + (3u + γ_Cg + η)·‖W_c‖∞‖x̃_c‖₂ ]
  *
  * with the spectral maxima ‖X_c‖∞, ‖W_c‖∞ computed here by the float64 CPU FFT (cpu.rfft2) of the
- * tile's span and of the padded kernel. A plane of several tiles sums its tiles' bounds. The
+ * tile's span and of the padded kernel. The tiles' outputs are disjoint, so a plane of several
+ * tiles has the root of the sum of its tiles' squared bounds. The
  * reference (float64, rounded once) adds u‖y‖₂ and the bias u·|b|·√(OH·OW). This bounds the 2-norm
  * of a plane's error, not each element: one element may take all of it.
  */
@@ -88,7 +89,9 @@ export function fftPlaneBounds(g: ConvGeometry, x: Float32Array, w: Float32Array
   for (let n = 0; n < g.N; n++) {
     for (let k = 0; k < g.K; k++) {
       const grp = Math.floor(k / (g.K / g.groups));
-      let bound = 0;
+      // Per tile, summed over the channels; the tiles' outputs are disjoint, so their errors add in
+      // squares.
+      const perTile: number[] = [];
       for (let c = 0; c < Cg; c++) {
         const cc = grp * Cg + c;
         let s = spans.get(n * g.C + cc);
@@ -99,9 +102,9 @@ export function fftPlaneBounds(g: ConvGeometry, x: Float32Array, w: Float32Array
           for (let kx = 0; kx < g.KW; kx++) wpad[ky * g.dilationH * FW + kx * g.dilationW] = w[k * perK + (c * g.KH + ky) * g.KW + kx] as number;
         }
         const wn = planeNorms(wpad, FH, FW);
-        for (const t of s) bound += eta * (wn.spectralMax * t.l2 + t.spectralMax * wn.l2) + (3 * U + gamma(Cg) + eta) * wn.spectralMax * t.l2;
+        s.forEach((t, i) => (perTile[i] = (perTile[i] ?? 0) + eta * (wn.spectralMax * t.l2 + t.spectralMax * wn.l2) + (3 * U + gamma(Cg) + eta) * wn.spectralMax * t.l2));
       }
-      bounds.push(bound);
+      bounds.push(Math.sqrt(perTile.reduce((q, b) => q + b * b, 0)));
     }
   }
   return bounds;
