@@ -212,10 +212,12 @@ describe('separable FFT passes (separablePasses)', () => {
     }
     // K/groups = 2: not one output channel per group.
     await expect(fftEngine.conv2d(x, w(6, 3, 3, 340), { groups: 3, algorithm: 'separable' })).rejects.toThrow(/FFT passes \(separablePasses: 'fft'\): FFT passes need one output channel per group/);
-    // A nonzero fill with row factors of different sums per channel: one fill value per pass cannot serve them.
+    // The column pass's fill value is fill·Σb: one channel with a nonzero fill, and channels whose row
+    // factors sum differently with conv2d's zero padding (the one case a per-pass fill value could
+    // not serve, a nonzero fill with such channels, no op can ask for).
     const two = { data: Float32Array.from([...outer([1, 2], [1, 1, 1]).data, ...outer([1, 2], [1, 2, 3]).data]), shape: [2, 1, 2, 3] };
-    await expect(fftEngine.correlate2d(randomTensor([2, 9, 9], 341), { data: two.data.subarray(0, 6), shape: [2, 3] }, { boundary: 'fill', fillValue: 1, algorithm: 'separable' })).resolves.toBeDefined();
-    await expect(fftEngine.conv2d(randomTensor([1, 2, 9, 9], 342), two, { groups: 2, padding: 1, algorithm: 'separable' })).resolves.toBeDefined();
+    await checkOp(fftEngine, 'correlate2d', randomTensor([2, 9, 9], 341), { data: two.data.subarray(0, 6), shape: [2, 3] }, { mode: 'full', boundary: 'fill', fillValue: 1, algorithm: 'separable' }, 'fill 1, one channel', { variant: expect.stringMatching(/^fft /) as unknown as string });
+    await checkOp(fftEngine, 'conv2d', randomTensor([1, 2, 9, 9], 342), two, { groups: 2, padding: 1, algorithm: 'separable' }, 'zero padding, unequal sums', { variant: expect.stringMatching(/^fft /) as unknown as string });
     const direct = await useEngine('llvmpipe', { separablePasses: 'direct' });
     let info: RunInfo | undefined;
     await direct.correlate2d(randomTensor([64, 64], 343), rank1(41, 41, 344), { mode: 'same', onRun: (i) => (info = i) });
