@@ -16,6 +16,18 @@
 const ROW_ZERO: u32 = 0xffffffffu;
 const ROW_FILL: u32 = 0xfffffffeu;
 
+// With TRANSPOSED (wgRowFilter only: the separable algorithm's FFT column pass), the "rows" of the
+// geometry are the columns of the planes in memory: row i of an H × W input plane is its column i,
+// element j at j·H (the planes' row length in memory is the geometry's H), and likewise for the
+// output (element j of output row i at j·OH). So the columns are filtered where they lie, without
+// transposing the planes.
+override TRANSPOSED: bool = false;
+// The first element of row i of plane p (of `rows` rows of `len`), and the distance between its elements.
+fn rowStart(p: u32, i: u32, rows: u32, len: u32) -> u32 {
+  return select((p * rows + i) * len, p * rows * len + i, TRANSPOSED);
+}
+fn elemStride(rows: u32) -> u32 { return select(1u, rows, TRANSPOSED); }
+
 // (n, ty, tx) of pair p of the whole job.
 fn convTile(p: u32) -> vec3<u32> {
   let tile = p % P.tiles;
@@ -32,7 +44,7 @@ fn convInRow(t: u32) -> vec3<u32> {
   if (i >= P.TH + (P.g.KH - 1u) * P.g.dH) { return vec3<u32>(ROW_ZERO, x0, 0u); }
   let iy = boundaryIndex(i32(tl.y * P.TH + i) - P.g.padTop, i32(P.g.H));
   if (iy < 0) { return vec3<u32>(ROW_FILL, x0, 0u); }
-  return vec3<u32>(((tl.x * P.g.C + plane % P.g.C) * P.g.H + u32(iy)) * P.g.W, x0, 0u);
+  return vec3<u32>(rowStart(tl.x * P.g.C + plane % P.g.C, u32(iy), P.g.H, P.g.W), x0, 0u);
 }
 
 // Output row t of the chunk: its first element in the output (ROW_ZERO: not an output row), the
@@ -45,7 +57,7 @@ fn convOutRow(t: u32) -> vec3<u32> {
   let y = tl.y * P.TH + i;
   let b = bitcast<u32>(biasF[k]);
   if (i >= P.TH || y % P.g.sH != 0u || y / P.g.sH >= P.g.OH) { return vec3<u32>(ROW_ZERO, 0u, b); }
-  return vec3<u32>(((tl.x * P.g.K + k) * P.g.OH + y / P.g.sH) * P.g.OW, tl.z * P.TW, b);
+  return vec3<u32>(rowStart(tl.x * P.g.K + k, y / P.g.sH, P.g.OH, P.g.OW), tl.z * P.TW, b);
 }
 
 // Slot m's rows in `sh` after the two halves (WPER > 1): `per` values per slot (2: one row and its
@@ -66,7 +78,7 @@ fn convIn(r: vec3<u32>, j: u32) -> f32 {
   if (r.x == ROW_ZERO || j >= P.TW + (P.g.KW - 1u) * P.g.dW) { return 0.0; }
   let ix = boundaryIndex(bitcast<i32>(r.y) + i32(j), i32(P.g.W));
   if (r.x == ROW_FILL || ix < 0) { return P.g.fill; }
-  return srcF[r.x + u32(ix)];
+  return srcF[r.x + u32(ix) * elemStride(P.g.H)];
 }
 
 // Stores stride-1 element j of output row r (an output row) when it is an output position.
@@ -77,7 +89,7 @@ fn convOut(r: vec3<u32>, j: u32, v: f32) {
     if (ox % P.g.sW != 0u) { return; }
     ox = ox / P.g.sW;
   }
-  if (ox < P.g.OW) { dstF[r.x + ox] = bitcast<f32>(r.z) + v; }
+  if (ox < P.g.OW) { dstF[r.x + ox * elemStride(P.g.OH)] = bitcast<f32>(r.z) + v; }
 }
 
 @compute @workgroup_size(WG)

@@ -18,8 +18,6 @@ struct Params {
   bxn: u32,
   rf4: u32,      // rowsAligned: the first vec4 of the padded row factors, and vec4s of them per channel
   G4: u32,
-  A: u32,        // transpose: rows and columns of each source plane
-  B: u32,
 }
 @group(0) @binding(0) var<uniform> P: Params;
 
@@ -244,32 +242,3 @@ fn cols4(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: ve
   }
 }
 
-// The FFT passes' transposes (src/algorithms/separable-fft.ts): planes of A rows by B columns in
-// rowsIn become planes of B rows by A columns in outp, plus bias[plane mod K] (zeros between the
-// passes). Each invocation moves a 4×4 block.
-@compute @workgroup_size(WG)
-fn transpose(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-             @builtin(local_invocation_index) li: u32) {
-  let t = linearWorkgroup(wid, nwg) * WG + li;
-  if (t >= P.total) { return; }
-  let A = P.A;
-  let B = P.B;
-  let bb = (B + 3u) / 4u;
-  let ab = (A + 3u) / 4u;
-  let c0 = (t % bb) * 4u;
-  let r0 = ((t / bb) % ab) * 4u;
-  let p = t / (ab * bb);
-  let bk = bias[p % P.g.K];
-  var m: array<vec4<f32>, 4>;
-  for (var i = 0u; i < 4u; i++) {
-    let o = (p * A + min(r0 + i, A - 1u)) * B;
-    m[i] = vec4<f32>(rowsIn[o + c0], rowsIn[o + min(c0 + 1u, B - 1u)], rowsIn[o + min(c0 + 2u, B - 1u)], rowsIn[o + min(c0 + 3u, B - 1u)]);
-  }
-  for (var j = 0u; j < 4u; j++) {
-    if (c0 + j >= B) { break; }
-    let o = (p * B + c0 + j) * A + r0;
-    for (var i = 0u; i < 4u; i++) {
-      if (r0 + i < A) { outp[o + i] = m[i][j] + bk; }
-    }
-  }
-}

@@ -57,6 +57,11 @@ export interface FftConvPlan extends PlanBase {
   /** (image, tile) pairs per chunk, and chunks. */
   pairsPerChunk: number;
   chunks: number;
+  /**
+   * The geometry's rows are the columns of its planes in memory (wgRowFilter's TRANSPOSED): set by
+   * the separable algorithm's FFT column pass on a one-row plan, never by `plan`.
+   */
+  transposed?: boolean;
 }
 
 /** Per device: the transforms' tables and the weight spectra of weights seen before. */
@@ -234,7 +239,8 @@ function kernels(g: ConvGeometry, ctx: AlgorithmContext, plan: FftConvPlan): Ker
   const shape = { batch: 1, H: plan.FH, W: plan.FW };
   const weights = [specs.padWeights(g), ...realKernels(ctx.limits, shape, false)];
   const whole = filtersRows(g, ctx.limits, plan);
-  if (whole) return [...weights, workgroupSpec(whole, 'wgRowFilter', false, false, boundaryConstants(g))];
+  if (whole) return [...weights, workgroupSpec(whole, 'wgRowFilter', false, false, rowFilterConstants(g, plan))];
+  if (plan.transposed) throw new Error('fft: a transposed plan must filter its rows whole');
   const rows = convRows(ctx.limits, plan);
   const forward = rows ? [workgroupSpec(rows, 'wgRfftConv', false, false, boundaryConstants(g))] : [specs.padInput(g), ...rowKernels(ctx.limits, shape, false)];
   const inverse = rows ? [workgroupSpec(rows, 'wgIrfftConv', true, false)] : [...rowKernels(ctx.limits, shape, true), specs.crop];
@@ -271,6 +277,7 @@ function encode(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPl
     encodeRowFilter(rec, g, b, plan, whole, ws, rowTables());
     return;
   }
+  if (plan.transposed) throw new Error('fft: a transposed plan must filter its rows whole');
   const filter = filtersColumns(g, rec.limits, plan);
   const rows = convRows(rec.limits, plan);
   const inReal = rows ? undefined : rec.scratch(pairsPerChunk * g.C * FH * FW * 4, 'fft.input.real');
@@ -311,13 +318,16 @@ function encode(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPl
   }
 }
 
+/** wgRowFilter's override constants: the input's boundary rule, and TRANSPOSED for a transposed plan. */
+const rowFilterConstants = (g: ConvGeometry, plan: FftConvPlan): Record<string, number> => ({ ...boundaryConstants(g), ...(plan.transposed ? { TRANSPOSED: 1 } : {}) });
+
 /** Records every chunk of a one-row plan as one wgRowFilter dispatch (filtersRows); `tables`: the roots of FW / 2 and FW. */
 function encodeRowFilter(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPlan, rows: WorkgroupPlan, ws: Binding, tables: Binding[]): void {
   const { FH, FW, TH, TW, tilesX, tiles } = plan;
   const base = { ...geometryParams(g), FH, TH, TW, tilesX, tiles, scale: 1 / FW, planes: g.C };
   const bindings = [ws, null, ...tables, b.input, b.output, b.bias];
   for (const { pair0, pairs } of chunksOf(g, plan)) {
-    dispatchWorkgroup(rec, rows, contiguousBatch(pairs * g.C, FW / 2), 'wgRowFilter', false, { ...base, pair0 }, bindings, boundaryConstants(g));
+    dispatchWorkgroup(rec, rows, contiguousBatch(pairs * g.C, FW / 2), 'wgRowFilter', false, { ...base, pair0 }, bindings, rowFilterConstants(g, plan));
   }
 }
 

@@ -2,17 +2,16 @@
  * The separable algorithm's FFT passes, for long factors (large Gaussians): the row pass and the
  * column pass each as an FFT filtering of rows (./fft.ts with one-row tiles: shaders/fft.conv.wgsl's
  * wgRowFilter reads each row's span with the boundary rule, transforms it, multiplies it by the
- * factor's spectrum, transforms it back and writes its outputs, one dispatch per chunk), the
- * columns made rows by transposes (shaders/separable.wgsl's transpose):
+ * factor's spectrum, transforms it back and writes its outputs, one dispatch per chunk):
  *   1. rows: T[p, y, ox] = Σ_kx b_k[kx] · x̃[…, y, ox·sW − padLeft + kx·dW] for the H input rows
  *      y, computed by `fft` on the geometry with KH = 1, no vertical padding and OH = H;
- *   2. T transposed to Tᵗ[p, ox, y];
- *   3. columns: U[p, ox, oy] = Σ_ky a_k[ky] · T̃ᵗ[p, ox, oy·sH − padTop + ky·dH] — `fft` on the
- *      transposed planes with the layer's vertical padding, stride and dilation, T̃ᵗ extended by the
- *      layer's boundary rule: the row pass of an extended row y is the row pass of the row the rule
- *      maps y to, and a 'fill' row's is fill·Σb_k (the fill value of this pass, so every channel's
- *      row factors must sum alike);
- *   4. U transposed into the output, plus bias.
+ *   2. columns: out[p, oy, ox] = bias_k + Σ_ky a_k[ky] · T̃[p, oy·sH − padTop + ky·dH, ox] — `fft`
+ *      on the transposed geometry (OW rows of H) with the layer's vertical padding, stride and
+ *      dilation, its plan marked `transposed` so that wgRowFilter reads each column of T and writes
+ *      each column of the output where they lie (no transposes); T̃ is T extended by the layer's
+ *      boundary rule: the row pass of an extended row y is the row pass of the row the rule maps y
+ *      to, and a 'fill' row's is fill·Σb_k (the fill value of this pass, so every channel's row
+ *      factors must sum alike).
  * The direct passes filter the R = (OH − 1)·sH + (KH − 1)·dH + 1 extended rows instead (R ≈ 2H for
  * a 961-tap Gaussian on 1024 rows).
  * A transform of about 2·(taps) points per row costs O(log taps) per output against the direct
@@ -22,16 +21,11 @@
  * intermediate in one binding. Error is normwise, as FFT convolution's (src/algorithms/fft.ts).
  */
 import { BufferUsage } from '../gpu/constants.js';
-import { isMesaSoftware } from '../gpu/device.js';
-import { geometryParams } from '../gpu/params.js';
 import type { KernelSpec } from '../gpu/pipelines.js';
 import type { Binding, Recorder } from '../gpu/recorder.js';
 import type { ConvGeometry } from '../geometry.js';
-import { WGSL_CONSTS } from '../shaders.generated.js';
 import type { AlgorithmContext, ConvOperands } from './algorithm.js';
 import { fft, type FftConvPlan, type FftConvState } from './fft.js';
-
-const { WG } = WGSL_CONSTS.separable;
 
 /** One FFT pass: its geometry, plan and factors ([K, 1, 1, taps], correlation order). */
 interface FftPass {
@@ -47,8 +41,9 @@ export interface FftPasses {
 
 /**
  * The two passes' geometries: rows — the layer with KH = 1 and no vertical padding over the H input
- * rows; columns — the transposed intermediate (OW rows of H per plane) filtered by a_k with the
- * layer's vertical padding, stride, dilation and boundary rule, a 'fill' row being `rowFill`.
+ * rows; columns — the intermediate's columns as rows (OW rows of H per plane, read in place by a
+ * transposed plan) filtered by a_k with the layer's vertical padding, stride, dilation and boundary
+ * rule, a 'fill' row being `rowFill`.
  */
 export function passGeometries(g: ConvGeometry, rowFill: number): { rows: ConvGeometry; cols: ConvGeometry } {
   const rows: ConvGeometry = { ...g, KH: 1, OH: g.H, padTop: 0, strideH: 1, dilationH: 1, flip: false };
@@ -93,34 +88,20 @@ export function planFftPasses(g: ConvGeometry, ctx: AlgorithmContext, factors: F
   if ('reason' in rows) return rows;
   const cols = pass(geometries.cols, split(0, g.KH));
   if ('reason' in cols) return cols;
-  return { rows, cols };
+  return { rows, cols: { ...cols, plan: { ...cols.plan, transposed: true } } };
 }
 
 /** The variant string of the FFT passes. */
 export const fftPassesVariant = (g: ConvGeometry, p: FftPasses): string => `fft rows${g.KW}@${p.rows.plan.variant} cols${g.KH}@${p.cols.plan.variant}`;
 
-/**
- * Estimated cost in direct multiply-adds: both passes' FFT convolution estimates plus the two
- * transposes, each element a load and a store like an element of a direct pass (`passCost`).
- */
-export function fftPassesCost(g: ConvGeometry, ctx: AlgorithmContext, p: FftPasses, passCost: number): number {
-  const rows = fft.cost?.(p.rows.g, ctx, p.rows.plan) ?? Infinity;
-  const cols = fft.cost?.(p.cols.g, ctx, p.cols.plan) ?? Infinity;
-  const moved = g.N * g.K * (p.cols.g.W * g.OW + g.OW * g.OH);
-  return rows + cols + moved * (isMesaSoftware(ctx.adapter) ? passCost : 2);
+/** Estimated cost in direct multiply-adds: both passes' FFT convolution estimates. */
+export function fftPassesCost(ctx: AlgorithmContext, p: FftPasses): number {
+  return (fft.cost?.(p.rows.g, ctx, p.rows.plan) ?? Infinity) + (fft.cost?.(p.cols.g, ctx, p.cols.plan) ?? Infinity);
 }
-
-const transposeSpec: KernelSpec<'separable'> = { family: 'separable', entryPoint: 'transpose', constants: {} };
 
 /** Every kernel the FFT passes dispatch. */
 export function fftPassesKernels(ctx: AlgorithmContext, p: FftPasses): KernelSpec[] {
-  return [...(fft.kernels?.(p.rows.g, ctx, p.rows.plan) ?? []), transposeSpec, ...(fft.kernels?.(p.cols.g, ctx, p.cols.plan) ?? [])];
-}
-
-/** Records planes of A×B in `src` transposed into `dst` (B×A), plus bias[plane mod K]. */
-function transpose(rec: Recorder, g: ConvGeometry, src: Binding, dst: Binding, bias: Binding, A: number, B: number): void {
-  const total = g.N * g.K * Math.ceil(A / 4) * Math.ceil(B / 4);
-  rec.dispatch(transposeSpec, { ...geometryParams(g), A, B, total }, [src, null, bias, dst], Math.ceil(total / WG));
+  return [...(fft.kernels?.(p.rows.g, ctx, p.rows.plan) ?? []), ...(fft.kernels?.(p.cols.g, ctx, p.cols.plan) ?? [])];
 }
 
 /** Records the FFT passes of `g` (operands `b`) with the FFT convolution state `state`. */
@@ -131,14 +112,9 @@ export function encodeFftPasses(rec: Recorder, g: ConvGeometry, b: ConvOperands,
     rec.device.queue.writeBuffer(s.buffer, 0, w.buffer, w.byteOffset, w.byteLength);
     return s;
   };
-  const planes = g.N * g.K;
-  const rows = rec.scratch(planes * g.H * g.OW * 4, 'separable.fft.rows');
-  const rowsT = rec.scratch(planes * g.H * g.OW * 4, 'separable.fft.rows.transposed');
-  const colsT = rec.scratch(planes * g.OW * g.OH * 4, 'separable.fft.cols.transposed');
-  const run = (pass: FftPass, input: Binding, output: Binding, label: string): void =>
-    fft.encode(rec, pass.g, { input, weight: upload(pass.weights, label), bias: zeroBias, output, weightSource: pass.weights }, pass.plan, state);
-  run(p.rows, b.input, rows, 'separable.fft.row-factors');
-  transpose(rec, g, rows, rowsT, zeroBias, g.H, g.OW);
-  run(p.cols, rowsT, colsT, 'separable.fft.column-factors');
-  transpose(rec, g, colsT, b.output, b.bias, g.OW, g.OH);
+  const rows = rec.scratch(g.N * g.K * g.H * g.OW * 4, 'separable.fft.rows');
+  const run = (pass: FftPass, input: Binding, bias: Binding, output: Binding, label: string): void =>
+    fft.encode(rec, pass.g, { input, weight: upload(pass.weights, label), bias, output, weightSource: pass.weights }, pass.plan, state);
+  run(p.rows, b.input, zeroBias, rows, 'separable.fft.row-factors');
+  run(p.cols, rows, b.bias, b.output, 'separable.fft.column-factors');
 }

@@ -21,7 +21,8 @@
  * the column pass on aligned vec4s (rowsAligned, cols4).
  *
  * Long factors run the FFT passes instead (./separable-fft.ts) when their estimate is lower, or when
- * the engine's `separablePasses` says so: each pass an FFT filtering of rows, the columns transposed.
+ * the engine's `separablePasses` says so: each pass an FFT filtering of rows (the columns read and
+ * written where they lie).
  */
 import { BufferUsage } from '../gpu/constants.js';
 import { isMesaSoftware } from '../gpu/device.js';
@@ -170,7 +171,7 @@ function cost(g: ConvGeometry, ctx: AlgorithmContext, p: SeparablePlan): number 
   // A kernel of one row or column gains nothing from two passes (conv1d with 17 and 33 taps measured
   // 1.5–1.8× slower than direct on llvmpipe): 'auto' leaves it to the others.
   if (g.KH === 1 || g.KW === 1) return Infinity;
-  if (p.fft) return fftPassesCost(g, ctx, p.fft, LLVMPIPE_PASS) * (isMesaSoftware(ctx.adapter) ? LLVMPIPE_FFT_PASSES : 1);
+  if (p.fft) return fftPassesCost(ctx, p.fft) * (isMesaSoftware(ctx.adapter) ? LLVMPIPE_FFT_PASSES : 1);
   const rows = g.N * g.K * p.R * g.OW;
   const outputs = outputSize(g);
   if (isMesaSoftware(ctx.adapter)) {
