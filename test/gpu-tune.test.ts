@@ -35,6 +35,18 @@ describe('engine.tune', () => {
     expect(e).toMatchObject({ algorithm: result.algorithm, variant: result.variant, tuned: { algorithm: result.algorithm, variant: result.variant, ms: result.ms } });
   });
 
+  it('times both ways of running a long rank-1 kernel separably (direct passes and FFT passes) and replays the winner', async () => {
+    const engine = await useEngine('llvmpipe');
+    const col = Float32Array.from({ length: 70 }, (_, i) => Math.exp(-((i - 34.5) ** 2) / 300));
+    const kernel = { data: Float32Array.from({ length: 70 * 70 }, (_, i) => (col[Math.floor(i / 70)] as number) * (col[i % 70] as number)), shape: [70, 70] };
+    const image = randomTensor([48, 52], 9);
+    const filter = { mode: 'same', boundary: 'symm' } as const;
+    const result = await engine.tune('correlate2d', image, kernel, filter);
+    const separable = result.candidates.filter((c) => c.algorithm === 'separable' && c.ms !== undefined).map((c) => c.variant);
+    expect(separable).toEqual([expect.stringMatching(/^rows70\+cols70/), expect.stringMatching(/^fft rows70@.* cols70@/)]);
+    await checkOp(engine, 'correlate2d', image, kernel, filter, 'after tuning', { algorithm: result.algorithm, variant: result.variant });
+  });
+
   it('shape keys round batch and channels up to powers of two; other sizes are other keys', async () => {
     const engine = await useEngine('llvmpipe');
     const t = await engine.tune('conv2d', x, w, options);
