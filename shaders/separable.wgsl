@@ -54,24 +54,34 @@ fn rowValue(rowBase: u32, iy: i32, x: i32, inside: bool) -> f32 {
   return select(v, P.g.fill, iy < 0 || ix < 0);
 }
 
+// A row-pass invocation's block: its first output column ox0 (block bx0 + t mod bxn of OBR), its
+// intermediate row r, its plane pl of the chunk (channel k, input plane `plane`), and the input row
+// iy that r maps to by the boundary rule (−1: fill).
+struct RowBlock { ox0: u32, r: u32, pl: u32, k: u32, plane: u32, iy: i32 }
+fn rowBlock(t: u32) -> RowBlock {
+  let r = (t / P.bxn) % P.R;
+  let pl = t / (P.bxn * P.R);
+  let p = P.plane0 + pl;
+  let k = p % P.g.K;
+  return RowBlock((P.bx0 + t % P.bxn) * OBR, r, pl, k, (p / P.g.K) * P.g.C + k / P.g.Kg, boundaryIndex(i32(r) - P.g.padTop, i32(P.g.H)));
+}
+
 @compute @workgroup_size(WG)
 fn rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
   let t = linearWorkgroup(wid, nwg) * WG + li;
   if (t >= P.total) { return; }
-  let ox0 = (P.bx0 + t % P.bxn) * OBR;
-  let r = (t / P.bxn) % P.R;
-  let pl = t / (P.bxn * P.R);
-  let p = P.plane0 + pl;
-  let k = p % P.g.K;
-  let plane = (p / P.g.K) * P.g.C + k / P.g.Kg;
-  let iy = boundaryIndex(i32(r) - P.g.padTop, i32(P.g.H));
-  let fb = k * (P.g.KH + P.g.KW) + P.g.KH;
+  let rb = rowBlock(t);
+  let ox0 = rb.ox0;
+  let r = rb.r;
+  let pl = rb.pl;
+  let iy = rb.iy;
+  let fb = rb.k * (P.g.KH + P.g.KW) + P.g.KH;
   let x0 = i32(ox0 * P.g.sW) - P.g.padLeft;
   // Outputs ox0 … ox0 + 3 in lo, ox0 + 4 … ox0 + 7 in hi.
   var lo = vec4<f32>(0.0);
   var hi = vec4<f32>(0.0);
-  let rowBase = (plane * P.g.H + u32(max(iy, 0))) * P.g.W;
+  let rowBase = (rb.plane * P.g.H + u32(max(iy, 0))) * P.g.W;
   if (UNIT_ROWS) {
     // Unit stride and dilation along the rows: the window slides one column per tap. One path for
     // the whole image: on llvmpipe a loop under an `if` no lane takes still runs, so an interior
@@ -124,18 +134,14 @@ fn rowsAligned(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
                @builtin(local_invocation_index) li: u32) {
   let t = linearWorkgroup(wid, nwg) * WG + li;
   if (t >= P.total) { return; }
-  let ox0 = (P.bx0 + t % P.bxn) * OBR;
-  let r = (t / P.bxn) % P.R;
-  let pl = t / (P.bxn * P.R);
-  let p = P.plane0 + pl;
-  let k = p % P.g.K;
-  let plane = (p / P.g.K) * P.g.C + k / P.g.Kg;
-  let iy = boundaryIndex(i32(r) - P.g.padTop, i32(P.g.H));
+  let rb = rowBlock(t);
+  let ox0 = rb.ox0;
+  let iy = rb.iy;
   // A 'fill' row is the fill value all along: read row 0, use the fill value.
   let fillRow = iy < 0;
   let fv = vec4<f32>(P.g.fill);
-  let b4 = ((plane * P.g.H + u32(max(iy, 0))) * P.g.W + u32(i32(ox0) - P.g.padLeft) - SHIFT) / 4u;
-  let fb = P.rf4 + k * P.G4;
+  let b4 = ((rb.plane * P.g.H + u32(max(iy, 0))) * P.g.W + u32(i32(ox0) - P.g.padLeft) - SHIFT) / 4u;
+  let fb = P.rf4 + rb.k * P.G4;
   var w0 = select(in4[b4], fv, fillRow);
   var w1 = select(in4[b4 + 1u], fv, fillRow);
   var lo = vec4<f32>(0.0);
@@ -148,7 +154,7 @@ fn rowsAligned(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
     w0 = w1;
     w1 = w2;
   }
-  let o = ((pl * P.R + r) * P.g.OW + ox0) / 4u;
+  let o = ((rb.pl * P.R + rb.r) * P.g.OW + ox0) / 4u;
   rowsOut4[o] = lo;
   rowsOut4[o + 1u] = hi;
 }
