@@ -71,6 +71,28 @@ fn spanVec4(base: u32, row: i32, x0: i32) -> array<f32, 18> {
   return s;
 }
 
+// Row y of one tile, x̃ at (row, x0 + x) for x < A, from the aligned vec4s that cover it (VEC4_IN).
+fn tileVec4(base: u32, row: i32, x0: i32) -> array<f32, 6> {
+  let a = x0 - (((x0 % 4) + 4) % 4);
+  var w: array<f32, 12>;
+  let rowInside = row >= 0 && row < i32(P.g.H);
+  for (var k = 0u; k < (tileSize() + 6u) / 4u; k++) {
+    let x = a + 4 * i32(k);
+    var v = vec4<f32>(P.g.fill);
+    if (rowInside && x >= 0 && x < i32(P.g.W)) { v = src4in[(base + u32(row) * P.g.W + u32(x)) / 4u]; }
+    w[4u * k] = v.x;
+    w[4u * k + 1u] = v.y;
+    w[4u * k + 2u] = v.z;
+    w[4u * k + 3u] = v.w;
+  }
+  let off = x0 - a;
+  var s: array<f32, 6>;
+  for (var x = 0u; x < tileSize(); x++) {
+    s[x] = select(select(w[x], w[x + 1u], off == 1), select(w[x + 2u], w[x + 3u], off == 3), off >= 2);
+  }
+  return s;
+}
+
 // Row y of the quad's four tiles (component j: tile t0 + j). When the four are consecutive tiles
 // of one tile row (`span`), their rows overlap: one span of 3m + A values, read as vec4s (VEC4_IN)
 // or through the boundary rule.
@@ -88,10 +110,21 @@ fn quadRow(q: array<Origin, 4>, span: bool, y: i32) -> Quad {
     for (var x = 0u; x < tileSize(); x++) { r[x] = vec4<f32>(s[x], s[x + mo], s[x + 2u * mo], s[x + 3u * mo]); }
     return r;
   }
-  let r0 = tileRow(q[0], y);
-  let r1 = tileRow(q[1], y);
-  let r2 = tileRow(q[2], y);
-  let r3 = tileRow(q[3], y);
+  var r0: array<f32, 6>;
+  var r1: array<f32, 6>;
+  var r2: array<f32, 6>;
+  var r3: array<f32, 6>;
+  if (VEC4_IN) {
+    r0 = tileVec4(q[0].base, q[0].y0 + y, q[0].x0);
+    r1 = tileVec4(q[1].base, q[1].y0 + y, q[1].x0);
+    r2 = tileVec4(q[2].base, q[2].y0 + y, q[2].x0);
+    r3 = tileVec4(q[3].base, q[3].y0 + y, q[3].x0);
+  } else {
+    r0 = tileRow(q[0], y);
+    r1 = tileRow(q[1], y);
+    r2 = tileRow(q[2], y);
+    r3 = tileRow(q[3], y);
+  }
   for (var x = 0u; x < tileSize(); x++) { r[x] = vec4<f32>(r0[x], r1[x], r2[x], r3[x]); }
   return r;
 }
