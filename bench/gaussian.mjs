@@ -87,7 +87,7 @@ if (opts.quick) {
  * @property {number} channels   1 (grey) or 3 (RGB)
  * @property {number} sigma
  * @property {number} radius     ours: int(4σ + 0.5) (scipy.ndimage's truncate = 4)
- * @property {boolean} [oursOnly] the 15×15 cell: ours 'auto', 'direct' and 'separable' only
+ * @property {boolean} [oursOnly] the 15×15 cell: ours 'auto', 'direct' and 'separable' only, end to end and GPU-resident
  */
 
 /** scipy.ndimage's radius: int(truncate·σ + 0.5), truncate 4. @param {number} sigma */
@@ -114,7 +114,9 @@ if (opts.filter) {
 }
 
 // --- contenders -------------------------------------------------------------------------------------
-const OURS = ['ours-auto', 'ours-direct', 'ours-separable', 'ours-fft', 'ours-gpu'];
+const OURS = ['ours-auto', 'ours-direct', 'ours-separable', 'ours-fft', 'ours-gpu', 'ours-gpu-direct', 'ours-gpu-separable'];
+/** Ours on the 15×15 cell (the only ones there); the GPU-resident direct and separable run there only. */
+const OURS_K15 = ['ours-auto', 'ours-direct', 'ours-separable', 'ours-gpu-direct', 'ours-gpu-separable'];
 const PEERS = ['cpu-ref', 'sharp', 'sharp-matched', 'image-js', 'image-js-matched', 'jimp-gaussian', 'jimp-blur'];
 const CONTENDERS = [...OURS, ...PEERS];
 /** @type {Record<string, string>} */
@@ -124,6 +126,8 @@ const LABEL = {
   'ours-separable': "ours 'separable'",
   'ours-fft': "ours 'fft'",
   'ours-gpu': "ours 'auto', GPU-resident (GpuTensor in, output 'gpu')",
+  'ours-gpu-direct': "ours 'direct', GPU-resident (15×15 cell)",
+  'ours-gpu-separable': "ours 'separable', GPU-resident (15×15 cell)",
   'cpu-ref': 'our CPU reference cpu.gaussianBlur (float64 JS)',
   sharp: 'sharp .blur(σ) (libvips; integer mask, min amplitude 0.2)',
   'sharp-matched': "sharp .blur({ sigma, minAmplitude: 0.001, precision: 'float' })",
@@ -181,6 +185,7 @@ function workOf(id, c) {
   const k = 2 * radiusOf(id, c) + 1;
   switch (id) {
     case 'ours-direct':
+    case 'ours-gpu-direct':
       return P * C * k * k;
     case 'jimp-gaussian':
       return P * 4 * k * k;
@@ -570,9 +575,9 @@ for (let run = 1; run <= opts.runs; run++) {
       /** @type {Measurement} */
       const m = { id, status: 'ok', warmupMs: [], timesMs: [], radius: radiusOf(id, c) };
       results.push(m);
-      if (c.oursOnly && !['ours-auto', 'ours-direct', 'ours-separable'].includes(id)) {
+      if (c.oursOnly !== OURS_K15.includes(id) && (c.oursOnly || id.startsWith('ours-gpu-'))) {
         m.status = 'skipped';
-        m.reason = "the 15×15 cell times ours 'auto', 'direct' and 'separable' only";
+        m.reason = c.oursOnly ? "the 15×15 cell times ours 'auto', 'direct' and 'separable' only" : 'GPU-resident direct and separable: the 15×15 cell only';
         continue;
       }
       if (!selected(id)) {
@@ -598,14 +603,14 @@ for (let run = 1; run <= opts.runs; run++) {
       const peerCheck = (/** @type {(ch: number, i: number) => number} */ at) => {
         if (oursOut) m.agreement = agreement(at, oursOut, c.side, C, Math.max(c.radius, m.radius) + 1);
       };
-      if (id.startsWith('ours-') && id !== 'ours-gpu') {
+      if (id.startsWith('ours-') && !id.startsWith('ours-gpu')) {
         const algorithm = id.slice(5);
         const o = { sigma: c.sigma, algorithm, onRun: (/** @type {any} */ i) => (m.ran = `${i.algorithm}/${i.variant}`) };
         await measure(m, c, run, {
           call: async () => /** @type {HostTensor} */ (await engine.gaussianBlur(L.tensor, /** @type {any} */ (o))).data,
           check: oursCheck,
         });
-      } else if (id === 'ours-gpu') {
+      } else if (id.startsWith('ours-gpu')) {
         /** @type {import('../dist/index.js').GpuTensor} */
         let xt;
         try {
@@ -617,8 +622,9 @@ for (let run = 1; run <= opts.runs; run++) {
           m.reason = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
           continue;
         }
-        const o = /** @type {const} */ ({ sigma: c.sigma, output: 'gpu', onRun: (/** @type {any} */ i) => (m.ran = `${i.algorithm}/${i.variant}`) });
-        const auto = results.find((x) => x.id === 'ours-auto');
+        const algorithm = id === 'ours-gpu' ? 'auto' : id.slice('ours-gpu-'.length);
+        const o = /** @type {const} */ ({ sigma: c.sigma, output: 'gpu', algorithm: /** @type {any} */ (algorithm), onRun: (/** @type {any} */ i) => (m.ran = `${i.algorithm}/${i.variant}`) });
+        const auto = results.find((x) => x.id === (id === 'ours-gpu' ? 'ours-auto' : `ours-${algorithm}`));
         await measure(m, c, run, {
           predictedMs: auto?.status === 'ok' ? auto.medianMs : undefined,
           // The warm-up call's result is read back and checked; the timed calls only wait for the
@@ -743,7 +749,7 @@ function summarise(c, runs) {
     );
     if (sp) estimatedVsAuto[id] = sp;
   }
-  return { contenders, vsAuto, estimatedVsAuto, directOverSeparable: ratio('ours-direct', 'ours-separable') };
+  return { contenders, vsAuto, estimatedVsAuto, directOverSeparable: ratio('ours-direct', 'ours-separable'), gpuDirectOverSeparable: ratio('ours-gpu-direct', 'ours-gpu-separable') };
 }
 
 const out = [...perCell.values()].map(({ c, runs }) => ({
@@ -825,6 +831,14 @@ function tables(r) {
     if (x.status === 'skipped' && x.predictedMs) return `> budget (~${fmtEstimate(x.predictedMs.median)})`;
     return { 'not-applicable': 'n/a', skipped: '—', unavailable: 'unavailable', wrong: 'WRONG', failed: 'failed' }[/** @type {string} */ (x.status)] ?? x.status;
   };
+  /** GPU-resident: 'auto', or on the 15×15 cell direct / separable. @param {any} s @param {(x: any) => string} [f] */
+  const gpuCell = (s, f = timeCell) => (s['ours-gpu-direct'] || s['ours-gpu-separable'] ? `direct ${f(s['ours-gpu-direct'])} / separable ${f(s['ours-gpu-separable'])}` : f(s['ours-gpu']));
+  /** direct ÷ separable, end to end, and GPU-resident where measured. @param {any} c */
+  const directOverSeparable = (c) => {
+    const e2e = c.summary.directOverSeparable ? fmtRatioSpread(c.summary.directOverSeparable) : '';
+    const gpu = c.summary.gpuDirectOverSeparable;
+    return gpu ? `${e2e}; GPU-resident ${fmtRatioSpread(gpu)}` : e2e;
+  };
   /** @param {any} c @param {string} id */
   const vs = (c, id) => {
     const sp = c.summary.vsAuto[id];
@@ -838,7 +852,7 @@ function tables(r) {
     ['cell', 'auto (ran)', 'auto', 'direct', 'separable', 'fft', 'GPU-resident', 'direct ÷ separable'],
     r.cells.map((/** @type {any} */ c) => {
       const s = c.summary.contenders;
-      return [c.name, ranAlgorithms(s['ours-auto']), timeCell(s['ours-auto']), timeCell(s['ours-direct']), timeCell(s['ours-separable']), timeCell(s['ours-fft']), timeCell(s['ours-gpu']), fmtRatioSpread(c.summary.directOverSeparable)];
+      return [c.name, ranAlgorithms(s['ours-auto']), timeCell(s['ours-auto']), timeCell(s['ours-direct']), timeCell(s['ours-separable']), timeCell(s['ours-fft']), gpuCell(s), directOverSeparable(c)];
     }),
   );
   lines.push(`\nPeers: time per call, ${over}; under it each one's time ÷ ours 'auto' (same run; > 1 = ours faster)\n`);
@@ -893,7 +907,7 @@ function tables(r) {
   for (const c of r.cells) {
     const s = c.summary.contenders;
     const ds = c.summary.directOverSeparable;
-    lines.push(`| ${cellName(c)} | ${md(s['ours-auto'])} (${ranAlgorithms(s['ours-auto'])}) | ${md(s['ours-separable'])} | ${md(s['ours-fft'])} | ${md(s['ours-direct'])} | ${md(s['ours-gpu'])} | ${ds ? fmtRatioSpread(ds) : ''} |`);
+    lines.push(`| ${cellName(c)} | ${md(s['ours-auto'])} (${ranAlgorithms(s['ours-auto'])}) | ${md(s['ours-separable'])} | ${md(s['ours-fft'])} | ${md(s['ours-direct'])} | ${gpuCell(s, md)} | ${ds ? directOverSeparable(c) : ''} |`);
   }
   const mdPeers = ['sharp', 'sharp-matched', 'image-js', 'image-js-matched', 'jimp-blur', 'jimp-gaussian', 'cpu-ref'];
   lines.push(`\nMarkdown (README), peers: time per call; then its time ÷ ours 'auto' (same run, ${over}; > 1 = ours faster; ~ = from the estimate)\n`);
