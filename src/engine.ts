@@ -14,6 +14,7 @@ import { cachedPipelineCount } from './gpu/pipelines.js';
 import { BufferPool } from './gpu/pool.js';
 import type { PlanLimits } from './gpu/recorder.js';
 import { GpuTensor, type GpuTensorOwner } from './gpu/tensor.js';
+import { TensorRegistry } from './gpu/tensor-registry.js';
 import { makeJob, type OpName, type OpOptions } from './ops/index.js';
 import { normalizeFilter2d } from './ops/filter.js';
 import { gaussianFilter, separableKernel } from './ops/gaussian.js';
@@ -31,6 +32,8 @@ import { filterImage } from './image/filter-image.js';
 import type { FilterImageOptions, FilterImageResult, ImageFilter, ImageSource } from './image/types.js';
 import type { ImageShapeArg } from './image/warmup-image.js';
 
+const isTensor = (x: unknown): x is GpuTensor => x instanceof GpuTensor;
+
 
 
 export class ConvEngine implements GpuTensorOwner {
@@ -47,8 +50,7 @@ export class ConvEngine implements GpuTensorOwner {
   private dispatchCount = 0;
   private deviceGeneration = 0;
   private readonly algorithmCount = Object.fromEntries(ALGORITHM_NAMES.map((n) => [n, 0])) as Record<ConcreteAlgorithm, number>;
-  private readonly tensors = new Set<GpuTensor>();
-  private tensorBytes = 0;
+  private readonly registry = new TensorRegistry(() => ({ device: this.state.device, pool: this.state.pool, gone: this.destroyed || this.state.lost !== undefined }));
   private readonly host: ExecutionHost;
   /** Tuned winners per shape key ('auto' runs them); see `tune()`. */
   private readonly tuner: Tuner;
@@ -68,8 +70,8 @@ export class ConvEngine implements GpuTensorOwner {
       planLimits: this.planLimits,
       adapterInfo: this.adapterInfo,
       preferences: this.preferences,
-      newTensorBuffer: (state, bytes) => this.newTensorBuffer(state, bytes),
-      adoptTensor: (state, buffer, shape) => this.trackTensor(new GpuTensor(this, buffer, state.device, shape)),
+      newTensorBuffer: (state, bytes) => this.registry.newBuffer(state.device, state.pool, bytes),
+      adoptTensor: (state, buffer, shape) => this.registry.track(new GpuTensor(this, buffer, state.device, shape)),
       residentTensor: (state, data, shape) => this.residentTensor(state, data, shape),
       translate: (state, where, cause) => translateError(state, this.state, this.destroyed, where, cause),
       count: (algorithm, dispatches) => {
@@ -174,7 +176,7 @@ export class ConvEngine implements GpuTensorOwner {
     const spec = normalizeFft(op, x, options);
     const state = await this.ready(op);
     for (const t of [x, spec.out]) if (t instanceof GpuTensor) this.checkOwned(op, t, state);
-    return runFft(this.host, state, spec, operand(x));
+    return this.registry.holding([x, spec.out], isTensor, () => runFft(this.host, state, spec, operand(x)));
   }
 
   /**
@@ -198,7 +200,7 @@ export class ConvEngine implements GpuTensorOwner {
     const job = makeJob(op, a, b, options);
     const state = await this.ready('tune');
     for (const x of [job.input, job.weight]) if (x instanceof GpuTensor) this.checkOwned('tune', x, state);
-    return this.tuner.tune(this.host, state, op, job);
+    return this.registry.holding([job.input, job.weight], isTensor, () => this.tuner.tune(this.host, state, op, job));
   }
 
   /**
@@ -229,9 +231,12 @@ export class ConvEngine implements GpuTensorOwner {
     const job = makeJob(op, a, b, options);
     const state = await this.ready(op);
     for (const x of [job.input, job.weight, job.out]) if (x instanceof GpuTensor) this.checkOwned(op, x, state);
-    if (this.options.autotune && job.algorithm === 'auto') await this.tuner.ensure(this.host, state, op, job);
-    return execute(this.host, state, op, job);
+    return this.registry.holding([job.input, job.weight, job.out], isTensor, async () => {
+      if (this.options.autotune && job.algorithm === 'auto') await this.tuner.ensure(this.host, state, op, job);
+      return execute(this.host, state, op, job);
+    });
   }
+
 
   /**
    * Filters an image's colour planes on the GPU (mode 'same', boundary 'reflect', convolution unless
@@ -255,9 +260,7 @@ export class ConvEngine implements GpuTensorOwner {
     const dims = checkShape('wrap', shape);
     const bytes = dims.reduce((a, b) => a * b, 1) * 4;
     if (bytes > buffer.size) throw new ShapeError(`wrap: shape [${dims.join(', ')}] needs ${bytes} bytes, the buffer has ${buffer.size}`);
-    const t = new GpuTensor(this, buffer, this.state.device, dims, true);
-    this.tensors.add(t);
-    return t;
+    return this.registry.track(new GpuTensor(this, buffer, this.state.device, dims, true));
   }
 
   /** Copies a host tensor to the GPU, for chaining ops without round trips (`output: 'gpu'`). */
@@ -270,23 +273,9 @@ export class ConvEngine implements GpuTensorOwner {
   /** A GpuTensor holding `data` on the current device. */
   private residentTensor(state: DeviceState, data: Float32Array, shape: readonly number[]): GpuTensor {
     this.checkBinding('upload', data.byteLength);
-    const buffer = this.newTensorBuffer(state, data.byteLength);
+    const buffer = this.registry.newBuffer(state.device, state.pool, data.byteLength);
     state.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
-    return this.trackTensor(new GpuTensor(this, buffer, state.device, shape));
-  }
-
-  private newTensorBuffer(state: DeviceState, bytes: number): GPUBuffer {
-    return state.device.createBuffer({
-      label: 'webgpu-conv.tensor',
-      size: Math.max(4, Math.ceil(bytes / 4) * 4),
-      usage: BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST,
-    });
-  }
-
-  private trackTensor(t: GpuTensor): GpuTensor {
-    this.tensors.add(t);
-    this.tensorBytes += t.buffer.size;
-    return t;
+    return this.registry.track(new GpuTensor(this, buffer, state.device, shape));
   }
 
   /** @internal GpuTensorOwner: reads a tensor back to the host. */
@@ -312,14 +301,13 @@ export class ConvEngine implements GpuTensorOwner {
 
   /** @internal GpuTensorOwner: frees a tensor's buffer. */
   releaseTensor(t: GpuTensor): void {
-    if (!this.tensors.delete(t) || t.borrowed) return;
-    this.tensorBytes -= t.buffer.size;
-    t.buffer.destroy();
+    this.registry.release(t);
   }
+
 
   private checkOwned(op: string, t: GpuTensor, state: DeviceState): void {
     if (t.destroyed) throw new ShapeError(`${op}: the GpuTensor has been destroyed`);
-    if (!this.tensors.has(t)) throw new OptionError(`${op}: the GpuTensor belongs to another engine`);
+    if (!this.registry.tensors.has(t)) throw new OptionError(`${op}: the GpuTensor belongs to another engine`);
     if (t.device !== state.device) {
       throw new DeviceLostError(`${op}: the GpuTensor lived on a GPU device that was lost; upload its data again`);
     }
@@ -336,8 +324,8 @@ export class ConvEngine implements GpuTensorOwner {
   stats(): EngineStats {
     return {
       ...this.state.pool.stats(),
-      tensors: this.tensors.size,
-      tensorBytes: this.tensorBytes,
+      tensors: this.registry.tensors.size,
+      tensorBytes: this.registry.bytes,
       pipelinesCached: this.destroyed ? 0 : cachedPipelineCount(this.state.device),
       dispatches: this.dispatchCount,
       algorithms: { ...this.algorithmCount },
@@ -349,7 +337,7 @@ export class ConvEngine implements GpuTensorOwner {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    for (const t of [...this.tensors]) t.destroy();
+    for (const t of [...this.registry.tensors]) t.destroy();
     releaseDeviceState(this.state);
     if (this.owned) this.state.device.destroy();
   }

@@ -37,6 +37,56 @@ describe('GpuTensor', () => {
     gw2.destroy();
   });
 
+  it("a destroyed tensor's buffer serves the next tensor of its size, whole-written (no stale values)", async () => {
+    const engine = await useEngine('llvmpipe');
+    const x = randomTensor([1, 2, 16, 20], 30);
+    const w = randomTensor([3, 2, 3, 3], 31);
+    const first = await engine.conv2d(x, w, { padding: 1, output: 'gpu' });
+    const buffer = first.buffer;
+    const pooled = engine.stats().bytesPooled;
+    first.destroy();
+    expect(engine.stats().bytesPooled).toBe(pooled + buffer.size);
+    // Another op's output of the same size lands in it and holds exactly that op's result.
+    const w2 = randomTensor([3, 2, 5, 5], 32);
+    const second = await engine.conv2d(x, w2, { padding: 2, output: 'gpu' });
+    expect(second.buffer).toBe(buffer);
+    await checkOp(engine, 'conv2d', x, w2, { padding: 2 }, 'host path');
+    const got = await second.read();
+    expectClose(got, cpu.conv2d(x, w2, { padding: 2 }), cpu.conv2d(abs(x), abs(w2), { padding: 2 }), 50, 'into a reused buffer');
+    // An upload of the same size reuses it too, and reads back exactly.
+    second.destroy();
+    const data = randomTensor([1, 3, 16, 20], 33);
+    const up = await engine.upload(data);
+    expect(up.buffer).toBe(buffer);
+    expect([...(await up.read()).data]).toEqual([...data.data]);
+    up.destroy();
+  });
+
+  it('a tensor destroyed while a call uses it keeps its buffer until the call is done', async () => {
+    const engine = await useEngine('llvmpipe');
+    const xh = randomTensor([1, 2, 24, 24], 34);
+    const w = randomTensor([2, 2, 3, 3], 35);
+    const ref = cpu.conv2d(xh, w, { padding: 1 });
+    const mag = cpu.conv2d(abs(xh), abs(w), { padding: 1 });
+    // Destroyed before the call checks its operands: the call rejects (it never reads a buffer that
+    // another tensor may have taken).
+    const early = await engine.upload(xh);
+    const rejected = engine.conv2d(early, w, { padding: 1 });
+    early.destroy();
+    await expect(rejected).rejects.toBeInstanceOf(ShapeError);
+    // Destroyed once the call holds it (here from its onRun, after its work is submitted): the call
+    // completes on the buffer, which goes to the pool only then.
+    const x = await engine.upload(xh);
+    const buffer = x.buffer;
+    const y = await engine.conv2d(x, w, { padding: 1, output: 'gpu', onRun: () => x.destroy() });
+    expect(x.destroyed).toBe(true);
+    expectClose(await y.read(), ref, mag, 18, 'x destroyed while held');
+    const next = await engine.upload(randomTensor([1, 2, 24, 24], 36));
+    expect(next.buffer).toBe(buffer);
+    next.destroy();
+    y.destroy();
+  });
+
   it('every op accepts GpuTensors and can return them (including the swapped, reversed correlate)', async () => {
     const engine = await useEngine('llvmpipe');
     const img = await engine.upload(randomTensor([7, 6], 5));

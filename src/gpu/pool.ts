@@ -57,6 +57,28 @@ export class BufferPool {
     return buffer;
   }
 
+  /**
+   * A free buffer of exactly `size` bytes and `usage`, taken out of the pool (no longer counted or
+   * destroyed by it: the caller owns it), or undefined. For GpuTensors, whose buffers are exact.
+   */
+  take(size: number, usage: number): GPUBuffer | undefined {
+    const buffer = this.free.get(`${usage}:${size}`)?.pop();
+    if (!buffer) return undefined;
+    this.lru.delete(buffer);
+    this.live.delete(buffer);
+    this.pooledBytes -= buffer.size;
+    this.allocatedBytes -= buffer.size;
+    return buffer;
+  }
+
+  /** Takes ownership of `buffer` (created elsewhere, its work submitted) as a free buffer for reuse. */
+  adopt(buffer: GPUBuffer): void {
+    if (this.live.has(buffer)) return;
+    this.live.add(buffer);
+    this.allocatedBytes += buffer.size;
+    this.release(buffer);
+  }
+
   /** Returns a buffer for reuse. Only call once the commands using it have been submitted. */
   release(buffer: GPUBuffer): void {
     if (!this.live.has(buffer) || this.lru.has(buffer)) return;
