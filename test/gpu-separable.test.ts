@@ -26,6 +26,11 @@ function outer(a: ArrayLike<number>, b: ArrayLike<number>): HostTensor {
   return { data, shape: [a.length, b.length] };
 }
 const vec = (n: number, seed: number): Float32Array => randomTensor([n], seed).data;
+/** The tiles of an FFT-passes variant's row and column passes (`fft rows…@FHxFW tilesT@… cols…@…`). */
+const fftVariantTiles = (variant: string): { rows: number; cols: number } => {
+  const t = [...variant.matchAll(/tiles(\d+)@/g)].map((m) => Number(m[1]));
+  return { rows: t[0] ?? 1, cols: t[1] ?? 1 };
+};
 /** Output width of a W-wide image filtered by a KW-wide kernel in `mode`. */
 const outWidth = (W: number, KW: number, mode: Mode): number => (mode === 'full' ? W + KW - 1 : mode === 'same' ? W : W - KW + 1);
 const rank1 = (KH: number, KW: number, seed: number): HostTensor => outer(vec(KH, seed), vec(KW, seed + 1));
@@ -193,6 +198,22 @@ describe('separable FFT passes (separablePasses)', () => {
         }
       }
     }
+  });
+
+  it('long rows and columns in several overlap-save tiles (the column pass reading transposed across tiles)', async () => {
+    const fftEngine = await useEngine('llvmpipe', { separablePasses: 'fft' });
+    for (const [shape, KH, KW] of [[[300, 12], 7, 3], [[12, 300], 3, 7], [[2, 130, 40], 9, 5]] as const) {
+      const image = randomTensor([...shape], 360 + KH);
+      const kernel = rank1(KH, KW, 361 + KW);
+      for (const [op, mode, boundary] of [['correlate2d', 'same', 'symm'], ['correlate2d', 'same', 'wrap'], ['convolve2d', 'full', 'fill'], ['convolve2d', 'valid', 'reflect']] as const) {
+        await checkOp(fftEngine, op, image, kernel, { mode, boundary, fillValue: 0.5, algorithm: 'separable' }, `${shape.join('×')} ${KH}x${KW} ${op} ${mode} ${boundary}`, { variant: expect.stringMatching(/^fft /) as unknown as string });
+      }
+    }
+    // 300-long columns of a 300×12 image: 6 tiles each (72 for 12 columns); 300-long rows of a
+    // 12×300 image likewise (72 for 12 rows), the columns one tile each.
+    const tilesOf = (shape: number[], KH: number, KW: number) => fftVariantTiles(fftEngine.explain('correlate2d', randomTensor(shape, 1), rank1(KH, KW, 2), { mode: 'same', algorithm: 'separable' }).variant);
+    expect(tilesOf([300, 12], 7, 3)).toEqual({ rows: 300, cols: 72 });
+    expect(tilesOf([12, 300], 3, 7)).toEqual({ rows: 72, cols: 300 });
   });
 
   it('conv2d depthwise with stride, dilation, padding modes, flip and bias; what it cannot run it rejects', async () => {
