@@ -832,7 +832,10 @@ function tables(r) {
     return { 'not-applicable': 'n/a', skipped: '—', unavailable: 'unavailable', wrong: 'WRONG', failed: 'failed' }[/** @type {string} */ (x.status)] ?? x.status;
   };
   /** GPU-resident: 'auto', or on the 15×15 cell direct / separable. @param {any} s @param {(x: any) => string} [f] */
-  const gpuCell = (s, f = timeCell) => (s['ours-gpu-direct'] || s['ours-gpu-separable'] ? `direct ${f(s['ours-gpu-direct'])} / separable ${f(s['ours-gpu-separable'])}` : f(s['ours-gpu']));
+  const gpuCell = (s, f = timeCell) => {
+    const timed = (/** @type {any} */ x) => x && x.status !== 'skipped';
+    return timed(s['ours-gpu-direct']) || timed(s['ours-gpu-separable']) ? `direct ${f(s['ours-gpu-direct'])} / separable ${f(s['ours-gpu-separable'])}` : f(s['ours-gpu']);
+  };
   /** direct ÷ separable, end to end, and GPU-resident where measured. @param {any} c */
   const directOverSeparable = (c) => {
     const e2e = c.summary.directOverSeparable ? fmtRatioSpread(c.summary.directOverSeparable) : '';
