@@ -151,6 +151,12 @@ const TAP_COST = 1;
 const PASS_COST = 2;
 const SWIFTSHADER_FACTOR = 1.7;
 /**
+ * On SwiftShader the FFT passes measured about 1.5 of their estimate relative to the direct passes
+ * (512² Gaussians, interleaved in one process, median of 4: σ 24 466 against 316 ms, σ 32 466 against
+ * 502 ms; σ 48 397 against 755 ms), which puts the crossover near σ 30.
+ */
+const SWIFTSHADER_FFT_PASSES = 1.5;
+/**
  * On llvmpipe (1024² image, rank-1 'symm' kernels, against direct's 0.13 ns per multiply-add at
  * 15×15): per dispatch, k×k for k = 3…31 (min of 9 runs) and end to end, Gaussians of 129…385 taps
  * (median of 4): a tap of a vec4 pass (rowsAligned, cols4: W and OW multiples of 4) about 1.15 of
@@ -171,7 +177,7 @@ function cost(g: ConvGeometry, ctx: AlgorithmContext, p: SeparablePlan): number 
   // A kernel of one row or column gains nothing from two passes (conv1d with 17 and 33 taps measured
   // 1.5–1.8× slower than direct on llvmpipe): 'auto' leaves it to the others.
   if (g.KH === 1 || g.KW === 1) return Infinity;
-  if (p.fft) return fftPassesCost(ctx, p.fft) * (isMesaSoftware(ctx.adapter) ? LLVMPIPE_FFT_PASSES : 1);
+  if (p.fft) return fftPassesCost(ctx, p.fft) * (isMesaSoftware(ctx.adapter) ? LLVMPIPE_FFT_PASSES : isSwiftShader(ctx) ? SWIFTSHADER_FFT_PASSES : 1);
   const rows = g.N * g.K * p.R * g.OW;
   const outputs = outputSize(g);
   if (isMesaSoftware(ctx.adapter)) {
