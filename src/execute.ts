@@ -17,11 +17,11 @@ import { releaseImageTextures } from './image/textures.js';
 import type { AdapterInfo } from './gpu/device.js';
 import { forgetBindGroups, preparePipelines, type KernelSpec, type PreparedPipelines } from './gpu/pipelines.js';
 import type { BufferPool } from './gpu/pool.js';
-import { Recorder, type Binding, type PlanLimits } from './gpu/recorder.js';
+import { bindingLimit, Recorder, type Binding, type PlanLimits } from './gpu/recorder.js';
 import { GpuTensor } from './gpu/tensor.js';
 import type { ConvJob, Operand } from './ops/job.js';
 import { encodeReverse, REVERSE_SPEC, reversePlanes } from './ops/reverse.js';
-import { bindingLimit, fits, placePiece, splitJob, type Piece } from './split.js';
+import { fits, placePiece, splitJob, type Piece } from './split.js';
 import { tunedChoice, tuneKey, type TuningTable } from './tune.js';
 import type { HostTensor, RunInfo } from './types.js';
 

@@ -23,10 +23,6 @@ type HostPiece = Piece<Float32Array>;
 /** A job whose operands are on the host (splitting slices them). */
 export type HostJob = Omit<ConvJob, 'input' | 'weight'> & { input: Float32Array; weight: Float32Array };
 
-/** The limit one buffer binding must stay within. */
-export function bindingLimit(limits: { maxStorageBufferBindingSize: number; maxBufferSize: number }): number {
-  return Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
-}
 
 const bytes = {
   input: (g: ConvGeometry) => g.N * g.C * g.H * g.W * 4,

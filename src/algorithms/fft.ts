@@ -32,7 +32,7 @@ import { rootsTable } from '../fft/state.js';
 import { createFftState, releaseFftState, type FftState } from '../fft/state.js';
 import { boundaryConstants, geometryParams } from '../gpu/params.js';
 import type { KernelSpec } from '../gpu/pipelines.js';
-import type { Binding, Recorder } from '../gpu/recorder.js';
+import { bindingLimit, type Binding, type Recorder } from '../gpu/recorder.js';
 import { type ConvGeometry } from '../geometry.js';
 import { WGSL_CONSTS } from '../shaders.generated.js';
 import type { AlgorithmContext, ConvAlgorithm, ConvOperands, PlanBase } from './algorithm.js';
@@ -160,7 +160,7 @@ function planFft(g: ConvGeometry, ctx: AlgorithmContext): { plan: FftConvPlan } 
 }
 
 function planTiles(g: ConvGeometry, ctx: AlgorithmContext, oneRowTiles: boolean): { plan: FftConvPlan } | { reason: string } {
-  const limit = Math.min(ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize);
+  const limit = bindingLimit(ctx.limits);
   const KHd = (g.KH - 1) * g.dilationH + 1;
   const KWd = (g.KW - 1) * g.dilationW + 1;
   const OH1 = (g.OH - 1) * g.strideH + 1;

@@ -9,7 +9,7 @@ import { BufferUsage } from '../gpu/constants.js';
 import { isMesaSoftware } from '../gpu/device.js';
 import { boundaryConstants, geometryParams } from '../gpu/params.js';
 import type { KernelSpec } from '../gpu/pipelines.js';
-import type { Binding, PlanLimits, Recorder } from '../gpu/recorder.js';
+import { bindingLimit, type Binding, type PlanLimits, type Recorder } from '../gpu/recorder.js';
 import { multiplyAdds, reductionLength, type ConvGeometry } from '../geometry.js';
 import { WGSL_CONSTS } from '../shaders.generated.js';
 import type { AlgorithmContext, ConvAlgorithm, ConvOperands, PlanBase } from './algorithm.js';
@@ -266,7 +266,7 @@ export const im2col: ConvAlgorithm<Im2colPlan> = {
   plan(g, ctx) {
     const plan = planVariant(g, ctx, (ctx.preferences.gemm as GemmVariant | undefined) ?? defaultGemm(g, ctx));
     if (plan) return { plan };
-    return { reason: `the patch matrix (${reductionLength(g)} floats per output column) cannot be chunked into at most ${MAX_CHUNKS} chunks of one buffer binding (${Math.min(ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize)} bytes)` };
+    return { reason: `the patch matrix (${reductionLength(g)} floats per output column) cannot be chunked into at most ${MAX_CHUNKS} chunks of one buffer binding (${bindingLimit(ctx.limits)} bytes)` };
   },
   // The GEMM's register tiles win for dense layers (at least 16 output channels per group and a
   // reduction of at least 16); elsewhere (image filters, depthwise) it measured several times slower

@@ -15,14 +15,15 @@
  * The direct passes filter the R = (OH − 1)·sH + (KH − 1)·dH + 1 extended rows instead (R ≈ 2H for
  * a 961-tap Gaussian on 1024 rows).
  * A transform of about 2·(taps) points per row costs O(log taps) per output against the direct
- * passes' taps, so this wins for factors of hundreds of taps (σ ≳ 60 at truncate 4); against 2-D FFT
- * convolution it transforms each row and column once, not the whole padded plane both ways.
+ * passes' taps, so this wins for long factors (on llvmpipe from about 190 taps, Gaussian σ ≈ 24 at
+ * truncate 4; see separable.ts's cost); against 2-D FFT convolution it transforms each row and
+ * column once, not the whole padded plane both ways.
  * Needs one input and one output channel per group (image filters, depthwise layers) and the
  * intermediate in one binding. Error is normwise, as FFT convolution's (src/algorithms/fft.ts).
  */
 import { BufferUsage } from '../gpu/constants.js';
 import type { KernelSpec } from '../gpu/pipelines.js';
-import type { Binding, Recorder } from '../gpu/recorder.js';
+import { bindingLimit, type Binding, type Recorder } from '../gpu/recorder.js';
 import type { ConvGeometry } from '../geometry.js';
 import type { AlgorithmContext, ConvOperands } from './algorithm.js';
 import { fft, type FftConvPlan, type FftConvState } from './fft.js';
@@ -66,7 +67,7 @@ export const rowFill = (fill: number, sum: number): number => Math.fround(fill *
  */
 export function planFftPasses(g: ConvGeometry, ctx: AlgorithmContext, factors: Float32Array): FftPasses | { reason: string } {
   if (g.C !== g.groups || g.K !== g.groups) return { reason: 'FFT passes need one output channel per group' };
-  const limit = Math.min(ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize);
+  const limit = bindingLimit(ctx.limits);
   const planeBytes = g.N * g.K * Math.max(g.H * g.OW, g.OW * g.OH) * 4;
   if (planeBytes > limit) return { reason: `the intermediate (${planeBytes} bytes) exceeds one buffer binding (${limit} bytes)` };
   const split = (first: number, taps: number): Float32Array => {

@@ -34,6 +34,7 @@ import type { AlgorithmContext, ConvAlgorithm, PlanBase } from './algorithm.js';
 import { fft, type FftConvState } from './fft.js';
 import { rankOneFactors, recordedFactors } from './rank1.js';
 import { encodeFftPasses, fftPassesCost, fftPassesKernels, fftPassesVariant, planFftPasses, type FftPasses } from './separable-fft.js';
+import { bindingLimit } from '../gpu/recorder.js';
 
 const { WG, OB, OBR, RB_MAX, UNIFORM_FACTOR_VEC4S } = WGSL_CONSTS.separable;
 
@@ -117,7 +118,7 @@ function planPasses(g: ConvGeometry, ctx: AlgorithmContext): { plan: SeparablePl
     if (aligned) factors.set(factors.subarray(o + KH, o + KH + KW), 4 * (rf4 + k * aligned.G4) + aligned.SHIFT);
   }
   const R = intermediateRows(g);
-  const limit = Math.min(ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize);
+  const limit = bindingLimit(ctx.limits);
   const planes = g.N * g.K;
   const planesPerChunk = Math.min(planes, Math.floor(limit / (R * g.OW * 4)));
   if (planesPerChunk < 1) return { reason: `one plane of the intermediate (${R}×${g.OW} floats) exceeds one buffer binding (${limit} bytes)` };

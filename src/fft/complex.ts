@@ -7,7 +7,7 @@
 import { ResourceError } from '../errors.js';
 import type { ParamValues } from '../gpu/params.js';
 import type { KernelSpec } from '../gpu/pipelines.js';
-import type { Binding, PlanLimits, Recorder } from '../gpu/recorder.js';
+import { bindingLimit, type Binding, type PlanLimits, type Recorder } from '../gpu/recorder.js';
 import { FFT_CONSTS, planComplex, workgroupCapacity, type ComplexPlan, type WorkgroupPlan } from './plan.js';
 import { chirpTable, rootsTable, spectrumTable, type FftState } from './state.js';
 
@@ -50,7 +50,7 @@ export const isStrided = (b: Batch): boolean => b.in.stride !== 1;
 
 /** Fails with a ResourceError naming the limit when one binding of `bytes` cannot exist. */
 export function checkBinding(rec: Recorder, bytes: number, what: string): void {
-  const limit = Math.min(rec.limits.maxStorageBufferBindingSize, rec.limits.maxBufferSize);
+  const limit = bindingLimit(rec.limits);
   if (bytes > limit) {
     throw new ResourceError(`fft: ${what} needs ${bytes} bytes in one binding, more than maxStorageBufferBindingSize/maxBufferSize allow (${limit})`);
   }

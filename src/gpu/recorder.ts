@@ -20,6 +20,11 @@ export interface PlanLimits {
   maxUniformBufferBindingSize: number;
 }
 
+/** The limit one buffer binding must stay within. */
+export function bindingLimit(limits: { maxStorageBufferBindingSize: number; maxBufferSize: number }): number {
+  return Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+}
+
 /** A buffer binding: a (pooled, possibly larger) buffer and the bytes of it in use, from `offset` (default 0). */
 export interface Binding {
   buffer: GPUBuffer;
