@@ -12,7 +12,7 @@ import { acquireDevice, type AcquiredDevice, type AdapterInfo } from './gpu/devi
 import type { EngineOptions, EngineStats, Explanation, OpResult } from './engine-types.js';
 import { cachedPipelineCount } from './gpu/pipelines.js';
 import { BufferPool } from './gpu/pool.js';
-import type { PlanLimits } from './gpu/recorder.js';
+import { bindingLimit, type PlanLimits } from './gpu/recorder.js';
 import { GpuTensor, type GpuTensorOwner } from './gpu/tensor.js';
 import { TensorRegistry } from './gpu/tensor-registry.js';
 import { makeJob, type OpName, type OpOptions } from './ops/index.js';
@@ -23,7 +23,6 @@ import { warmup, warmupJobs, type WarmupArg, type WarmupArgs, type WarmupCall, t
 import { checkEngineOptions, DEFAULT_POOL_CAP } from './engine-options.js';
 import type { TuneResult, TuningExport } from './tune.js';
 import { operand, type TensorArg } from './ops/job.js';
-import { bindingLimit } from './split.js';
 import type { Conv1dOptions, Conv2dOptions, Fft2Options, FftOpName, FftOptions, Filter1dOptions, Filter2dOptions, GaussianBlurOptions, HostTensor } from './types.js';
 import { runFft } from './fft/run.js';
 import { normalizeFft } from './ops/fft.js';
@@ -31,9 +30,6 @@ import { checkShape, checkTensor } from './validate.js';
 import { filterImage } from './image/filter-image.js';
 import type { FilterImageOptions, FilterImageResult, ImageFilter, ImageSource } from './image/types.js';
 import type { ImageShapeArg } from './image/warmup-image.js';
-
-const isTensor = (x: unknown): x is GpuTensor => x instanceof GpuTensor;
-
 
 
 export class ConvEngine implements GpuTensorOwner {
@@ -175,8 +171,7 @@ export class ConvEngine implements GpuTensorOwner {
   private async runFft(op: FftOpName, x: TensorArg, options: FftOptions | Fft2Options | undefined): Promise<HostTensor | GpuTensor> {
     const spec = normalizeFft(op, x, options);
     const state = await this.ready(op);
-    for (const t of [x, spec.out]) if (t instanceof GpuTensor) this.checkOwned(op, t, state);
-    return this.registry.holding([x, spec.out], isTensor, () => runFft(this.host, state, spec, operand(x)));
+    return this.withOperands(op, state, [x, spec.out], () => runFft(this.host, state, spec, operand(x)));
   }
 
   /**
@@ -199,8 +194,7 @@ export class ConvEngine implements GpuTensorOwner {
   async tune<O extends OpName>(op: O, a: TensorArg, b: TensorArg, options?: OpOptions[O]): Promise<TuneResult> {
     const job = makeJob(op, a, b, options);
     const state = await this.ready('tune');
-    for (const x of [job.input, job.weight]) if (x instanceof GpuTensor) this.checkOwned('tune', x, state);
-    return this.registry.holding([job.input, job.weight], isTensor, () => this.tuner.tune(this.host, state, op, job));
+    return this.withOperands('tune', state, [job.input, job.weight], () => this.tuner.tune(this.host, state, op, job));
   }
 
   /**
@@ -230,13 +224,18 @@ export class ConvEngine implements GpuTensorOwner {
   private async run(op: OpName, a: TensorArg, b: TensorArg, options: OpOptions[OpName] | undefined): Promise<HostTensor | GpuTensor> {
     const job = makeJob(op, a, b, options);
     const state = await this.ready(op);
-    for (const x of [job.input, job.weight, job.out]) if (x instanceof GpuTensor) this.checkOwned(op, x, state);
-    return this.registry.holding([job.input, job.weight, job.out], isTensor, async () => {
+    return this.withOperands(op, state, [job.input, job.weight, job.out], async () => {
       if (this.options.autotune && job.algorithm === 'auto') await this.tuner.ensure(this.host, state, op, job);
       return execute(this.host, state, op, job);
     });
   }
 
+  /** Checks the GpuTensors among a call's `operands` (checkOwned), then runs `f` holding them (TensorRegistry). */
+  private withOperands<T>(op: string, state: DeviceState, operands: readonly unknown[], f: () => Promise<T>): Promise<T> {
+    const tensors = operands.filter((x): x is GpuTensor => x instanceof GpuTensor);
+    for (const t of tensors) this.checkOwned(op, t, state);
+    return this.registry.holding(tensors, f);
+  }
 
   /**
    * Filters an image's colour planes on the GPU (mode 'same', boundary 'reflect', convolution unless

@@ -49,9 +49,8 @@ export class TensorRegistry {
     else this.free(t);
   }
 
-  /** Runs `f` with the GpuTensors among `operands` held (see the module comment). */
-  async holding<T>(operands: readonly unknown[], isTensor: (x: unknown) => x is GpuTensor, f: () => Promise<T>): Promise<T> {
-    const held = operands.filter(isTensor);
+  /** Runs `f` with `held` held (see the module comment). */
+  async holding<T>(held: readonly GpuTensor[], f: () => Promise<T>): Promise<T> {
     for (const t of held) this.holds.set(t, (this.holds.get(t) ?? 0) + 1);
     try {
       return await f();
