@@ -168,19 +168,37 @@ fn rowsAligned(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
 override RB: u32 = 1u;
 const RB_MAX: u32 = 8u;
 
+// A column-pass invocation's block of OB columns × `rows` output rows: its first column ox0 and row
+// oy0, its plane pl of the chunk (p of the job) and that plane's channel k.
+struct ColBlock { ox0: u32, oy0: u32, pl: u32, p: u32, k: u32 }
+fn colBlock(t: u32, rows: u32) -> ColBlock {
+  let blocks = (P.g.OW + OB - 1u) / OB;
+  let rowBlocks = (P.g.OH + rows - 1u) / rows;
+  let pl = t / (blocks * rowBlocks);
+  let p = P.plane0 + pl;
+  return ColBlock((t % blocks) * OB, ((t / blocks) % rowBlocks) * rows, pl, p, p % P.g.K);
+}
+
+// The column pass's ring of factors (unit stride and dilation) after intermediate row q: fw[rr] =
+// a_k[q − rr] for the factors a_k from `fa`, zero where q − rr is not a tap (the ring starts zeroed
+// and takes zeros past the last tap), so every output row accumulates unconditionally: one factor
+// read per row (a read per tap and row cost half the pass on llvmpipe) and no condition per row and
+// tap (a compare and a blend per component).
+fn slideFactors(fw: array<f32, RB_MAX>, fa: u32, q: u32) -> array<f32, RB_MAX> {
+  let fq = select(0.0, factor(fa + min(q, P.g.KH - 1u)), q < P.g.KH);
+  return array<f32, RB_MAX>(fq, fw[0], fw[1], fw[2], fw[3], fw[4], fw[5], fw[6]);
+}
+
 @compute @workgroup_size(WG)
 fn cols(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
   let t = linearWorkgroup(wid, nwg) * WG + li;
   if (t >= P.total) { return; }
-  let blocks = (P.g.OW + OB - 1u) / OB;
-  let rowBlocks = (P.g.OH + RB - 1u) / RB;
-  let ox0 = (t % blocks) * OB;
-  let oy0 = ((t / blocks) % rowBlocks) * RB;
-  let pl = t / (blocks * rowBlocks);
-  let p = P.plane0 + pl;
-  let k = p % P.g.K;
-  let fa = k * (P.g.KH + P.g.KW);
+  let cb = colBlock(t, RB);
+  let ox0 = cb.ox0;
+  let oy0 = cb.oy0;
+  let pl = cb.pl;
+  let fa = cb.k * (P.g.KH + P.g.KW);
   // Columns past the row's end read its last column, rows past the plane's end its last row (kept
   // in the plane; never stored).
   let last = P.g.OW - 1u;
@@ -188,14 +206,9 @@ fn cols(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   var acc: array<vec4<f32>, RB_MAX>;
   if (RB > 1u) {
     // Unit stride and dilation: intermediate row oy0 + q feeds output row oy0 + rr through tap q − rr.
-    // The taps in use slide along with q: fw[rr] = a_k[q − rr], one factor read per row (a factor
-    // read per tap and row cost half this pass on llvmpipe), zero where q − rr is not a tap (the
-    // ring starts zeroed and takes zeros past the last tap), so every row accumulates
-    // unconditionally: a condition per row and tap cost a compare and a blend per component.
     var fw: array<f32, RB_MAX>;
     for (var q = 0u; q < RB + P.g.KH - 1u; q++) {
-      let fq = select(0.0, factor(fa + min(q, P.g.KH - 1u)), q < P.g.KH);
-      fw = array<f32, RB_MAX>(fq, fw[0], fw[1], fw[2], fw[3], fw[4], fw[5], fw[6]);
+      fw = slideFactors(fw, fa, q);
       let o = (pl * P.R + min(oy0 + q, P.R - 1u)) * P.g.OW;
       let v = vec4<f32>(rowsIn[o + c.x], rowsIn[o + c.y], rowsIn[o + c.z], rowsIn[o + c.w]);
       for (var rr = 0u; rr < RB_MAX; rr++) { acc[rr] += fw[rr] * v; }
@@ -206,10 +219,10 @@ fn cols(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       acc[0] += factor(fa + ky) * vec4<f32>(rowsIn[o + c.x], rowsIn[o + c.y], rowsIn[o + c.z], rowsIn[o + c.w]);
     }
   }
-  let bk = bias[k];
+  let bk = bias[cb.k];
   for (var rr = 0u; rr < RB; rr++) {
     if (oy0 + rr >= P.g.OH) { continue; }
-    let o = (p * P.g.OH + oy0 + rr) * P.g.OW + ox0;
+    let o = (cb.p * P.g.OH + oy0 + rr) * P.g.OW + ox0;
     for (var i = 0u; i < OB; i++) {
       if (ox0 + i < P.g.OW) { outp[o + i] = acc[rr][i] + bk; }
     }
@@ -226,25 +239,18 @@ fn cols4(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: ve
          @builtin(local_invocation_index) li: u32) {
   let t = linearWorkgroup(wid, nwg) * WG + li;
   if (t >= P.total) { return; }
-  let blocks = P.g.OW / OB;
-  let rowBlocks = (P.g.OH + RB_MAX - 1u) / RB_MAX;
-  let ox0 = (t % blocks) * OB;
-  let oy0 = ((t / blocks) % rowBlocks) * RB_MAX;
-  let pl = t / (blocks * rowBlocks);
-  let p = P.plane0 + pl;
-  let k = p % P.g.K;
-  let fa = k * (P.g.KH + P.g.KW);
+  let cb = colBlock(t, RB_MAX);
+  let fa = cb.k * (P.g.KH + P.g.KW);
   var acc: array<vec4<f32>, RB_MAX>;
   var fw: array<f32, RB_MAX>;
   for (var q = 0u; q < RB_MAX + P.g.KH - 1u; q++) {
-    let fq = select(0.0, factor(fa + min(q, P.g.KH - 1u)), q < P.g.KH);
-    fw = array<f32, RB_MAX>(fq, fw[0], fw[1], fw[2], fw[3], fw[4], fw[5], fw[6]);
-    let v = in4[((pl * P.R + min(oy0 + q, P.R - 1u)) * P.g.OW + ox0) / 4u];
+    fw = slideFactors(fw, fa, q);
+    let v = in4[((cb.pl * P.R + min(cb.oy0 + q, P.R - 1u)) * P.g.OW + cb.ox0) / 4u];
     for (var rr = 0u; rr < RB_MAX; rr++) { acc[rr] += fw[rr] * v; }
   }
-  let bk = bias[k];
+  let bk = bias[cb.k];
   for (var rr = 0u; rr < RB_MAX; rr++) {
-    if (oy0 + rr < P.g.OH) { outp4[((p * P.g.OH + oy0 + rr) * P.g.OW + ox0) / 4u] = acc[rr] + bk; }
+    if (cb.oy0 + rr < P.g.OH) { outp4[((cb.p * P.g.OH + cb.oy0 + rr) * P.g.OW + cb.ox0) / 4u] = acc[rr] + bk; }
   }
 }
 
