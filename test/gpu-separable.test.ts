@@ -1,39 +1,24 @@
 /**
- * The separable algorithm (rank-1 kernels as a row pass and a column pass), sepConvolve2d and
- * gaussianBlur on llvmpipe, against the CPU reference (test/support/separable-bound.ts derives the
- * tolerance), against values computed by hand in float64, and the rank-1 test itself.
+ * The separable algorithm (rank-1 kernels as a row pass and a column pass) on llvmpipe and on
+ * SwiftShader, against the CPU reference (test/support/separable-bound.ts derives the tolerance) and
+ * against values computed by hand in float64, and the rank-1 test itself. The FFT passes on llvmpipe
+ * are in test/gpu-separable-fft.test.ts; sepConvolve2d and gaussianBlur in
+ * test/gpu-separable-gaussian.test.ts.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { jacobiSvd, rankOneFactors } from '../src/algorithms/rank1.js';
-import { gaussian2d } from '../src/ops/gaussian.js';
-import { cpu, OptionError, ShapeError, type Boundary, type ConvEngine, type HostTensor, type Mode, type RunInfo } from '../src/index.js';
-import { abs, checkOp, expectMatchesReference, randomTensor, U } from './support/compare.js';
-import { expectSeparableFftClose } from './support/separable-fft-bound.js';
+import { OptionError, type ConvEngine, type HostTensor, type Mode, type RunInfo } from '../src/index.js';
+import { checkOp, randomTensor, U } from './support/compare.js';
 import { useEngine } from './support/engines.js';
+import { BOUNDARIES, MODES, outer, rank1, vec } from './support/separable.js';
 
 let engine: ConvEngine;
 beforeAll(async () => {
   engine = await useEngine('llvmpipe');
 });
 
-const MODES: Mode[] = ['full', 'same', 'valid'];
-const BOUNDARIES: Boundary[] = ['fill', 'wrap', 'symm', 'reflect', 'replicate'];
-
-/** The float32 outer product of two vectors, as a [KH, KW] kernel. */
-function outer(a: ArrayLike<number>, b: ArrayLike<number>): HostTensor {
-  const data = new Float32Array(a.length * b.length);
-  for (let i = 0; i < a.length; i++) for (let j = 0; j < b.length; j++) data[i * b.length + j] = (a[i] as number) * (b[j] as number);
-  return { data, shape: [a.length, b.length] };
-}
-const vec = (n: number, seed: number): Float32Array => randomTensor([n], seed).data;
-/** The tiles of an FFT-passes variant's row and column passes (`fft rows…@FHxFW tilesT@… cols…@…`). */
-const fftVariantTiles = (variant: string): { rows: number; cols: number } => {
-  const t = [...variant.matchAll(/tiles(\d+)@/g)].map((m) => Number(m[1]));
-  return { rows: t[0] ?? 1, cols: t[1] ?? 1 };
-};
 /** Output width of a W-wide image filtered by a KW-wide kernel in `mode`. */
 const outWidth = (W: number, KW: number, mode: Mode): number => (mode === 'full' ? W + KW - 1 : mode === 'same' ? W : W - KW + 1);
-const rank1 = (KH: number, KW: number, seed: number): HostTensor => outer(vec(KH, seed), vec(KW, seed + 1));
 
 describe('the rank-1 test (float64, MATLAB imfilter rule with the float32 eps)', () => {
   it('accepts float32-rounded outer products and finds their factors', () => {
@@ -183,110 +168,6 @@ describe('separable convolve2d / correlate2d on llvmpipe', () => {
   });
 });
 
-describe('separable FFT passes (separablePasses)', () => {
-  it.each([[5, 7], [9, 4], [1, 1], [6, 11]] as const)('rank-1 %ix%i kernels with FFT passes: every op × mode × boundary, batch, fill values', async (KH, KW) => {
-    const fftEngine = await useEngine('llvmpipe', { separablePasses: 'fft' });
-    const kernel = rank1(KH, KW, 300 + KH * KW);
-    const image = randomTensor([2, 19, 24], 310 + KH);
-    for (const op of ['convolve2d', 'correlate2d'] as const) {
-      for (const mode of MODES) {
-        for (const boundary of BOUNDARIES) {
-          for (const fillValue of boundary === 'fill' ? [0, -1.5] : [0]) {
-            const out = await checkOp(fftEngine, op, image, kernel, { mode, boundary, fillValue, algorithm: 'separable' }, `${op} ${KH}x${KW} ${mode} ${boundary} ${fillValue}`, { variant: expect.stringMatching(new RegExp(`^fft rows${KW}@1x\\d+.* cols${KH}@1x\\d+`)) as unknown as string });
-            expect(out.data.some((v) => v !== 0)).toBe(true);
-          }
-        }
-      }
-    }
-  });
-
-  it('long rows and columns in several overlap-save tiles (the column pass reading transposed across tiles)', async () => {
-    const fftEngine = await useEngine('llvmpipe', { separablePasses: 'fft' });
-    for (const [shape, KH, KW] of [[[300, 12], 7, 3], [[12, 300], 3, 7], [[2, 130, 40], 9, 5]] as const) {
-      const image = randomTensor([...shape], 360 + KH);
-      const kernel = rank1(KH, KW, 361 + KW);
-      for (const [op, mode, boundary] of [['correlate2d', 'same', 'symm'], ['correlate2d', 'same', 'wrap'], ['convolve2d', 'full', 'fill'], ['convolve2d', 'valid', 'reflect']] as const) {
-        await checkOp(fftEngine, op, image, kernel, { mode, boundary, fillValue: 0.5, algorithm: 'separable' }, `${shape.join('×')} ${KH}x${KW} ${op} ${mode} ${boundary}`, { variant: expect.stringMatching(/^fft /) as unknown as string });
-      }
-    }
-    // 300-long columns of a 300×12 image: 6 tiles each (72 for 12 columns); 300-long rows of a
-    // 12×300 image likewise (72 for 12 rows), the columns one tile each.
-    const tilesOf = (shape: number[], KH: number, KW: number) => fftVariantTiles(fftEngine.explain('correlate2d', randomTensor(shape, 1), rank1(KH, KW, 2), { mode: 'same', algorithm: 'separable' }).variant);
-    expect(tilesOf([300, 12], 7, 3)).toEqual({ rows: 300, cols: 72 });
-    expect(tilesOf([12, 300], 3, 7)).toEqual({ rows: 72, cols: 300 });
-  });
-
-  it('conv2d depthwise with stride, dilation, padding modes, flip and bias; what it cannot run it rejects', async () => {
-    const fftEngine = await useEngine('llvmpipe', { separablePasses: 'fft' });
-    const w = (K: number, KH: number, KW: number, seed: number): HostTensor => {
-      const data = new Float32Array(K * KH * KW);
-      for (let k = 0; k < K; k++) data.set(rank1(KH, KW, seed + 2 * k).data, k * KH * KW);
-      return { data, shape: [K, 1, KH, KW] };
-    };
-    const x = randomTensor([2, 3, 21, 17], 320);
-    const bias = randomTensor([3], 321).data;
-    for (const paddingMode of ['zeros', 'reflect', 'replicate', 'circular'] as const) {
-      for (const flip of [false, true]) {
-        const options = { groups: 3, bias, stride: [2, 3], dilation: [2, 1], padding: [3, 4], paddingMode, flip, algorithm: 'separable' } as const;
-        await checkOp(fftEngine, 'conv2d', x, w(3, 4, 5, 330), options, `depthwise ${paddingMode} flip=${flip}`, { variant: expect.stringMatching(/^fft rows5@.* cols4@/) as unknown as string });
-      }
-    }
-    // K/groups = 2: not one output channel per group.
-    await expect(fftEngine.conv2d(x, w(6, 3, 3, 340), { groups: 3, algorithm: 'separable' })).rejects.toThrow(/FFT passes \(separablePasses: 'fft'\): FFT passes need one output channel per group/);
-    // The column pass's fill value is fill·Σb: one channel with a nonzero fill, and channels whose row
-    // factors sum differently with conv2d's zero padding (the one case a per-pass fill value could
-    // not serve, a nonzero fill with such channels, no op can ask for).
-    const two = { data: Float32Array.from([...outer([1, 2], [1, 1, 1]).data, ...outer([1, 2], [1, 2, 3]).data]), shape: [2, 1, 2, 3] };
-    await checkOp(fftEngine, 'correlate2d', randomTensor([2, 9, 9], 341), { data: two.data.subarray(0, 6), shape: [2, 3] }, { mode: 'full', boundary: 'fill', fillValue: 1, algorithm: 'separable' }, 'fill 1, one channel', { variant: expect.stringMatching(/^fft /) as unknown as string });
-    await checkOp(fftEngine, 'conv2d', randomTensor([1, 2, 9, 9], 342), two, { groups: 2, padding: 1, algorithm: 'separable' }, 'zero padding, unequal sums', { variant: expect.stringMatching(/^fft /) as unknown as string });
-    const direct = await useEngine('llvmpipe', { separablePasses: 'direct' });
-    let info: RunInfo | undefined;
-    await direct.correlate2d(randomTensor([64, 64], 343), rank1(41, 41, 344), { mode: 'same', onRun: (i) => (info = i) });
-    expect(info).toMatchObject({ algorithm: 'separable', variant: 'rows41(vec4)+cols41(vec4)' });
-  });
-
-  it("'auto' takes the FFT passes for long factors and the direct passes for short ones", async () => {
-    const image = randomTensor([512, 512], 350);
-    // gaussianBlur's own kernel, its factors recorded (no SVD of a 321 × 321 kernel).
-    const gauss = (sigma: number): HostTensor => gaussian2d('test', sigma).kernel;
-    const big = engine.explain('correlate2d', image, gauss(40), { mode: 'same', boundary: 'symm' });
-    expect(big).toMatchObject({ algorithm: 'separable', variant: expect.stringMatching(/^fft rows321@/) as unknown as string });
-    // The FFT passes against 2-D FFT convolution: each row and column transformed once.
-    const cost = (e: typeof big, name: string) => e.candidates.find((c) => c.algorithm === name)?.cost as number;
-    expect(cost(big, 'separable')).toBeLessThan(cost(big, 'fft') / 2);
-    expect(engine.explain('correlate2d', image, gauss(8), { mode: 'same', boundary: 'symm' })).toMatchObject({ algorithm: 'separable', variant: 'rows65(vec4)+cols65(vec4)' });
-    // gaussianBlur by FFT passes (forced here: 'auto' takes them only where the CPU reference would
-    // take minutes), a batch, every boundary.
-    const fftEngine = await useEngine('llvmpipe', { separablePasses: 'fft' });
-    const small = randomTensor([2, 40, 52], 351);
-    for (const boundary of BOUNDARIES) {
-      let info: RunInfo | undefined;
-      const got = await fftEngine.gaussianBlur(small, { sigma: [3, 2.5], boundary, fillValue: 0.5, algorithm: 'separable', onRun: (i) => (info = i) });
-      expect(info).toMatchObject({ algorithm: 'separable', variant: expect.stringMatching(/^fft rows21@.* cols25@/) as unknown as string });
-      expectMatchesReference('correlate2d', small, gaussian2d('test', [3, 2.5]).kernel, { mode: 'same', boundary, fillValue: 0.5 }, info as RunInfo, got, `gaussianBlur ${boundary} by FFT passes`);
-    }
-  });
-});
-
-describe('separable FFT passes, observed error against the bound', () => {
-  it('rank-1 kernels 15…127 on a 160² image: the error stays a small fraction of the bound', async () => {
-    const fftEngine = await useEngine('llvmpipe', { separablePasses: 'fft' });
-    const rows: string[] = [];
-    const cases: Array<[number, Mode, Boundary]> = [[15, 'valid', 'fill'], [31, 'same', 'symm'], [63, 'valid', 'fill'], [127, 'valid', 'fill']];
-    for (const [k, mode, boundary] of cases) {
-      const image = randomTensor([160, 160], 400 + k);
-      const kernel = rank1(k, k, 401 + k);
-      const options = { mode, boundary, algorithm: 'separable' } as const;
-      let info: RunInfo | undefined;
-      const got = await fftEngine.correlate2d(image, kernel, { ...options, onRun: (i) => (info = i) });
-      const { worst, relative } = expectSeparableFftClose('correlate2d', image, kernel, options, info as RunInfo, got, cpu.correlate2d(image, kernel, options), `${k}×${k}`);
-      rows.push(`${`${k}×${k} ${mode} ${boundary}`.padEnd(20)} ‖Δy‖₂/‖y‖₂ ${relative.toExponential(2)}  error/bound ${worst.toExponential(2)}`);
-      expect(worst).toBeLessThan(1);
-    }
-    console.log(`separable FFT passes error (llvmpipe, 160² image):\n${rows.join('\n')}`);
-  });
-});
-
 describe('separable on SwiftShader', () => {
   it('every mode and boundary, and a depthwise conv2d with stride, dilation, flip and bias', async () => {
     const swift = await useEngine('swiftshader');
@@ -313,110 +194,3 @@ describe('separable on SwiftShader', () => {
     }
   });
 });
-
-describe('sepConvolve2d and gaussianBlur', () => {
-  it('sepConvolve2d is convolve2d with outer(kernelY, kernelX), on every mode and boundary, batched', async () => {
-    const ky = { data: vec(5, 80), shape: [5] };
-    const kx = { data: vec(4, 81), shape: [4] };
-    const image = randomTensor([3, 10, 9], 82);
-    for (const mode of MODES) {
-      for (const boundary of BOUNDARIES) {
-        const options = { mode, boundary, fillValue: 0.5 };
-        let info: RunInfo | undefined;
-        const got = await engine.sepConvolve2d(image, ky, kx, { ...options, onRun: (i) => (info = i) });
-        expect(cpu.sepConvolve2d(image, ky, kx, options)).toEqual(cpu.convolve2d(image, outer(ky.data, kx.data), options));
-        expectMatchesReference('convolve2d', image, outer(ky.data, kx.data), options, info as RunInfo, got, `sepConvolve2d ${mode} ${boundary}`);
-      }
-    }
-  });
-
-  // scipy.ndimage.gaussian_filter of a 9×9 impulse at (4, 4), sigma 1, truncate 4: radius 4, the 1-D
-  // weights g(x) = exp(−x²/2)/S, S = Σ_{|x|≤4} exp(−x²/2) = 2.506620804230782 (float64, by hand):
-  // g(0) = 0.39894346935609776, g(4) = 0.00013383062461474175. Centre g(0)² for every mode; at
-  // (4, 0) the tap 4 left of the column reaches the impulse only by 'mirror' (our 'reflect'):
-  // 2·g(0)·g(4), else g(0)·g(4); at (0, 0) (2·g(4))² or g(4)².
-  const G0 = 0.39894346935609776;
-  const G4 = 0.00013383062461474175;
-  it.each([['reflect', 2], ['symm', 1], ['replicate', 1], ['wrap', 1], ['fill', 1]] as const)('an impulse through sigma 1, boundary %s, equals the hand-computed values', async (boundary, m) => {
-    const data = new Float32Array(81);
-    data[40] = 1;
-    const image = { data, shape: [9, 9] };
-    const want = [[40, G0 * G0], [36, m * G0 * G4], [0, (m * G4) ** 2]] as const;
-    const ref = cpu.gaussianBlur(image, { sigma: 1, boundary });
-    for (const [i, v] of want) expect(Math.abs((ref.data[i] as number) - v), `cpu [${i}]`).toBeLessThanOrEqual(U * v);
-    let info: RunInfo | undefined;
-    const got = await engine.gaussianBlur(image, { sigma: 1, boundary, onRun: (r) => (info = r) });
-    expect(info).toMatchObject({ op: 'correlate2d' });
-    expectBlurClose(image, { sigma: 1, boundary }, got, info as RunInfo);
-  });
-
-  it('anisotropic sigma, truncate, fill (ndimage constant, cval 2) and mirror against scipy values; batches', async () => {
-    // scipy 1.17.1: gaussian_filter(np.arange(20).reshape(4, 5) / 8, [0.5, 1.5], truncate=3, mode=…)
-    const image = { data: Float32Array.from({ length: 20 }, (_, i) => i / 8), shape: [4, 5] };
-    const cases = [
-      [{ sigma: [0.5, 1.5], truncate: 3, boundary: 'fill', fillValue: 2 }, [0.9768429910955936, 2.1057856275330793, 0.9759835430553688]],
-      [{ sigma: [0.5, 1.5], truncate: 3 }, [0.27702547915141784, 2.0979745208485823, 0.8753298313534217]],
-    ] as const;
-    for (const [options, values] of cases) {
-      const ref = cpu.gaussianBlur(image, options);
-      [0, 19, 7].forEach((i, n) => expect(Math.abs((ref.data[i] as number) - (values[n] as number))).toBeLessThanOrEqual(4 * U * (values[n] as number)));
-      let info: RunInfo | undefined;
-      const got = await engine.gaussianBlur(image, { ...options, algorithm: 'separable', onRun: (r) => (info = r) });
-      expectBlurClose(image, options, got, info as RunInfo);
-    }
-    const batch = randomTensor([3, 20, 17], 90);
-    for (const boundary of BOUNDARIES) {
-      const options = { sigma: [2, 0.8] as const, boundary, fillValue: -0.5 };
-      let info: RunInfo | undefined;
-      const got = await engine.gaussianBlur(batch, { ...options, onRun: (r) => (info = r) });
-      expect(got.shape).toEqual([3, 20, 17]);
-      expectBlurClose(batch, options, got, info as RunInfo);
-    }
-    // sigma 0 leaves the image as it is.
-    expect((await engine.gaussianBlur(batch, { sigma: 0 })).data).toEqual(batch.data);
-  });
-
-  it('rejects bad input with typed errors', async () => {
-    const image = randomTensor([6, 6], 95);
-    await expect(engine.gaussianBlur(image, { sigma: -1 })).rejects.toThrow(OptionError);
-    await expect(engine.gaussianBlur(image, { sigma: [1, 2, 3] as never })).rejects.toThrow(/sigma must be a number or \[sigmaY, sigmaX\]/);
-    await expect(engine.gaussianBlur(image, { sigma: 1, truncate: NaN })).rejects.toThrow(OptionError);
-    await expect(engine.gaussianBlur(image, { sigma: 1, boundary: 'mirror' as never })).rejects.toThrow(/boundary must be one of/);
-    await expect(engine.gaussianBlur(image, { sigma: 1, mode: 'full' } as never)).rejects.toThrow(/unknown option 'mode'/);
-    await expect(engine.gaussianBlur(randomTensor([6], 96), { sigma: 1 })).rejects.toThrow(ShapeError);
-    await expect(engine.gaussianBlur(image, undefined as never)).rejects.toThrow(OptionError);
-    await expect(engine.sepConvolve2d(image, randomTensor([2, 2], 97), { data: vec(3, 98), shape: [3] })).rejects.toThrow(/sepConvolve2d: kernelY must have rank 1/);
-    await expect(engine.sepConvolve2d(image, { data: vec(3, 98), shape: [4] }, { data: vec(3, 98), shape: [3] })).rejects.toThrow(ShapeError);
-    await expect(engine.sepConvolve2d(randomTensor([2, 2, 2, 2], 99), { data: vec(3, 98), shape: [3] }, { data: vec(3, 98), shape: [3] })).rejects.toThrow(/sepConvolve2d: image must have rank 2 or 3/);
-    expect(() => cpu.gaussianBlur(image, { sigma: Infinity })).toThrow(OptionError);
-  });
-});
-
-/**
- * A GPU gaussianBlur result against the float64 ndimage-style reference. The GPU correlates with the
- * float32 kernel w = fl(gy·gxᵀ): it must match cpu.correlate2d with w within the derived bound of
- * what ran (separable, FFT, direct …); and cpu.gaussianBlur differs from that reference by at most
- * u·M (w's rounding, |w − gy·gxᵀ| ≤ u·gy·gxᵀ) + u·|ref| (rounding of each reference), M the
- * magnitude sum, plus float64 noise (Σg = 1 only to float64 precision for 'fill').
- */
-function expectBlurClose(image: HostTensor, options: { sigma: number | readonly [number, number]; truncate?: number; boundary?: Boundary; fillValue?: number }, got: HostTensor, info: RunInfo): void {
-  const blur = cpu.gaussianBlur(image, options);
-  const { sigma, truncate = 4, ...filter } = options;
-  const r = (s: number) => Math.floor(truncate * s + 0.5);
-  const [sy, sx] = typeof sigma === 'number' ? [sigma, sigma] : sigma;
-  const gauss = (s: number) => {
-    if (s === 0) return [1];
-    const w = Array.from({ length: 2 * r(s) + 1 }, (_, i) => Math.exp((-0.5 / (s * s)) * (i - r(s)) ** 2));
-    const sum = w.reduce((a, b) => a + b, 0);
-    return w.map((x) => x / sum);
-  };
-  const w = outer(gauss(sy), gauss(sx));
-  const fopts = { mode: 'same' as const, boundary: filter.boundary ?? 'reflect', fillValue: filter.fillValue ?? 0 };
-  expectMatchesReference('correlate2d', image, w, fopts, info, got, 'gaussianBlur (GPU vs correlate2d with the float32 kernel)');
-  const ref = cpu.correlate2d(image, w, fopts);
-  const mag = cpu.correlate2d(abs(image), w, { ...fopts, fillValue: Math.abs(fopts.fillValue) });
-  for (let i = 0; i < ref.data.length; i++) {
-    const tol = U * (mag.data[i] as number) * (1 + 2 ** -22) + U * (Math.abs(ref.data[i] as number) + Math.abs(blur.data[i] as number)) + 1e-15 * (mag.data[i] as number);
-    if (!(Math.abs((blur.data[i] as number) - (ref.data[i] as number)) <= tol)) expect.fail(`cpu.gaussianBlur [${i}]: ${blur.data[i]} vs correlate2d ${ref.data[i]} (tol ${tol})`);
-  }
-}
