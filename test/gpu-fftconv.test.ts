@@ -199,6 +199,24 @@ describe('FFT convolution, weight spectra cache and limits', () => {
     w2.destroy();
   });
 
+  it('one-row plans transform host weights on the host (float64, no weight dispatches); a GpuTensor weight on the GPU; both within the bound', async () => {
+    const x = randomTensor([2, 3000], 47);
+    const w = randomTensor([301], 48);
+    const options = { mode: 'same', ...fft } as const;
+    const ref = cpu.convolve1d(x, w, options);
+    const host = await runWithInfo(engine, 'convolve1d', x, w, options);
+    expectFftClose('convolve1d', x, w, options, host.info, host.result, ref, 'host spectra');
+    expect(fftVariant(host.info).FH).toBe(1);
+    // One wgRowFilter dispatch per chunk, nothing for the weights.
+    expect(host.info.dispatches).toBe(1);
+    const gw = await engine.upload(w);
+    const gpu = await runWithInfo(engine, 'convolve1d', x, gw, options);
+    expectFftClose('convolve1d', x, w, options, gpu.info, gpu.result, ref, 'GPU spectra');
+    // Pad, transform (and untangle) the GpuTensor's taps first.
+    expect(gpu.info.dispatches).toBeGreaterThan(host.info.dispatches);
+    gw.destroy();
+  });
+
   it('reuses the spectra of host weights from their second use with equal values; a weight changed in place is transformed again', async () => {
     const x = randomTensor([1, 2, 40, 40], 43);
     const w = randomTensor([2, 2, 11, 11], 44);

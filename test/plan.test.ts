@@ -14,6 +14,8 @@ import { BOUNDARY_CODE, boundaryConstants, encodeParams, paramsBytes } from '../
 import { specKey } from '../src/gpu/pipelines.js';
 import { sizeClass } from '../src/gpu/pool.js';
 import type { PlanLimits } from '../src/gpu/recorder.js';
+import { planBands } from '../src/image/bands.js';
+import { imageJob, resultGeometry } from '../src/image/spec.js';
 import { convJob, normalizeConv2d } from '../src/ops/conv.js';
 import { PARAMS_LAYOUT, WGSL, WGSL_CONSTS } from '../src/shaders.generated.js';
 
@@ -214,5 +216,35 @@ describe('host helpers', () => {
   it('specKey ignores constant order', () => {
     expect(specKey({ family: 'tiled', constants: { A: 1, B: 2 } })).toBe(specKey({ family: 'tiled', constants: { B: 2, A: 1 } }));
     expect(specKey({ family: 'tiled', constants: { A: 1 } })).not.toBe(specKey({ family: 'direct', constants: { A: 1 } }));
+  });
+});
+
+describe('image bands (src/image/bands.ts)', () => {
+  const job = imageJob('filterImage', 'gaussian:sigma=40', { boundary: 'reflect' });
+  const layout = { width: 4000, height: 3000, channels: 3, depth: 8 } as const;
+  const size = resultGeometry('filterImage', job, layout.width, layout.height);
+
+  it('a 12 MP RGB photo with a 241×241 Gaussian: two bands of 1,500 rows (not 2,248 and 752), each within the binding', () => {
+    const limit = 128 << 20;
+    const bands = planBands('filterImage', job, layout, size, limit, true);
+    expect(bands.map((b) => b.rows)).toEqual([1500, 1500]);
+    // Equal bands read equally many source rows, so they plan alike (and share pipelines).
+    expect(bands.map((b) => b.srcRows)).toEqual([1620, 1620]);
+    expect(bands.map((b) => b.outRow0)).toEqual([0, 1500]);
+    for (const b of bands) expect(3 * b.srcRows * layout.width * 4).toBeLessThanOrEqual(limit);
+  });
+
+  it('as few bands as fit, of equal rows (multiples of 4) but the last, covering every output row once', () => {
+    for (const limit of [12 << 20, 20 << 20, 50 << 20, 100 << 20]) {
+      const bands = planBands('filterImage', job, layout, size, limit, true);
+      const rows = bands.map((b) => b.rows);
+      expect(rows.slice(0, -1).every((r) => r === rows[0] && r % 4 === 0)).toBe(true);
+      expect((rows.at(-1) as number) <= (rows[0] as number)).toBe(true);
+      expect(rows.reduce((s, r) => s + r, 0)).toBe(3000);
+      bands.forEach((b, i) => expect(b.outRow0).toBe(i * (rows[0] as number)));
+      // One band fewer, of the most rows that fit, would not fit.
+      const fewer = Math.ceil(3000 / (bands.length - 1) / 4) * 4;
+      if (bands.length > 1) expect(3 * Math.min(layout.height, fewer + 240) * layout.width * 4).toBeGreaterThan(limit);
+    }
   });
 });

@@ -28,8 +28,10 @@ import type { WorkgroupPlan } from '../fft/plan.js';
 import {
   canFilterColumns, columnFilterKernel, columnKernels, encodeColumnFilter, encodeColumns, encodeIrfft2, encodeRfft2, realKernels, rowKernels,
 } from '../fft/real.js';
+import { hostRowSpectra, rowSpectra } from '../fft/row-spectra.js';
 import { rootsTable } from '../fft/state.js';
 import { createFftState, releaseFftState, type FftState } from '../fft/state.js';
+import { BufferUsage } from '../gpu/constants.js';
 import { boundaryConstants, geometryParams } from '../gpu/params.js';
 import type { KernelSpec } from '../gpu/pipelines.js';
 import { bindingLimit, type Binding, type Recorder } from '../gpu/recorder.js';
@@ -237,8 +239,8 @@ const filtersRows = (g: ConvGeometry, limits: AlgorithmContext['limits'], plan: 
 /** Every kernel of `plan`: the weights' padding and transform (skipped for cached spectra), then per chunk the forward rows, columns (or the column filter) and inverse rows, as `encode` records them. */
 function kernels(g: ConvGeometry, ctx: AlgorithmContext, plan: FftConvPlan): KernelSpec[] {
   const shape = { batch: 1, H: plan.FH, W: plan.FW };
-  const weights = [specs.padWeights(g), ...realKernels(ctx.limits, shape, false)];
   const whole = filtersRows(g, ctx.limits, plan);
+  const weights = whole && spectraOnHost(g, plan, ctx.weightSource) ? [] : [specs.padWeights(g), ...realKernels(ctx.limits, shape, false)];
   if (whole) return [...weights, workgroupSpec(whole, 'wgRowFilter', false, false, rowFilterConstants(g, plan))];
   if (plan.transposed) throw new Error('fft: a transposed plan must filter its rows whole');
   const rows = convRows(ctx.limits, plan);
@@ -254,11 +256,26 @@ function kernels(g: ConvGeometry, ctx: AlgorithmContext, plan: FftConvPlan): Ker
 const spectraLayout = (g: ConvGeometry, plan: FftConvPlan): string =>
   `${plan.FH}x${plan.FW}:${g.K * (g.C / g.groups)}:${g.KH}x${g.KW}:${g.dilationH}x${g.dilationW}:${Number(g.flip)}`;
 
-/** The weight spectra of `b.weight` for `plan`, from the spectra cache when the same weights (a GpuTensor, or equal host values) were transformed for this layout before. */
-function weightSpectra(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPlan, state: FftConvState): Binding {
+/** Whether a one-row plan's weight spectra are computed on the host (./fft/row-spectra.ts): host weights, not too many points. */
+const spectraOnHost = (g: ConvGeometry, plan: FftConvPlan, source: AlgorithmContext['weightSource']): source is Float32Array =>
+  plan.FH === 1 && source instanceof Float32Array && hostRowSpectra(g, plan.FW);
+
+/**
+ * The weight spectra of `b.weight` for `plan`, from the spectra cache when the same weights (a
+ * GpuTensor, or equal host values) were transformed for this layout before; a one-row plan's of host
+ * weights computed on the host (with `onHost`: the plan filters its rows whole).
+ */
+function weightSpectra(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPlan, state: FftConvState, onHost: boolean): Binding {
   const { FH, FW } = plan;
   const planes = g.K * (g.C / g.groups);
-  return state.spectra.binding(rec, b.weightSource, spectraLayout(g, plan), planes * bins(FH, FW) * 8, 0, (spectra) => {
+  const source = b.weightSource;
+  const host = onHost && spectraOnHost(g, plan, source);
+  return state.spectra.binding(rec, source, spectraLayout(g, plan), planes * bins(FH, FW) * 8, host ? BufferUsage.COPY_DST : 0, (spectra) => {
+    if (host) {
+      const data = rowSpectra(g, source, FW);
+      rec.device.queue.writeBuffer(spectra.buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+      return;
+    }
     const real = rec.scratch(planes * FH * FW * 4, 'fft.weights.real');
     const total = planes * FH * runs(FW);
     rec.dispatch(specs.padWeights(g), { ...geometryParams(g), FH, FW, total }, [b.weight, real], Math.ceil(total / WG));
@@ -268,11 +285,11 @@ function weightSpectra(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: Ff
 
 function encode(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPlan, state: FftConvState): void {
   const { FH, FW, TH, TW, tilesX, tiles, pairsPerChunk } = plan;
-  const ws = weightSpectra(rec, g, b, plan, state);
+  const whole = filtersRows(g, rec.limits, plan);
+  const ws = weightSpectra(rec, g, b, plan, state, whole !== undefined);
   // The roots of the row kernels that read the input (even FW only): of FW / 2 and of FW.
   const rowTables = (): Binding[] => [rootsTable(state.fft, FW / 2), rootsTable(state.fft, FW)];
   const nb = bins(FH, FW);
-  const whole = filtersRows(g, rec.limits, plan);
   if (whole) {
     encodeRowFilter(rec, g, b, plan, whole, ws, rowTables());
     return;

@@ -100,9 +100,10 @@ export function fftPassesCost(ctx: AlgorithmContext, p: FftPasses): number {
   return (fft.cost?.(p.rows.g, ctx, p.rows.plan) ?? Infinity) + (fft.cost?.(p.cols.g, ctx, p.cols.plan) ?? Infinity);
 }
 
-/** Every kernel the FFT passes dispatch. */
+/** Every kernel the FFT passes dispatch (their weights are the factors, host data: see encodeFftPasses). */
 export function fftPassesKernels(ctx: AlgorithmContext, p: FftPasses): KernelSpec[] {
-  return [...(fft.kernels?.(p.rows.g, ctx, p.rows.plan) ?? []), ...(fft.kernels?.(p.cols.g, ctx, p.cols.plan) ?? [])];
+  const of = (pass: FftPass) => fft.kernels?.(pass.g, { ...ctx, weightSource: pass.weights }, pass.plan) ?? [];
+  return [...of(p.rows), ...of(p.cols)];
 }
 
 /** Records the FFT passes of `g` (operands `b`) with the FFT convolution state `state`. */

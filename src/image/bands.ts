@@ -61,10 +61,20 @@ export function planBands(op: string, job: ImageJob, layout: PixelLayout, size: 
   };
   const fits = (b: Band) => bandBytes(job, layout, OW, b.rows, b.srcRows, b.resH, b.resW, pixels) <= limit;
   const split = (rows: number) => Array.from({ length: Math.ceil(OH / rows) }, (_, i) => band(i * rows, Math.min(rows, OH - i * rows)));
-  // The most rows per band (a multiple of 4: whole 32-bit words of 8-bit samples) whose bands all fit.
-  for (let rows = OH - (OH % 4); rows >= 4; rows = rows > 64 ? Math.floor((rows * 3) / 16) * 4 : rows - 4) {
-    const bands = split(rows);
-    if (bands.every(fits)) return bands;
+  const allFit = (rows: number) => split(rows).every(fits);
+  // The most rows per band (a multiple of 4: whole 32-bit words of 8-bit samples) whose bands all
+  // fit (a band's bytes grow with its rows), then as many bands of equal rows: bands of one size
+  // plan alike, so they share their pipelines (a band of 2,248 rows and one of 752 compiled two
+  // FFT column filters; two of 1,500 compile one).
+  let lo = 0;
+  for (let hi = Math.floor(OH / 4); lo < hi; ) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (allFit(4 * mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  if (lo > 0) {
+    const even = 4 * Math.ceil(OH / Math.ceil(OH / (4 * lo)) / 4);
+    return split(allFit(even) ? even : 4 * lo);
   }
   throw new ResourceError(`${op}: ${why}, and a band of 4 rows with the ${KH}×${KW} kernel does not either`);
 }
