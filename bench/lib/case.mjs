@@ -1,16 +1,17 @@
 // @ts-check
 /**
  * One case in one run of the suite: the CPU reference (computed first, to check every result
- * against), our algorithms (warmed up, then timed round-robin), the CPU reference timed, the TF.js
- * peers, and the ratios of that run. See suite.mjs for the rules.
+ * against: case-check.mjs), ours auto's start-up (case-startup.mjs), our algorithms (warmed up, then
+ * timed round-robin), the CPU reference timed, the TF.js peers (case-peer.mjs), and the ratios of
+ * that run. See suite.mjs for the rules.
  */
-import { checkResult, fftChecker, fullReference, sampleReference, winogradChecker } from './check.mjs';
-import { WINOGRAD_MATRICES } from '../../dist/algorithms/winograd.js';
 import { caseTensors } from './cases.mjs';
-import { OUR_ALGORITHMS, PEERS, TFJS_BACKEND, TUNED } from './contenders.mjs';
-import { tfRunner, tfUnsupported } from './peers.mjs';
+import { caseReference, resultChecker } from './case-check.mjs';
+import { runPeer } from './case-peer.mjs';
+import { measureStartup } from './case-startup.mjs';
+import { OUR_ALGORITHMS, PEERS, selected, TUNED } from './contenders.mjs';
 import { runRatios } from './summary.mjs';
-import { blank, errorText, finishMeasurement, measure, predictAction, predictMs, timedRun, warmUp } from './timing.mjs';
+import { blank, errorText, finishMeasurement, measure, predictAction, timedRun, warmUp } from './timing.mjs';
 
 /** @typedef {import('./cases.mjs').BenchCase} BenchCase */
 /** @typedef {import('./check.mjs').Reference} Reference */
@@ -52,59 +53,14 @@ export async function runCase(c, config, env, state) {
   const progress = (/** @type {string} */ contender) => env.progress({ done: state.done, total: state.total, caseId: c.id, contender });
 
   // --- the reference: computed once, timed as the CPU reference's first run --------------------
-  // Shape suite: the full reference where one run of the CPU reference is predicted under
-  // cpuLimitMs. Sweeps: only under fullRefMs (the values and the magnitude sums take two runs); larger
-  // points are checked on `samples` outputs computed directly in float64, and the CPU reference is
-  // timed as a contender like any other (skipped when predicted over maxRunMs).
-  /** @type {Reference} */
-  let reference;
   const sweep = c.group !== 'shapes';
   const cpuM = blank('cpu-ref', 'reference');
-  const predictedCpu = predictMs(state.rates, c, 'cpu-ref') ?? (c.flops / state.cpuRate) * 1000;
   progress('cpu-ref');
-  if (predictedCpu <= (sweep ? config.fullRefMs : config.cpuLimitMs)) {
-    const t0 = performance.now();
-    const values = cpuOp(input, weight, c.options).data;
-    const t = performance.now() - t0;
-    state.cpuRate = c.flops / (t / 1000);
-    reference = fullReference(cpuOp, input, weight, c.options, c.reduction, values);
-    cpuM.warmupMs.push(t);
-  } else {
-    reference = sampleReference(c, input.data, weight.data, config.samples);
-    const checked = `results checked on ${reference.ref.length} sampled outputs computed directly in float64`;
-    if (!sweep || predictedCpu > config.maxRunMs) {
-      cpuM.status = 'skipped';
-      cpuM.predictedMs = predictedCpu;
-      cpuM.reason = `predicted > ${(sweep ? config.maxRunMs : config.cpuLimitMs) / 1000} s per run (${(predictedCpu / 1000).toFixed(0)} s); ${checked}`;
-    }
-  }
-  const fftCheck = fftChecker(c, input.data, weight.data);
-  /** @type {ReturnType<typeof winogradChecker> | undefined} */
-  let winoCheck;
-  const check = /** @param {Measurement} m @param {Float32Array} got */ (m, got) => {
-    // FFT convolution (explicit, or what auto ran) is checked normwise per output plane; Winograd
-    // elementwise with its own magnitudes (the transforms' entries); everything else with γ_L·Σ|x·w|.
-    const r =
-      m.algorithm === 'fft'
-        ? fftCheck(got, reference, m.variant ?? '')
-        : m.algorithm === 'winograd'
-          ? (winoCheck ??= winogradChecker(c, input.data, weight.data, /** @type {any} */ (WINOGRAD_MATRICES)))(got, reference, m.variant ?? '')
-          : checkResult(got, reference);
-    if (!m.check) m.check = { ...r, checks: 1 };
-    else {
-      m.check.checks++;
-      m.check.maxAbsErr = Math.max(m.check.maxAbsErr, r.maxAbsErr);
-      m.check.worst = Math.max(m.check.worst, r.worst);
-      if (!r.ok && m.check.ok) {
-        m.check.ok = false;
-        if (r.firstBad !== undefined) m.check.firstBad = r.firstBad;
-      }
-    }
-    return r.ok;
-  };
+  const reference = caseReference(c, config, state, cpuOp, input, weight, cpuM);
+  const check = resultChecker(c, input.data, weight.data, reference);
 
   // --- start-up: ours auto on new engines, cold and after engine.warmup ---------------------------
-  /** @type {Startup | undefined} */
+  /** @type {import('./case-startup.mjs').Startup | undefined} */
   let startup;
   if (env.newEngine && config.startup !== false && !sweep && selected(config, 'ours-auto')) {
     startup = await measureStartup(c, input, weight, env, check);
@@ -271,83 +227,6 @@ export async function runCase(c, config, env, state) {
 }
 
 /**
- * Start-up of ours auto on one case, on engines made for it (new devices: no pipeline cached):
- * on one, its first call (`coldMs`: planning, compiling and running; `pipelines`: what it compiled);
- * on another, `engine.warmup` with the input given as its shape and the weight as data (`warmupMs`,
- * `warmupPipelines`: what it compiled), then the first call (`afterWarmupMs`; `afterWarmupPipelines`:
- * what that call still compiled, 0 when warmup covered it). Results are checked like every other.
- * Where the driver keeps an on-disk shader cache (Mesa's, unless MESA_SHADER_CACHE_DISABLE is set)
- * a "cold" call after the first run of a machine finds its machine code there.
- * @typedef {object} Startup
- * @property {number} [coldMs]
- * @property {number} [pipelines]
- * @property {number} [warmupMs]
- * @property {number} [warmupPipelines]
- * @property {number} [afterWarmupMs]
- * @property {number} [afterWarmupPipelines]
- * @property {boolean} [ok]       both results matched the reference
- * @property {string} [error]     what went wrong, when something did
- */
-
-/**
- * @param {BenchCase} c
- * @param {import('../../dist/index.js').HostTensor} input
- * @param {import('../../dist/index.js').HostTensor} weight
- * @param {SuiteEnv} env
- * @param {(m: Measurement, got: Float32Array) => boolean} check
- * @returns {Promise<Startup>}
- */
-async function measureStartup(c, input, weight, env, check) {
-  /** @type {Startup} */
-  const out = {};
-  const newEngine = /** @type {() => Promise<ConvEngine>} */ (env.newEngine);
-  const m = blank('ours-auto', 'ours');
-  const opts = /** @type {any} */ ({ ...c.options, onRun: (/** @type {RunInfo} */ info) => Object.assign(m, { algorithm: info.algorithm, variant: info.variant }) });
-  const call = async (/** @type {ConvEngine} */ e) => {
-    const r = c.op === 'conv1d' ? await e.conv1d(input, weight, opts) : await e.conv2d(input, weight, opts);
-    return /** @type {{ data: Float32Array }} */ (/** @type {unknown} */ (r)).data;
-  };
-  try {
-    const cold = await newEngine();
-    try {
-      const t0 = performance.now();
-      const got = await call(cold);
-      out.coldMs = performance.now() - t0;
-      out.pipelines = cold.stats().pipelinesCached;
-      out.ok = check(m, got);
-    } finally {
-      cold.destroy();
-    }
-    const warmed = await newEngine();
-    try {
-      const t0 = performance.now();
-      const summary = await warmed.warmup(/** @type {any} */ (c.op), { shape: input.shape }, weight, /** @type {any} */ (c.options));
-      out.warmupMs = performance.now() - t0;
-      out.warmupPipelines = summary.pipelinesCompiled;
-      const t1 = performance.now();
-      const got = await call(warmed);
-      out.afterWarmupMs = performance.now() - t1;
-      out.afterWarmupPipelines = warmed.stats().pipelinesCached - summary.pipelinesCompiled;
-      out.ok = check(m, got) && out.ok;
-    } finally {
-      warmed.destroy();
-    }
-  } catch (e) {
-    out.error = errorText(e);
-  }
-  return out;
-}
-
-/**
- * Whether `--contenders` (config.contenders, a regular expression) selects contender `id`.
- * @param {SuiteConfig} config
- * @param {string} id
- */
-function selected(config, id) {
-  return !config.contenders || new RegExp(config.contenders, 'i').test(id);
-}
-
-/**
  * The algorithm `auto` will run on the case (`engine.explain`), to predict its time; undefined when
  * the engine cannot say.
  * @param {SuiteEnv} env
@@ -362,73 +241,6 @@ function autoChoice(env, c, input, weight) {
   } catch {
     return undefined;
   }
-}
-
-/**
- * One TF.js peer on the case: its backend selected, inputs made resident, then measured.
- * @param {string} id
- * @param {BenchCase} c
- * @param {SuiteConfig} config
- * @param {SuiteEnv} env
- * @param {RunState} state
- * @param {Float32Array} input
- * @param {Float32Array} weight
- * @param {(m: Measurement, got: Float32Array) => boolean} check
- * @returns {Promise<Measurement>}
- */
-async function runPeer(id, c, config, env, state, input, weight, check) {
-  const m = blank(id, 'peer');
-  const peers = env.peers;
-  const why = !peers ? 'TF.js not loaded' : peers.available[id] || tfUnsupported(c);
-  if (why || !peers) {
-    m.status = 'unsupported';
-    m.reason = why;
-    return m;
-  }
-  if (!selected(config, id)) {
-    m.status = 'skipped';
-    m.reason = `not selected (--contenders ${config.contenders})`;
-    return m;
-  }
-  const plan = predictAction(state.rates, c, id, config);
-  if (plan.action !== 'run') {
-    m.status = 'skipped';
-    m.reason = plan.reason;
-    m.predictedMs = plan.predictedMs;
-    return m;
-  }
-  const tf = peers.tf;
-  const errorsBefore = env.gpuErrors.length;
-  /** @type {ReturnType<typeof tfRunner> | undefined} */
-  let runner;
-  try {
-    await tf.setBackend(TFJS_BACKEND[id]);
-    runner = tfRunner(tf, c, input, weight);
-    const r = runner;
-    await measure(m, config, () => r.run(), (got) => check(m, r.layout(got)), env, undefined, c.group !== 'shapes');
-    if (id === 'tfjs-webgpu' && peers.webgpuTimestamps && m.status === 'ok') {
-      const runs = Math.min(config.kernelRuns, Math.max(1, m.timesMs.length));
-      for (let i = 0; i < runs; i++) {
-        const k = await r.time();
-        if (k > 0) m.kernelMs.push(k);
-      }
-    }
-  } catch (e) {
-    m.status = 'failed';
-    m.reason = errorText(e);
-  } finally {
-    runner?.dispose();
-  }
-  if (env.gpuErrors.length > errorsBefore) {
-    m.status = 'failed';
-    m.reason = `uncaptured WebGPU error: ${env.gpuErrors.slice(errorsBefore).join(' | ')}`.slice(0, 600);
-  }
-  if (m.status !== 'failed' && m.check && !m.check.ok) {
-    m.status = 'wrong';
-    m.reason = `result differs from the CPU reference: ${m.check.firstBad}`;
-  }
-  finishMeasurement(m, c, state.rates);
-  return m;
 }
 
 /**

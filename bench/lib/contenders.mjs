@@ -95,3 +95,12 @@ export function ranText(algorithm, variant) {
   if (!algorithm) return '';
   return variant ? `${algorithm}/${variant}` : algorithm;
 }
+
+/**
+ * Whether `--contenders` (config.contenders, a regular expression) selects contender `id`.
+ * @param {{ contenders?: string }} config
+ * @param {string} id
+ */
+export function selected(config, id) {
+  return !config.contenders || new RegExp(config.contenders, 'i').test(id);
+}

@@ -1,7 +1,8 @@
 // @ts-check
 /**
- * Node-only helpers shared by the entry points (bench/run.mjs, bench/fft.mjs): the CPU time other
- * processes use, the commit measured, package versions, and the rounding of numbers in results files.
+ * Node-only helpers shared by the entry points (bench/run.mjs, bench/fft.mjs, bench/gaussian.mjs and
+ * their lib/fft-*.mjs and lib/gaussian-*.mjs modules): the CPU time other processes use, the commit
+ * measured, package versions, and the rounding of numbers in results files.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';

@@ -55,7 +55,7 @@ export { fmtMs } from './format.mjs';
  *   results: Measurement[],
  *   wallS: number,
  *   otherCpuS?: number,
- *   startup?: import('./case.mjs').Startup,
+ *   startup?: import('./case-startup.mjs').Startup,
  * }} CaseRun One case in one run of the suite: every contender's measurements and the ratios of that
  *   run (`run` is 1-based; `reference`: how results were checked; `autoAlgorithm`/`autoVariant`: what
  *   auto ran; `wallS`: how long the case took, warm-ups and checks included; `otherCpuS`: CPU seconds

@@ -77,7 +77,7 @@ import { median } from './timing.mjs';
  */
 
 /**
- * @typedef {object} StartupSummary Each figure of `CaseRun.startup` (case.mjs) over the runs.
+ * @typedef {object} StartupSummary Each figure of `CaseRun.startup` (case-startup.mjs) over the runs.
  * @property {Spread} [coldMs]
  * @property {Spread} [pipelines]
  * @property {Spread} [warmupMs]

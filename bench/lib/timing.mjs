@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * Timing one contender on one case: warm-up, timed runs within a budget, medians, and the
- * predictions that skip slow sweep points. Used by the measurement loop (case.mjs).
+ * predictions that skip slow sweep points. Used by the measurement loop (case.mjs, case-check.mjs,
+ * case-peer.mjs, case-startup.mjs).
  */
 import { labelOf } from './contenders.mjs';
 
