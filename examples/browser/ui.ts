@@ -53,6 +53,13 @@ export function setMessage(text: string, error = false): void {
   ui.message.classList.toggle('error', error);
 }
 
+/** A canvas's 2-D context, set up for reading pixels back. */
+export function canvas2d(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new Error('this browser has no 2-D canvas');
+  return ctx;
+}
+
 export function formatMs(v: number): string {
   return v >= 100 ? `${v.toFixed(0)} ms` : `${v.toFixed(1)} ms`;
 }
