@@ -28,7 +28,7 @@ export interface TensorShapeArg {
   shape: readonly number[];
   /**
    * Where the call's operand will be: host data (`'host'`, default) or a GpuTensor (`'gpu'`). Some
-   * plans differ: e.g. on llvmpipe the direct kernel reads host inputs from a texture.
+   * plans differ: e.g. FFT transforms a host weight's spectra on the host, a GpuTensor's on the GPU.
    */
   location?: 'host' | 'gpu';
 }
