@@ -172,23 +172,35 @@ fn wgStage(R: u32, ns: u32, a: u32, b: u32, li: u32, inv: bool) {
   let m = li / WTPT;
   let lt = li % WTPT;
   if (m >= WPER) { return; }
-  let step = WN / (ns * R);
-  for (var k = 0u; k < (B + WTPT - 1u) / WTPT; k++) {
-    let j = lt + k * WTPT;
-    if (j < B) {
-      let kk = j % ns;
-      var v: array<vec2<f32>, 8>;
-      for (var r = 0u; r < R; r++) { v[r] = sh[a + m * WN + j + r * B]; }
-      // Twiddles from the table (each rounded once from float64; powers of one value computed here
-      // were 5–13% faster end to end and 1.5× less accurate); none in the first stage.
-      if (ns > 1u) {
-        for (var r = 1u; r < R; r++) { v[r] = cmul(v[r], twiddle(r * kk * step, inv)); }
-      }
-      dft(R, &v, inv);
-      let d = b + m * WN + (j / ns) * ns * R + kk;
-      for (var r = 0u; r < R; r++) { sh[d + r * ns] = v[r]; }
+  // A stage of up to UNROLL butterflies per invocation is unrolled; longer ones loop (unrolled, a
+  // long stage of a large transform took llvmpipe seconds to compile, and ran no faster).
+  if ((B + WTPT - 1u) / WTPT <= UNROLL) {
+    for (var k = 0u; k < (B + WTPT - 1u) / WTPT; k++) {
+      let j = lt + k * WTPT;
+      if (j < B) { wgButterfly(R, ns, a, b, m, j, inv); }
     }
+  } else {
+    for (var j = lt; j < B; j += WTPT) { wgButterfly(R, ns, a, b, m, j, inv); }
   }
+}
+const UNROLL: u32 = 2u;
+
+// Butterfly j (of WN / R) of wgStage: R values of slot m from the half at `a`, twiddled, transformed,
+// stored Stockham-ordered into the half at `b`.
+fn wgButterfly(R: u32, ns: u32, a: u32, b: u32, m: u32, j: u32, inv: bool) {
+  let B = WN / R;
+  let step = WN / (ns * R);
+  let kk = j % ns;
+  var v: array<vec2<f32>, 8>;
+  for (var r = 0u; r < R; r++) { v[r] = sh[a + m * WN + j + r * B]; }
+  // Twiddles from the table (each rounded once from float64; powers of one value computed here
+  // were 5–13% faster end to end and 1.5× less accurate); none in the first stage.
+  if (ns > 1u) {
+    for (var r = 1u; r < R; r++) { v[r] = cmul(v[r], twiddle(r * kk * step, inv)); }
+  }
+  dft(R, &v, inv);
+  let d = b + m * WN + (j / ns) * ns * R + kk;
+  for (var r = 0u; r < R; r++) { sh[d + r * ns] = v[r]; }
 }
 
 // Every stage in direction `inv`, ping-ponging between the halves of `sh` from the half at `start`
