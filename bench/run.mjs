@@ -13,8 +13,9 @@ import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
+import { nonNegativeNumber, positiveInteger, positiveNumber } from './lib/args.mjs';
 import { buildCases, filterCases } from './lib/cases.mjs';
 import { adapterRecord, FULL_CONFIG, QUICK_CONFIG, runSuite, CONTENDERS, LABELS } from './lib/suite.mjs';
 import { consoleTables, renderHtml, resultFileStem } from './lib/report.mjs';
@@ -237,26 +238,5 @@ function readMergeBase(file) {
     process.exit(2);
   }
   return base;
-}
-
-/** @param {string} v */
-function positiveNumber(v) {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('a positive number is expected.');
-  return n;
-}
-
-/** @param {string} v */
-function nonNegativeNumber(v) {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('a number ≥ 0 is expected.');
-  return n;
-}
-
-/** @param {string} v */
-function positiveInteger(v) {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a positive integer is expected.');
-  return n;
 }
 

@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * Argument parsers for commander options, shared by the Node entry points' command lines
- * (gaussian-args.mjs, fft-args.mjs): a bad value stops the command with commander's message.
+ * (run.mjs, gaussian-args.mjs, fft-args.mjs): a bad value stops the command with commander's message.
  */
 import { InvalidArgumentError } from 'commander';
 
