@@ -99,9 +99,10 @@ device.addEventListener('uncapturederror', (ev) => {
 });
 const timestamps = device.features.has('timestamp-query');
 const kernelEngine = timestamps ? await createEngine({ device, profile: true }) : undefined;
-// ours-tuned: its own engine (a tuning table of its own; ours auto keeps the cost model), on the
-// shape suite only.
-const tunedEngine = opts.tuned && cases.some((c) => c.group === 'shapes') ? await createEngine({ adapter: adapterChoice, quiet: true, autotune: true }) : undefined;
+// ours-tuned: its own engine (a tuning table of its own; ours auto keeps the cost model) on the same
+// device, so that ours auto and ours tuned differ in their plans only (on llvmpipe a device of its
+// own is another GL context with threads of its own); shape suite only.
+const tunedEngine = opts.tuned && cases.some((c) => c.group === 'shapes') ? await createEngine({ device, quiet: true, autotune: true }) : undefined;
 
 const peers = opts.peers ? await (await import('./lib/peers.mjs')).loadTf({ device }) : undefined;
 
