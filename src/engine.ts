@@ -203,6 +203,8 @@ export class ConvEngine implements GpuTensorOwner {
    */
   warmup<O extends OpName>(op: O, a: WarmupArg, b: WarmupArg, options?: OpOptions[O]): Promise<WarmupSummary>;
   warmup(op: 'filterImage', source: ImageSource | ImageShapeArg, filter: ImageFilter, options?: FilterImageOptions): Promise<WarmupSummary>;
+  warmup(op: 'gaussianBlur', image: WarmupArg, options: GaussianBlurOptions): Promise<WarmupSummary>;
+  warmup(op: 'sepConvolve2d', image: WarmupArg, kernelY: TensorArg, kernelX: TensorArg, options?: Filter2dOptions): Promise<WarmupSummary>;
   warmup(calls: readonly WarmupCall[]): Promise<WarmupSummary>;
   async warmup(...args: WarmupArgs): Promise<WarmupSummary> {
     const jobs = warmupJobs(args);

@@ -10,15 +10,20 @@
  * since whether a kernel is separable (rank 1) depends on its values — a host weight given by its
  * shape is planned twice, as a rank-1 kernel and as one of rank 2, and the pipelines of both plans
  * are compiled: whichever the real kernel is, its call compiles nothing. A weight given as data is
- * planned once, as the call will plan it.
+ * planned once, as the call will plan it. `gaussianBlur` and `sepConvolve2d` calls are warmed up as
+ * the correlate2d / convolve2d calls they run (their kernels computed from sigma or the factors, as
+ * the ops compute them), `filterImage` calls as their own kernels and filtering calls.
  */
 import { OptionError, ShapeError } from './errors.js';
 import { compileKernels, jobKernels, planJob, type DeviceState, type ExecutionHost, type OperandView } from './execute.js';
 import { getPipeline, type KernelSpec } from './gpu/pipelines.js';
 import { primePipelines } from './gpu/prime.js';
 import { GpuTensor } from './gpu/tensor.js';
+import { normalizeFilter2d } from './ops/filter.js';
+import { gaussianFilter, separableKernel } from './ops/gaussian.js';
 import { makeJob, type OpName, type OpOptions } from './ops/index.js';
 import type { ConvJob, TensorArg } from './ops/job.js';
+import type { Filter2dOptions, GaussianBlurOptions } from './types.js';
 import { fmt } from './validate.js';
 import { imageWarmup, type ImageShapeArg } from './image/warmup-image.js';
 import type { FilterImageOptions, ImageFilter, ImageSource } from './image/types.js';
@@ -36,10 +41,12 @@ export interface TensorShapeArg {
 /** An operand of a warmup call: a tensor, as the call would take, or only its shape. */
 export type WarmupArg = TensorArg | TensorShapeArg;
 
-/** One call to warm up: an op, its two operands (tensors or shapes) and its options, as the op takes them. */
+/** One call to warm up: an op, its operands (tensors or shapes) and its options, as the op takes them. */
 export type WarmupCall =
   | { [O in OpName]: { op: O; a: WarmupArg; b: WarmupArg; options?: OpOptions[O] } }[OpName]
-  | { op: 'filterImage'; source: ImageSource | ImageShapeArg; filter: ImageFilter; options?: FilterImageOptions };
+  | { op: 'filterImage'; source: ImageSource | ImageShapeArg; filter: ImageFilter; options?: FilterImageOptions }
+  | { op: 'gaussianBlur'; image: WarmupArg; options: GaussianBlurOptions }
+  | { op: 'sepConvolve2d'; image: WarmupArg; kernelY: TensorArg; kernelX: TensorArg; options?: Filter2dOptions };
 
 /** What `engine.warmup` did. */
 export interface WarmupSummary {
@@ -55,7 +62,9 @@ export interface WarmupSummary {
 export type WarmupArgs =
   | [calls: readonly WarmupCall[]]
   | [op: OpName, a: WarmupArg, b: WarmupArg, options?: object]
-  | [op: 'filterImage', source: ImageSource | ImageShapeArg, filter: ImageFilter, options?: FilterImageOptions];
+  | [op: 'filterImage', source: ImageSource | ImageShapeArg, filter: ImageFilter, options?: FilterImageOptions]
+  | [op: 'gaussianBlur', image: WarmupArg, options: GaussianBlurOptions]
+  | [op: 'sepConvolve2d', image: WarmupArg, kernelY: TensorArg, kernelX: TensorArg, options?: Filter2dOptions];
 
 /** One validated call: its job, how planning sees its operands, and the weight stand-in to vary (shape-only host weight). */
 interface PlannedCall {
@@ -104,24 +113,30 @@ export function warmupJobs(args: WarmupArgs): WarmupJobs {
   if (Array.isArray(first) ? args.length > 1 : typeof first !== 'string') {
     throw new OptionError(`warmup: give one call (op, a, b, options?) or one list of { op, a, b, options? }, got ${fmt(first)}${args.length > 1 ? ', …' : ''}`);
   }
-  const given: readonly unknown[] = Array.isArray(first) ? first
-    : [first === 'filterImage' ? { op: first, source: args[1], filter: args[2], options: args[3] } : { op: first, a: args[1], b: args[2], options: args[3] }];
+  const given: readonly unknown[] = Array.isArray(first) ? first : [positionalCall(args)];
   const calls: PlannedCall[] = [];
   const tensors: GpuTensor[] = [];
   const specs: KernelSpec[] = [];
-  // A filterImage call is its own kernels plus its filtering calls (on a GPU-resident input).
-  const list = given.flatMap((item) => {
-    if (item === null || typeof item !== 'object' || (item as { op?: unknown }).op !== 'filterImage') return [item];
-    const { source, filter, options } = item as Extract<WarmupCall, { op: 'filterImage' }>;
-    const w = imageWarmup(source, filter, options);
-    specs.push(...w.specs);
-    return w.calls.map((c) => ({ op: c.op, a: { shape: c.shape, location: 'gpu' }, b: c.kernel, options: c.options }));
+  // A filterImage call is its own kernels plus its filtering calls (on a GPU-resident input);
+  // gaussianBlur and sepConvolve2d are the correlate2d / convolve2d calls they run.
+  const list = given.flatMap((item): unknown[] => {
+    const op = item !== null && typeof item === 'object' ? (item as { op?: unknown }).op : undefined;
+    if (op === 'filterImage') {
+      const { source, filter, options } = item as Extract<WarmupCall, { op: 'filterImage' }>;
+      const w = imageWarmup(source, filter, options);
+      specs.push(...w.specs);
+      return w.calls.map((c) => ({ op: c.op, a: { shape: c.shape, location: 'gpu' }, b: c.kernel, options: c.options }));
+    }
+    if (op === 'gaussianBlur' || op === 'sepConvolve2d') return [filterCall(item as Extract<WarmupCall, { op: typeof op }>)];
+    return [item];
   });
   for (const item of list) {
     if (item === null || typeof item !== 'object' || typeof (item as { op?: unknown }).op !== 'string') {
-      throw new OptionError(`warmup: each call must be { op, a, b, options? } or { op: 'filterImage', source, filter, options? }, got ${fmt(item)}`);
+      throw new OptionError(
+        `warmup: each call must be { op, a, b, options? }, { op: 'filterImage', source, filter, options? }, { op: 'gaussianBlur', image, options } or { op: 'sepConvolve2d', image, kernelY, kernelX, options? }, got ${fmt(item)}`,
+      );
     }
-    const { op, a, b, options } = item as Exclude<WarmupCall, { op: 'filterImage' }>;
+    const { op, a, b, options } = item as Exclude<WarmupCall, { op: 'filterImage' | 'gaussianBlur' | 'sepConvolve2d' }>;
     const standIns = new Set<Float32Array>();
     const gpuStandIns = new Set<Float32Array>();
     const resolve = (x: WarmupArg, name: string): TensorArg => {
@@ -144,6 +159,35 @@ export function warmupJobs(args: WarmupArgs): WarmupJobs {
     });
   }
   return { calls, tensors, specs, started };
+}
+
+/** The call object of `engine.warmup`'s positional form. */
+function positionalCall(args: WarmupArgs): unknown {
+  const [op, ...rest] = args as unknown[];
+  if (op === 'filterImage') return { op, source: rest[0], filter: rest[1], options: rest[2] };
+  if (op === 'gaussianBlur') return { op, image: rest[0], options: rest[1] };
+  if (op === 'sepConvolve2d') return { op, image: rest[0], kernelY: rest[1], kernelX: rest[2], options: rest[3] };
+  return { op, a: rest[0], b: rest[1], options: rest[2] };
+}
+
+/**
+ * The correlate2d (gaussianBlur) or convolve2d (sepConvolve2d) call that a call of those ops runs:
+ * its kernel computed and its options validated as the op does (same errors). An image given by its
+ * shape is validated through a zero stand-in, which the call then takes (a host image).
+ */
+function filterCall(call: Extract<WarmupCall, { op: 'gaussianBlur' | 'sepConvolve2d' }>): { op: 'correlate2d' | 'convolve2d'; a: WarmupArg; b: TensorArg; options: Filter2dOptions | undefined } {
+  const { op, image } = call;
+  const host = isShapeArg(image) ? standIn(op, 'image', image) : undefined;
+  const img = host ?? (image as TensorArg);
+  const a = host && (image as TensorShapeArg).location !== 'gpu' ? host : image;
+  if (call.op === 'gaussianBlur') {
+    const blur = gaussianFilter(op, img, call.options);
+    normalizeFilter2d(img, blur.kernel, blur.options, op);
+    return { op: 'correlate2d', a, b: blur.kernel, options: blur.options };
+  }
+  const kernel = separableKernel(op, call.kernelY, call.kernelX);
+  normalizeFilter2d(img, kernel, call.options, op);
+  return { op: 'convolve2d', a, b: kernel, options: call.options };
 }
 
 /** Fills `w` with KH×KW kernels of rank 1 (`rank` 1: all ones) or of rank 2 where KH, KW > 1 (ones at two opposite corners). */

@@ -17,12 +17,15 @@ import {
   type FilterImageOptions,
   type HostTensor,
   type ImageDataLike,
+  type RunInfo,
   type WarmupCall,
 } from '../src/index.js';
 import { isGpuTexture } from '../src/image/source.js';
 import { entryBindings, moduleScope } from '../src/gpu/prime.js';
 import { WGSL } from '../src/shaders.generated.js';
 import { checkOp, expectMatchesReference, randomTensor, runWithInfo, type OpName } from './support/compare.js';
+import { expectBlurClose } from './support/gaussian.js';
+import { outer } from './support/separable.js';
 import { useEngine } from './support/engines.js';
 
 type Options = Record<string, unknown>;
@@ -188,6 +191,56 @@ describe('warmup for other kinds of calls', async () => {
     const x = randomTensor([3, 12, 30], 9);
     await engine.rfft2(x);
     expect(await compiledBy(engine, () => engine.rfft2(x))).toBe(0);
+  });
+});
+
+describe('warmup of gaussianBlur and sepConvolve2d: the correlate2d / convolve2d calls they run', async () => {
+  const engine = await useEngine('llvmpipe');
+  const fftPasses = await useEngine('llvmpipe', { separablePasses: 'fft' });
+
+  it.each([
+    ['direct passes', () => engine, { sigma: 2, boundary: 'symm' }, /^rows/],
+    ['FFT passes', () => fftPasses, { sigma: [3, 5], boundary: 'reflect', algorithm: 'separable' }, /^fft rows/],
+  ] as const)('gaussianBlur (%s), image as a shape: the call afterwards compiles nothing', async (_name, which, options, variant) => {
+    const e = which();
+    const image = randomTensor([2, 40, 52], 91);
+    const summary = await e.warmup('gaussianBlur', { shape: image.shape }, options);
+    expect(summary.pipelinesCompiled).toBeGreaterThan(0);
+    let info: RunInfo | undefined;
+    const before = e.stats().pipelinesCached;
+    const got = await e.gaussianBlur(image, { ...options, onRun: (i) => (info = i) });
+    expect(e.stats().pipelinesCached - before).toBe(0);
+    expect(info?.algorithm).toBe('separable');
+    expect(info?.variant).toMatch(variant);
+    expectBlurClose(image, options, got, info as RunInfo);
+  });
+
+  it('sepConvolve2d in a list, with the image given as data: the call afterwards compiles nothing', async () => {
+    const image = randomTensor([30, 33], 92);
+    const ky = randomTensor([7], 93);
+    const kx = randomTensor([5], 94);
+    const options = { mode: 'full', boundary: 'fill', fillValue: 0.25, algorithm: 'separable' } as const;
+    await engine.warmup([{ op: 'sepConvolve2d', image, kernelY: ky, kernelX: kx, options }]);
+    let info: RunInfo | undefined;
+    const before = engine.stats().pipelinesCached;
+    const got = await engine.sepConvolve2d(image, ky, kx, { ...options, onRun: (i) => (info = i) });
+    expect(engine.stats().pipelinesCached - before).toBe(0);
+    expect(info?.algorithm).toBe('separable');
+    expectMatchesReference('convolve2d', image, outer(ky.data, kx.data), options, info as RunInfo, got, 'sepConvolve2d after warmup');
+  });
+
+  it('bad input rejects as the call would, compiling nothing', async () => {
+    const before = engine.stats().pipelinesCached;
+    await expect(engine.warmup('gaussianBlur', { shape: [6] }, { sigma: 1 })).rejects.toThrow(/gaussianBlur: image must have rank 2 or 3/);
+    await expect(engine.warmup('gaussianBlur', { shape: [6, 0] }, { sigma: 1 })).rejects.toThrow(ShapeError);
+    await expect(engine.warmup('gaussianBlur', { shape: [6, 6] }, { sigma: -1 })).rejects.toThrow(OptionError);
+    await expect(engine.warmup('gaussianBlur', { shape: [6, 6] }, { sigma: 1, mode: 'full' } as never)).rejects.toThrow(/unknown option 'mode'/);
+    await expect(engine.warmup('sepConvolve2d', { shape: [6, 6] }, randomTensor([2, 2], 95), randomTensor([3], 96))).rejects.toThrow(/sepConvolve2d: kernelY must have rank 1/);
+    const gpuFactor = await engine.upload(randomTensor([3], 97));
+    await expect(engine.warmup('sepConvolve2d', { shape: [6, 6] }, gpuFactor, randomTensor([3], 96))).rejects.toThrow(OptionError);
+    gpuFactor.destroy();
+    await expect(engine.warmup([{ op: 'gaussianBlur', image: { shape: [6, 6] } } as never])).rejects.toThrow(OptionError);
+    expect(engine.stats().pipelinesCached).toBe(before);
   });
 });
 
