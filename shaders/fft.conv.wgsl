@@ -204,17 +204,15 @@ fn wgFilter(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
             @builtin(local_invocation_index) li: u32) {
   let t0 = linearWorkgroup(wid, nwg) * WPER;
   let b0 = setBases(li, t0, true);
-  for (var k = 0u; k < (WPER * WN + WG - 1u) / WG; k++) {
-    let l = li + k * WG;
+  for (var l = li; l < WPER * WN; l += WG) {
     let mi = slotElem(l);
-    if (l < WPER * WN && t0 + mi.x < P.count) { sh[mi.x * WN + mi.y] = dst[baseOf(mi.x, b0).x + mi.y * P.istr]; }
+    if (t0 + mi.x < P.count) { sh[mi.x * WN + mi.y] = dst[baseOf(mi.x, b0).x + mi.y * P.istr]; }
   }
   workgroupBarrier();
   let fwd = wgStages(li, 0u, false);
-  for (var k = 0u; k < (WPER * WN + WG - 1u) / WG; k++) {
-    let l = li + k * WG;
+  for (var l = li; l < WPER * WN; l += WG) {
     let mi = slotElem(l);
-    if (l < WPER * WN && t0 + mi.x < P.count) {
+    if (t0 + mi.x < P.count) {
       let i = fwd + mi.x * WN + mi.y;
       let x = sh[i];
       sh[i] = mulConj(x, src[baseOf(mi.x, b0).y + mi.y * P.istr]);
@@ -222,9 +220,8 @@ fn wgFilter(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
   }
   workgroupBarrier();
   let res = wgStages(li, fwd, true);
-  for (var k = 0u; k < (WPER * WN + WG - 1u) / WG; k++) {
-    let l = li + k * WG;
+  for (var l = li; l < WPER * WN; l += WG) {
     let mi = slotElem(l);
-    if (l < WPER * WN && t0 + mi.x < P.count) { dst[baseOf(mi.x, b0).x + mi.y * P.istr] = sh[res + mi.x * WN + mi.y] * P.scale; }
+    if (t0 + mi.x < P.count) { dst[baseOf(mi.x, b0).x + mi.y * P.istr] = sh[res + mi.x * WN + mi.y] * P.scale; }
   }
 }

@@ -253,22 +253,25 @@ fn baseOf(m: u32, b0: vec2<u32>) -> vec2<u32> {
   return bitcast<vec2<u32>>(sh[2u * WPER * WN + m]);
 }
 
+// The loads and stores between memory and `sh` here and in wgFilter loop with a runtime trip count:
+// unrolled (WN / WG copies), they cost llvmpipe 0.25–0.4 s more to compile per kernel and ran no
+// faster. (fft.conv.wgsl's row loads and stores, with the boundary rule, stay unrolled: looped, 2-D
+// FFT convolution ran 3–6% slower.)
+
 // The workgroup's transforms from workgroup memory (stage results at `res`) to dst, finished.
 fn storeSlots(li: u32, t0: u32, b0: vec2<u32>, res: u32) {
-  for (var k = 0u; k < (WPER * WN + WG - 1u) / WG; k++) {
-    let l = li + k * WG;
+  for (var l = li; l < WPER * WN; l += WG) {
     let mi = slotElem(l);
     let t = t0 + mi.x;
-    if (l < WPER * WN && t < P.count) { dst[baseOf(mi.x, b0).y + mi.y * P.ostr] = finish(sh[res + mi.x * WN + mi.y], t, mi.y); }
+    if (t < P.count) { dst[baseOf(mi.x, b0).y + mi.y * P.ostr] = finish(sh[res + mi.x * WN + mi.y], t, mi.y); }
   }
 }
 
 // The workgroup's transforms from src (at their input bases) into the first half of `sh`; ends with a barrier.
 fn loadSlots(li: u32, t0: u32, b0: vec2<u32>) {
-  for (var k = 0u; k < (WPER * WN + WG - 1u) / WG; k++) {
-    let l = li + k * WG;
+  for (var l = li; l < WPER * WN; l += WG) {
     let mi = slotElem(l);
-    if (l < WPER * WN && t0 + mi.x < P.count) { sh[mi.x * WN + mi.y] = src[baseOf(mi.x, b0).x + mi.y * P.istr]; }
+    if (t0 + mi.x < P.count) { sh[mi.x * WN + mi.y] = src[baseOf(mi.x, b0).x + mi.y * P.istr]; }
   }
   workgroupBarrier();
 }
@@ -289,10 +292,9 @@ fn wgInPlace(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg
              @builtin(local_invocation_index) li: u32) {
   let t0 = linearWorkgroup(wid, nwg) * WPER;
   let b0 = setBases(li, t0, false);
-  for (var k = 0u; k < (WPER * WN + WG - 1u) / WG; k++) {
-    let l = li + k * WG;
+  for (var l = li; l < WPER * WN; l += WG) {
     let mi = slotElem(l);
-    if (l < WPER * WN && t0 + mi.x < P.count) { sh[mi.x * WN + mi.y] = dst[baseOf(mi.x, b0).x + mi.y * P.istr]; }
+    if (t0 + mi.x < P.count) { sh[mi.x * WN + mi.y] = dst[baseOf(mi.x, b0).x + mi.y * P.istr]; }
   }
   workgroupBarrier();
   storeSlots(li, t0, b0, wgStages(li, 0u, WINV));
