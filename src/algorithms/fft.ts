@@ -240,7 +240,7 @@ const filtersRows = (g: ConvGeometry, limits: AlgorithmContext['limits'], plan: 
 function kernels(g: ConvGeometry, ctx: AlgorithmContext, plan: FftConvPlan): KernelSpec[] {
   const shape = { batch: 1, H: plan.FH, W: plan.FW };
   const whole = filtersRows(g, ctx.limits, plan);
-  const weights = whole && spectraOnHost(g, plan, ctx.weightSource) ? [] : [specs.padWeights(g), ...realKernels(ctx.limits, shape, false)];
+  const weights = spectraOnHost(g, ctx.limits, plan, ctx.weightSource) ? [] : [specs.padWeights(g), ...realKernels(ctx.limits, shape, false)];
   if (whole) return [...weights, workgroupSpec(whole, 'wgRowFilter', false, false, rowFilterConstants(g, plan))];
   if (plan.transposed) throw new Error('fft: a transposed plan must filter its rows whole');
   const rows = convRows(ctx.limits, plan);
@@ -256,20 +256,23 @@ function kernels(g: ConvGeometry, ctx: AlgorithmContext, plan: FftConvPlan): Ker
 const spectraLayout = (g: ConvGeometry, plan: FftConvPlan): string =>
   `${plan.FH}x${plan.FW}:${g.K * (g.C / g.groups)}:${g.KH}x${g.KW}:${g.dilationH}x${g.dilationW}:${Number(g.flip)}`;
 
-/** Whether a one-row plan's weight spectra are computed on the host (./fft/row-spectra.ts): host weights, not too many points. */
-const spectraOnHost = (g: ConvGeometry, plan: FftConvPlan, source: AlgorithmContext['weightSource']): source is Float32Array =>
-  plan.FH === 1 && source instanceof Float32Array && hostRowSpectra(g, plan.FW);
+/**
+ * Whether a plan's weight spectra are computed on the host (./fft/row-spectra.ts): a plan that filters
+ * its rows whole, host weights, not too many points. What `kernels` lists and `encode` records.
+ */
+const spectraOnHost = (g: ConvGeometry, limits: AlgorithmContext['limits'], plan: FftConvPlan, source: AlgorithmContext['weightSource']): source is Float32Array =>
+  source instanceof Float32Array && hostRowSpectra(g, plan.FW) && filtersRows(g, limits, plan) !== undefined;
 
 /**
  * The weight spectra of `b.weight` for `plan`, from the spectra cache when the same weights (a
- * GpuTensor, or equal host values) were transformed for this layout before; a one-row plan's of host
- * weights computed on the host (with `onHost`: the plan filters its rows whole).
+ * GpuTensor, or equal host values) were transformed for this layout before; those of host weights of
+ * a plan that filters its rows whole computed on the host (spectraOnHost).
  */
-function weightSpectra(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPlan, state: FftConvState, onHost: boolean): Binding {
+function weightSpectra(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPlan, state: FftConvState): Binding {
   const { FH, FW } = plan;
   const planes = g.K * (g.C / g.groups);
   const source = b.weightSource;
-  const host = onHost && spectraOnHost(g, plan, source);
+  const host = spectraOnHost(g, rec.limits, plan, source);
   return state.spectra.binding(rec, source, spectraLayout(g, plan), planes * bins(FH, FW) * 8, host ? BufferUsage.COPY_DST : 0, (spectra) => {
     if (host) {
       const data = rowSpectra(g, source, FW);
@@ -285,11 +288,11 @@ function weightSpectra(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: Ff
 
 function encode(rec: Recorder, g: ConvGeometry, b: ConvOperands, plan: FftConvPlan, state: FftConvState): void {
   const { FH, FW, TH, TW, tilesX, tiles, pairsPerChunk } = plan;
-  const whole = filtersRows(g, rec.limits, plan);
-  const ws = weightSpectra(rec, g, b, plan, state, whole !== undefined);
+  const ws = weightSpectra(rec, g, b, plan, state);
   // The roots of the row kernels that read the input (even FW only): of FW / 2 and of FW.
   const rowTables = (): Binding[] => [rootsTable(state.fft, FW / 2), rootsTable(state.fft, FW)];
   const nb = bins(FH, FW);
+  const whole = filtersRows(g, rec.limits, plan);
   if (whole) {
     encodeRowFilter(rec, g, b, plan, whole, ws, rowTables());
     return;
