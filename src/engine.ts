@@ -16,8 +16,7 @@ import { bindingLimit, type PlanLimits } from './gpu/recorder.js';
 import { GpuTensor, type GpuTensorOwner } from './gpu/tensor.js';
 import { TensorRegistry } from './gpu/tensor-registry.js';
 import { makeJob, type OpName, type OpOptions } from './ops/index.js';
-import { normalizeFilter2d } from './ops/filter.js';
-import { gaussianFilter, separableKernel } from './ops/gaussian.js';
+import { gaussianBlurCall, sepConvolve2dCall } from './ops/gaussian.js';
 import { Tuner } from './autotune.js';
 import { warmup, warmupJobs, type WarmupArg, type WarmupArgs, type WarmupCall, type WarmupSummary } from './warmup.js';
 import { checkEngineOptions, DEFAULT_POOL_CAP } from './engine-options.js';
@@ -143,16 +142,14 @@ export class ConvEngine implements GpuTensorOwner {
    * [KW] (host data); runs as a convolve2d call (what `onRun` reports), separably where that is cheapest.
    */
   async sepConvolve2d<O extends Filter2dOptions>(image: TensorArg, kernelY: TensorArg, kernelX: TensorArg, options?: O): Promise<OpResult<O>> {
-    const kernel = separableKernel('sepConvolve2d', kernelY, kernelX);
-    normalizeFilter2d(image, kernel, options, 'sepConvolve2d');
-    return this.run('convolve2d', image, kernel, options) as Promise<OpResult<O>>;
+    const call = sepConvolve2dCall(image, kernelY, kernelX, options);
+    return this.run(call.op, image, call.kernel, call.options) as Promise<OpResult<O>>;
   }
 
   /** `scipy.ndimage.gaussian_filter` over the last two axes of [H,W] or [B,H,W]; runs as a correlate2d call. */
   async gaussianBlur<O extends GaussianBlurOptions>(image: TensorArg, options: O): Promise<OpResult<O>> {
-    const blur = gaussianFilter('gaussianBlur', image, options);
-    normalizeFilter2d(image, blur.kernel, blur.options, 'gaussianBlur');
-    return this.run('correlate2d', image, blur.kernel, blur.options) as Promise<OpResult<O>>;
+    const call = gaussianBlurCall(image, options);
+    return this.run(call.op, image, call.kernel, call.options) as Promise<OpResult<O>>;
   }
 
   /** numpy.fft.fft over the last complex axis: x [..., L, 2] → [..., n, 2] (default n = L). */

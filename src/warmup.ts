@@ -19,8 +19,7 @@ import { compileKernels, jobKernels, planJob, type DeviceState, type ExecutionHo
 import { getPipeline, type KernelSpec } from './gpu/pipelines.js';
 import { primePipelines } from './gpu/prime.js';
 import { GpuTensor } from './gpu/tensor.js';
-import { normalizeFilter2d } from './ops/filter.js';
-import { gaussianFilter, separableKernel } from './ops/gaussian.js';
+import { gaussianBlurCall, sepConvolve2dCall } from './ops/gaussian.js';
 import { makeJob, type OpName, type OpOptions } from './ops/index.js';
 import type { ConvJob, TensorArg } from './ops/job.js';
 import type { Filter2dOptions, GaussianBlurOptions } from './types.js';
@@ -171,23 +170,18 @@ function positionalCall(args: WarmupArgs): unknown {
 }
 
 /**
- * The correlate2d (gaussianBlur) or convolve2d (sepConvolve2d) call that a call of those ops runs:
- * its kernel computed and its options validated as the op does (same errors). An image given by its
- * shape is validated through a zero stand-in, which the call then takes (a host image).
+ * The correlate2d (gaussianBlur) or convolve2d (sepConvolve2d) call that a call of those ops runs
+ * (ops/gaussian.ts: its kernel computed and its options validated as the op does, same errors). An
+ * image given by its shape is validated through a zero stand-in, which the call then takes (a host
+ * image).
  */
 function filterCall(call: Extract<WarmupCall, { op: 'gaussianBlur' | 'sepConvolve2d' }>): { op: 'correlate2d' | 'convolve2d'; a: WarmupArg; b: TensorArg; options: Filter2dOptions | undefined } {
   const { op, image } = call;
   const host = isShapeArg(image) ? standIn(op, 'image', image) : undefined;
   const img = host ?? (image as TensorArg);
   const a = host && (image as TensorShapeArg).location !== 'gpu' ? host : image;
-  if (call.op === 'gaussianBlur') {
-    const blur = gaussianFilter(op, img, call.options);
-    normalizeFilter2d(img, blur.kernel, blur.options, op);
-    return { op: 'correlate2d', a, b: blur.kernel, options: blur.options };
-  }
-  const kernel = separableKernel(op, call.kernelY, call.kernelX);
-  normalizeFilter2d(img, kernel, call.options, op);
-  return { op: 'convolve2d', a, b: kernel, options: call.options };
+  const run = call.op === 'gaussianBlur' ? gaussianBlurCall(img, call.options) : sepConvolve2dCall(img, call.kernelY, call.kernelX, call.options);
+  return { op: run.op, a, b: run.kernel, options: run.options };
 }
 
 /** Fills `w` with KH×KW kernels of rank 1 (`rank` 1: all ones) or of rank 2 where KH, KW > 1 (ones at two opposite corners). */

@@ -15,6 +15,7 @@ import { OptionError } from '../errors.js';
 import { GpuTensor } from '../gpu/tensor.js';
 import type { Filter2dOptions, GaussianBlurOptions, HostTensor } from '../types.js';
 import { checkKeys, checkTensor, fmt, oneOf } from '../validate.js';
+import { normalizeFilter2d } from './filter.js';
 import { BOUNDARIES, OUTPUT_KEYS, type TensorArg } from './job.js';
 
 /** scipy.ndimage's `_gaussian_kernel1d(sigma, 0, radius)` with radius int(truncate·σ + 0.5); σ = 0: [1]. */
@@ -79,4 +80,25 @@ export function gaussianFilter(op: string, image: TensorArg, options: GaussianBl
   const boundary = oneOf(op, 'boundary', options.boundary ?? 'reflect', BOUNDARIES);
   const { sigma: _s, truncate: _t, ...rest } = options;
   return { kernel, options: { ...rest, mode: 'same', boundary }, gy, gx };
+}
+
+/** What a sepConvolve2d or gaussianBlur call runs: a convolve2d / correlate2d of its image with this kernel and these options. */
+export interface FilterCall {
+  op: 'convolve2d' | 'correlate2d';
+  kernel: HostTensor;
+  options: Filter2dOptions | undefined;
+}
+
+/** sepConvolve2d's call, validated as the op validates it (errors named after sepConvolve2d). */
+export function sepConvolve2dCall(image: TensorArg, kernelY: TensorArg, kernelX: TensorArg, options: Filter2dOptions | undefined): FilterCall {
+  const kernel = separableKernel('sepConvolve2d', kernelY, kernelX);
+  normalizeFilter2d(image, kernel, options, 'sepConvolve2d');
+  return { op: 'convolve2d', kernel, options };
+}
+
+/** gaussianBlur's call, validated as the op validates it (errors named after gaussianBlur). */
+export function gaussianBlurCall(image: TensorArg, options: GaussianBlurOptions): FilterCall {
+  const blur = gaussianFilter('gaussianBlur', image, options);
+  normalizeFilter2d(image, blur.kernel, blur.options, 'gaussianBlur');
+  return { op: 'correlate2d', kernel: blur.kernel, options: blur.options };
 }
