@@ -10,7 +10,7 @@ import { cpu, type Boundary, type ConvEngine, type HostTensor, type Mode, type R
 import { checkOp, expectMatchesReference, randomTensor } from './support/compare.js';
 import { expectSeparableFftClose } from './support/separable-fft-bound.js';
 import { useEngine } from './support/engines.js';
-import { BOUNDARIES, MODES, outer, rank1 } from './support/separable.js';
+import { BOUNDARIES, depthwiseRank1, MODES, outer, rank1 } from './support/separable.js';
 
 let engine: ConvEngine;
 beforeAll(async () => {
@@ -58,21 +58,16 @@ describe('separable FFT passes (separablePasses)', () => {
 
   it('conv2d depthwise with stride, dilation, padding modes, flip and bias; what it cannot run it rejects', async () => {
     const fftEngine = await useEngine('llvmpipe', { separablePasses: 'fft' });
-    const w = (K: number, KH: number, KW: number, seed: number): HostTensor => {
-      const data = new Float32Array(K * KH * KW);
-      for (let k = 0; k < K; k++) data.set(rank1(KH, KW, seed + 2 * k).data, k * KH * KW);
-      return { data, shape: [K, 1, KH, KW] };
-    };
     const x = randomTensor([2, 3, 21, 17], 320);
     const bias = randomTensor([3], 321).data;
     for (const paddingMode of ['zeros', 'reflect', 'replicate', 'circular'] as const) {
       for (const flip of [false, true]) {
         const options = { groups: 3, bias, stride: [2, 3], dilation: [2, 1], padding: [3, 4], paddingMode, flip, algorithm: 'separable' } as const;
-        await checkOp(fftEngine, 'conv2d', x, w(3, 4, 5, 330), options, `depthwise ${paddingMode} flip=${flip}`, { variant: expect.stringMatching(/^fft rows5@.* cols4@/) as unknown as string });
+        await checkOp(fftEngine, 'conv2d', x, depthwiseRank1(3, 4, 5, 330), options, `depthwise ${paddingMode} flip=${flip}`, { variant: expect.stringMatching(/^fft rows5@.* cols4@/) as unknown as string });
       }
     }
     // K/groups = 2: not one output channel per group.
-    await expect(fftEngine.conv2d(x, w(6, 3, 3, 340), { groups: 3, algorithm: 'separable' })).rejects.toThrow(/FFT passes \(separablePasses: 'fft'\): FFT passes need one output channel per group/);
+    await expect(fftEngine.conv2d(x, depthwiseRank1(6, 3, 3, 340), { groups: 3, algorithm: 'separable' })).rejects.toThrow(/FFT passes \(separablePasses: 'fft'\): FFT passes need one output channel per group/);
     // The column pass's fill value is fill·Σb: one channel with a nonzero fill, and channels whose row
     // factors sum differently with conv2d's zero padding (the one case a per-pass fill value could
     // not serve, a nonzero fill with such channels, no op can ask for).

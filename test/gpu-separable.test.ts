@@ -7,10 +7,10 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { jacobiSvd, rankOneFactors } from '../src/algorithms/rank1.js';
-import { OptionError, type ConvEngine, type HostTensor, type Mode, type RunInfo } from '../src/index.js';
+import { OptionError, type ConvEngine, type Mode, type RunInfo } from '../src/index.js';
 import { checkOp, randomTensor, U } from './support/compare.js';
 import { useEngine } from './support/engines.js';
-import { BOUNDARIES, MODES, outer, rank1, vec } from './support/separable.js';
+import { BOUNDARIES, depthwiseRank1, MODES, outer, rank1, vec } from './support/separable.js';
 
 let engine: ConvEngine;
 beforeAll(async () => {
@@ -122,20 +122,15 @@ describe('separable convolve2d / correlate2d on llvmpipe', () => {
   });
 
   it('conv2d depthwise and image-filter layers: bias, stride, dilation, flip, padding modes, K/groups > 1', async () => {
-    const w = (K: number, KH: number, KW: number, seed: number): HostTensor => {
-      const data = new Float32Array(K * KH * KW);
-      for (let k = 0; k < K; k++) data.set(rank1(KH, KW, seed + 2 * k).data, k * KH * KW);
-      return { data, shape: [K, 1, KH, KW] };
-    };
     const x = randomTensor([2, 3, 11, 12], 20);
     const bias = randomTensor([6], 21).data;
     for (const paddingMode of ['zeros', 'reflect', 'replicate', 'circular'] as const) {
       for (const flip of [false, true]) {
-        await checkOp(engine, 'conv2d', x, w(6, 3, 4, 30), { groups: 3, bias, stride: [2, 1], dilation: [1, 2], padding: [2, 3], paddingMode, flip, algorithm: 'separable' }, `depthwise ${paddingMode} flip=${flip}`);
+        await checkOp(engine, 'conv2d', x, depthwiseRank1(6, 3, 4, 30), { groups: 3, bias, stride: [2, 1], dilation: [1, 2], padding: [2, 3], paddingMode, flip, algorithm: 'separable' }, `depthwise ${paddingMode} flip=${flip}`);
       }
     }
-    await checkOp(engine, 'conv2d', x, w(3, 5, 5, 40), { groups: 3, padding: 'same', algorithm: 'separable' }, 'depthwise same');
-    await checkOp(engine, 'conv2d', randomTensor([3, 1, 10, 9], 22), w(4, 2, 3, 50), { stride: 3, bias: randomTensor([4], 23).data, algorithm: 'separable' }, 'one channel, 4 outputs');
+    await checkOp(engine, 'conv2d', x, depthwiseRank1(3, 5, 5, 40), { groups: 3, padding: 'same', algorithm: 'separable' }, 'depthwise same');
+    await checkOp(engine, 'conv2d', randomTensor([3, 1, 10, 9], 22), depthwiseRank1(4, 2, 3, 50), { stride: 3, bias: randomTensor([4], 23).data, algorithm: 'separable' }, 'one channel, 4 outputs');
     await checkOp(engine, 'conv1d', randomTensor([2, 4, 30], 24), randomTensor([4, 1, 7], 25), { groups: 4, padding: 3, dilation: 2, algorithm: 'separable' }, 'conv1d depthwise');
   });
 

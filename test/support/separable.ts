@@ -18,3 +18,9 @@ export function outer(a: ArrayLike<number>, b: ArrayLike<number>): HostTensor {
 export const vec = (n: number, seed: number): Float32Array => randomTensor([n], seed).data;
 /** A seeded random rank-1 [KH, KW] kernel: the outer product of two random vectors. */
 export const rank1 = (KH: number, KW: number, seed: number): HostTensor => outer(vec(KH, seed), vec(KW, seed + 1));
+/** K seeded random rank-1 [KH, KW] kernels (channel k: rank1 with seed + 2k), as a depthwise weight [K, 1, KH, KW]. */
+export function depthwiseRank1(K: number, KH: number, KW: number, seed: number): HostTensor {
+  const data = new Float32Array(K * KH * KW);
+  for (let k = 0; k < K; k++) data.set(rank1(KH, KW, seed + 2 * k).data, k * KH * KW);
+  return { data, shape: [K, 1, KH, KW] };
+}
