@@ -4,18 +4,18 @@
  * image in each library's layout (ours float32 planes [C, H, W], interleaved bytes, jimp's RGBA).
  */
 
+import { mulberry32 } from '../../dist/testing.js';
+
 /** @typedef {import('../../dist/index.js').HostTensor} HostTensor */
 
-/** mulberry32: deterministic noise. @param {number} seed */
+/**
+ * Deterministic noise in [0, 1): the library's mulberry32 (dist/testing.js, [-1, 1)) mapped
+ * exactly onto [0, 1) (its value is k / 2^31 − 1 for an integer k: (x + 1) / 2 = k / 2^32).
+ * @param {number} seed
+ */
 export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  return () => (next() + 1) / 2;
 }
 
 /**
